@@ -1,0 +1,50 @@
+package io.convtrail.api;
+
+import io.convtrail.api.event.VerboseMessage;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * The hash chain that makes a conversation's record tamper-evident: each stage or verbose record's
+ * hash covers the previous record's hash, its stream position, its kind and its content. The
+ * aggregate computes it on write; anyone holding the events can recompute and compare.
+ */
+public final class RecordChain {
+
+    /** The hash before a conversation's first record. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private static final char SEPARATOR = '\u001f';
+
+    private RecordChain() {
+    }
+
+    public static String stageHash(String previousHash, long sequence, Stage stage, String payloadJson,
+                                   Instant createdAt) {
+        return sha256(previousHash, sequence, stage.name(), payloadJson, createdAt);
+    }
+
+    public static String verboseHash(String previousHash, long sequence, VerboseMessage v, Instant createdAt) {
+        String content = String.join(String.valueOf(SEPARATOR),
+                Objects.toString(v.eventType()), Objects.toString(v.stepName()), Objects.toString(v.determinant()),
+                Objects.toString(v.intent()), Objects.toString(v.state()), Objects.toString(v.ruleId()),
+                Objects.toString(v.toolCode()), Objects.toString(v.level()), Objects.toString(v.text()));
+        return sha256(previousHash, sequence, "VERBOSE", content, createdAt);
+    }
+
+    private static String sha256(String previousHash, long sequence, String kind, String content, Instant createdAt) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            String material = previousHash + SEPARATOR + sequence + SEPARATOR + kind + SEPARATOR + content
+                    + SEPARATOR + createdAt;
+            return HexFormat.of().formatHex(digest.digest(material.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.convtrail.api.command;
+
+/** How a turn ended. */
+public enum TurnOutcome {
+    ANSWERED,
+    BLOCKED,
+    FAILED,
+    ABANDONED
+}

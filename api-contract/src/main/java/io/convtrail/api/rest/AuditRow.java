@@ -1,0 +1,7 @@
+package io.convtrail.api.rest;
+
+import java.util.UUID;
+
+/** ConvEngine's raw audit row: the payload as JSON text, createdAt as ISO-8601 UTC. */
+public record AuditRow(long auditId, UUID conversationId, String stage, String payloadJson, String createdAt) {
+}

@@ -1,0 +1,18 @@
+package io.convtrail.app.database;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+
+/**
+ * The zero-setup database, used when no {@code spring.datasource.url} is configured.
+ *
+ * @param dataDir where PostgreSQL keeps its files; they survive restarts
+ * @param port    the port it listens on (loopback only); 0 picks a free one at every start
+ */
+@ConfigurationProperties("convtrail.embedded-postgres")
+public record EmbeddedPostgresProperties(
+        @DefaultValue("./data/postgres") Path dataDir,
+        @DefaultValue("0") int port) {
+}

@@ -1,0 +1,163 @@
+package io.convtrail.command.aggregate;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import io.convtrail.api.RecordChain;
+import io.convtrail.api.Stage;
+import io.convtrail.api.command.CompleteTurnCommand;
+import io.convtrail.api.command.ConversationView;
+import io.convtrail.api.command.RecordFeedbackCommand;
+import io.convtrail.api.command.RecordTurnEventsCommand;
+import io.convtrail.api.command.StartTurnCommand;
+import io.convtrail.api.command.TurnRecord;
+import io.convtrail.api.event.StageRecordedEvent;
+import io.convtrail.api.event.TurnAbandonedEvent;
+import io.convtrail.api.event.TurnCompletedEvent;
+import io.convtrail.api.event.TurnStartedEvent;
+import io.convtrail.api.event.VerboseRecordedEvent;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * One conversation: its intent, state, slots and context, the one turn that may be open, and the
+ * position and hash of its last record. It guarantees that turns never interleave and that every
+ * record gets the next gapless sequence number and extends the hash chain.
+ */
+@Aggregate(snapshotTriggerDefinition = "conversationSnapshotTrigger", cache = "conversationCache")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
+        getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class ConversationAggregate {
+
+    @AggregateIdentifier
+    private UUID conversationId;
+    private int turnCount;
+    private String intent;
+    private String state;
+    private Map<String, Object> slots = new LinkedHashMap<>();
+    private Map<String, Object> context = new LinkedHashMap<>();
+    private OpenTurn openTurn;
+    private long lastSequence;
+    private String lastHash = RecordChain.GENESIS;
+
+    /** The turn currently running, if any. */
+    record OpenTurn(UUID turnId, Instant openedAt) {
+    }
+
+    protected ConversationAggregate() {
+        // for Axon: event sourcing, snapshots and CREATE_IF_MISSING
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public ConversationView handle(StartTurnCommand command) {
+        if (openTurn != null) {
+            Instant staleAfter = openTurn.openedAt().plusMillis(command.abandonAfterMillis());
+            if (command.requestedAt().isBefore(staleAfter)) {
+                throw new TurnInProgressException(command.conversationId(), openTurn.turnId());
+            }
+            abandonOpenTurn(command);
+        }
+        apply(new TurnStartedEvent(command.conversationId(), command.turnId(), turnCount + 1, command.userText(),
+                command.reset(), command.inputParams() == null ? Map.of() : command.inputParams(),
+                command.flowId(), command.flowHash(), command.requestedAt()));
+        return new ConversationView(turnCount, intent, state, Map.copyOf(slots), Map.copyOf(context));
+    }
+
+    @CommandHandler
+    public void handle(RecordTurnEventsCommand command) {
+        requireOpen(command.turnId());
+        record(command.turnId(), command.records());
+    }
+
+    @CommandHandler
+    public void handle(CompleteTurnCommand command) {
+        requireOpen(command.turnId());
+        record(command.turnId(), command.records());
+        apply(new TurnCompletedEvent(conversationId, command.turnId(), command.intent(), command.state(),
+                command.slots(), command.context(), command.outcome(), command.completedAt()));
+    }
+
+    @CommandHandler
+    public void handle(RecordFeedbackCommand command) {
+        long sequence = lastSequence + 1;
+        apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, command.payloadJson(),
+                command.createdAt(), RecordChain.stageHash(lastHash, sequence, Stage.MCP_USER_FEEDBACK,
+                        command.payloadJson(), command.createdAt())));
+    }
+
+    private void abandonOpenTurn(StartTurnCommand command) {
+        UUID abandoned = openTurn.turnId();
+        Instant openedAt = openTurn.openedAt();
+        String payload = "{\"_meta\":{\"stage\":\"TURN_ABANDONED\",\"conversationId\":\"" + conversationId
+                + "\",\"turnId\":\"" + abandoned + "\",\"emittedAt\":\"" + command.requestedAt() + "\"},"
+                + "\"abandonedTurnId\":\"" + abandoned + "\",\"openedAt\":\"" + openedAt + "\","
+                + "\"closedByTurnId\":\"" + command.turnId() + "\"}";
+        record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED, payload, command.requestedAt())));
+        apply(new TurnAbandonedEvent(conversationId, abandoned, openedAt, command.requestedAt(), command.turnId()));
+    }
+
+    private void requireOpen(UUID turnId) {
+        if (openTurn == null || !openTurn.turnId().equals(turnId)) {
+            throw new TurnNotOpenException(conversationId, turnId);
+        }
+    }
+
+    private void record(UUID turnId, List<TurnRecord> records) {
+        for (TurnRecord r : records) {
+            long sequence = lastSequence + 1;
+            if (r instanceof TurnRecord.StageRecord s) {
+                apply(new StageRecordedEvent(conversationId, turnId, sequence, s.stage(), s.payloadJson(),
+                        s.createdAt(), RecordChain.stageHash(lastHash, sequence, s.stage(), s.payloadJson(),
+                        s.createdAt())));
+            } else if (r instanceof TurnRecord.VerboseRecord v) {
+                apply(new VerboseRecordedEvent(conversationId, turnId, sequence, v.verbose().withVerboseId(sequence),
+                        v.createdAt(), RecordChain.verboseHash(lastHash, sequence, v.verbose(), v.createdAt())));
+            }
+        }
+    }
+
+    @EventSourcingHandler
+    void on(TurnStartedEvent event) {
+        conversationId = event.conversationId();
+        turnCount = event.turnIndex();
+        openTurn = new OpenTurn(event.turnId(), event.startedAt());
+    }
+
+    @EventSourcingHandler
+    void on(StageRecordedEvent event) {
+        lastSequence = event.sequence();
+        lastHash = event.hash();
+    }
+
+    @EventSourcingHandler
+    void on(VerboseRecordedEvent event) {
+        lastSequence = event.sequence();
+        lastHash = event.hash();
+    }
+
+    @EventSourcingHandler
+    void on(TurnCompletedEvent event) {
+        intent = event.intent();
+        state = event.state();
+        slots = new LinkedHashMap<>(event.slots() == null ? Map.of() : event.slots());
+        context = new LinkedHashMap<>(event.context() == null ? Map.of() : event.context());
+        openTurn = null;
+    }
+
+    @EventSourcingHandler
+    void on(TurnAbandonedEvent event) {
+        openTurn = null;
+    }
+}

@@ -1,0 +1,117 @@
+package io.convtrail.command.turn;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.Stage;
+import io.convtrail.api.command.CompleteTurnCommand;
+import io.convtrail.api.command.ConversationView;
+import io.convtrail.api.command.StartTurnCommand;
+import io.convtrail.api.command.TurnOutcome;
+import io.convtrail.api.rest.ConversationResponse;
+import io.convtrail.command.aggregate.TurnInProgressException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The lifecycle of one turn: open it on the aggregate (waiting a bounded time for a running turn
+ * of the same conversation), let the engine run it, and close it with its last records, whatever
+ * the engine did.
+ */
+@Service
+public class TurnService {
+
+    private static final Logger log = LoggerFactory.getLogger(TurnService.class);
+
+    private final CommandGateway commands;
+    private final ConversationEngine engine;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final TurnProperties properties;
+
+    public TurnService(CommandGateway commands, ConversationEngine engine, ObjectMapper json, Clock clock,
+                       TurnProperties properties) {
+        this.commands = commands;
+        this.engine = engine;
+        this.json = json;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    /** A validated turn request. */
+    public record TurnRequest(UUID conversationId, String message, boolean reset, Map<String, Object> inputParams) {
+    }
+
+    public ConversationResponse handle(TurnRequest request) {
+        UUID turnId = UUID.randomUUID();
+        ConversationView view = startTurn(request, turnId);
+        TurnJournal journal = new TurnJournal(commands, json, clock, request.conversationId(), turnId);
+        TurnInput input = new TurnInput(request.conversationId(), turnId, request.message(), request.reset(),
+                request.inputParams(), view);
+        TurnResult result;
+        try {
+            result = engine.run(input, journal);
+        } catch (RuntimeException e) {
+            log.error("Turn {} of conversation {} failed outside the engine's own handling", turnId,
+                    request.conversationId(), e);
+            result = recordUnexpectedFailure(journal, view, e);
+        }
+        commands.sendAndWait(new CompleteTurnCommand(request.conversationId(), turnId, journal.drain(),
+                result.intent(), result.state(), result.slots(), result.context(), result.outcome(),
+                clock.instant()));
+        return new ConversationResponse(result.success(), request.conversationId(), result.intent(), result.state(),
+                result.payload(), toJson(result.context()));
+    }
+
+    private ConversationView startTurn(TurnRequest request, UUID turnId) {
+        Instant deadline = clock.instant().plus(properties.busyWait());
+        long pause = 10;
+        while (true) {
+            try {
+                return commands.sendAndWait(new StartTurnCommand(request.conversationId(), turnId,
+                        request.message(), request.reset(), request.inputParams(), engine.flow().flowId(),
+                        engine.flow().contentHash(), clock.instant(), properties.abandonAfter().toMillis()));
+            } catch (TurnInProgressException | ConcurrencyException e) {
+                if (!clock.instant().isBefore(deadline)) {
+                    throw new ConversationBusyException(request.conversationId(), properties.busyWait());
+                }
+                sleep(pause);
+                pause = Math.min(pause * 2, 100);
+            }
+        }
+    }
+
+    private TurnResult recordUnexpectedFailure(TurnJournal journal, ConversationView view, RuntimeException e) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("exception", e.getClass().getName());
+        fields.put("message", String.valueOf(e.getMessage()));
+        journal.stage(Stage.ENGINE_UNKNOWN_FAILURE, view.intent(), view.state(), fields);
+        return new TurnResult(TurnOutcome.FAILED, view.intent(), view.state(), view.slots(), view.context(),
+                new ConversationResponse.ResponsePayload("ERROR", "The engine failed on this turn; it has been recorded."));
+    }
+
+    private String toJson(Map<String, Object> context) {
+        try {
+            return json.writeValueAsString(context == null ? Map.of() : context);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("conversation context is not serializable", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the conversation's running turn", e);
+        }
+    }
+}

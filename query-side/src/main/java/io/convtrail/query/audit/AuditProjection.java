@@ -1,0 +1,95 @@
+package io.convtrail.query.audit;
+
+import io.convtrail.api.event.StageRecordedEvent;
+import io.convtrail.api.event.VerboseRecordedEvent;
+import io.convtrail.api.query.FindConversationAuditQuery;
+import io.convtrail.api.query.FindStreamEventsQuery;
+import io.convtrail.api.query.StreamConversationQuery;
+import io.convtrail.api.rest.AuditRow;
+import io.convtrail.api.stream.StreamEvent;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.queryhandling.QueryHandler;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+
+/**
+ * Projects stage and verbose records into {@code audit_event}. The auditId is the event's global
+ * position in the event store: unique, strictly increasing, and the same on every replay. A row
+ * that is already there is left alone, so replaying an event twice changes nothing; only a new row
+ * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
+ */
+@Component
+@ProcessingGroup(AuditProjection.PROCESSING_GROUP)
+public class AuditProjection {
+
+    public static final String PROCESSING_GROUP = "audit";
+
+    private final AuditRepository repository;
+    private final StreamEnvelopes envelopes;
+    private final QueryUpdateEmitter updates;
+    private final JdbcClient jdbc;
+
+    public AuditProjection(AuditRepository repository, StreamEnvelopes envelopes, QueryUpdateEmitter updates,
+                           JdbcClient jdbc) {
+        this.repository = repository;
+        this.envelopes = envelopes;
+        this.updates = updates;
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(StageRecordedEvent e, TrackingToken token) {
+        long auditId = position(token);
+        boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
+                e.turnId(), "AUDIT", e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
+        if (inserted) {
+            publish(new StreamEvent(e.conversationId(), e.sequence(),
+                    envelopes.audit(auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
+        }
+    }
+
+    @EventHandler
+    void on(VerboseRecordedEvent e, TrackingToken token) {
+        String verboseJson = envelopes.toJson(e.verbose());
+        boolean inserted = repository.insert(new AuditRepository.StoredEvent(position(token), e.conversationId(),
+                e.sequence(), e.turnId(), "VERBOSE", "VERBOSE", verboseJson, e.createdAt(), e.hash()));
+        if (inserted) {
+            publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.verbose(verboseJson, e.createdAt())));
+        }
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.sql("TRUNCATE audit_event").update();
+    }
+
+    @QueryHandler
+    List<AuditRow> handle(FindConversationAuditQuery query) {
+        return repository.findAudit(query);
+    }
+
+    @QueryHandler
+    List<StreamEvent> handle(FindStreamEventsQuery query) {
+        return repository.findStream(query.conversationId(), query.afterSequence(), query.limit());
+    }
+
+    /** Initial result of the live subscription: nothing; history is read through {@link FindStreamEventsQuery}. */
+    @QueryHandler
+    List<StreamEvent> handle(StreamConversationQuery query) {
+        return List.of();
+    }
+
+    private void publish(StreamEvent event) {
+        updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
+    }
+
+    private static long position(TrackingToken token) {
+        return token.position().orElseThrow(() -> new IllegalStateException("event without a global position"));
+    }
+}

@@ -1,0 +1,59 @@
+package io.convtrail.query.web;
+
+import io.convtrail.api.Stage;
+import io.convtrail.api.query.FindConversationAuditQuery;
+import io.convtrail.api.rest.AuditRow;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.UUID;
+
+/** ConvEngine's raw audit: every stage row of a conversation in auditId order. */
+@RestController
+@RequestMapping("/api/v1/conversation/audit")
+public class AuditController {
+
+    static final int MAX_LIMIT = 10_000;
+
+    private final QueryGateway queries;
+
+    public AuditController(QueryGateway queries) {
+        this.queries = queries;
+    }
+
+    /**
+     * Without parameters, the whole audit. {@code afterAuditId} and {@code limit} page through it;
+     * {@code stage} keeps one stage.
+     */
+    @GetMapping(path = "/{conversationId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<AuditRow> audit(@PathVariable String conversationId,
+                                @RequestParam(required = false) Long afterAuditId,
+                                @RequestParam(required = false) Integer limit,
+                                @RequestParam(required = false) String stage) {
+        UUID id = QueryParameters.uuid("conversationId", conversationId);
+        if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {
+            throw QueryParameters.invalid("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        if (stage != null && !isStage(stage)) {
+            throw QueryParameters.invalid("stage", "is not a known stage: " + stage);
+        }
+        return queries.query(new FindConversationAuditQuery(id, afterAuditId, limit, stage),
+                ResponseTypes.multipleInstancesOf(AuditRow.class)).join();
+    }
+
+    private static boolean isStage(String name) {
+        for (Stage s : Stage.values()) {
+            if (s.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
