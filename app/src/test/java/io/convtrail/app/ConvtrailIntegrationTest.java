@@ -1,0 +1,22 @@
+package io.convtrail.app;
+
+import io.convtrail.testsupport.PostgresTestConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The whole application on a random port against real PostgreSQL. Test classes that use it alone
+ * share one Spring context (and one database); add properties only when a test needs different
+ * behaviour, since each distinct set starts another context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(PostgresTestConfiguration.class)
+public @interface ConvtrailIntegrationTest {
+}
