@@ -1,0 +1,142 @@
+package io.convtrail.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The PostgreSQL the service and the baselines share. By default an embedded one, started here
+ * with the same settings as the service's own embedded default (zonky: synchronous_commit=off,
+ * max_connections=300) plus {@code track_commit_timestamp=on}, which lets the stream scenario
+ * read the exact commit time of every event. Or an external one given by URL.
+ */
+final class BenchDatabase implements AutoCloseable {
+
+    private final EmbeddedPostgres embedded;
+    private final Path tempDir;
+    private final String url;
+    private final String user;
+    private final String password;
+
+    private BenchDatabase(EmbeddedPostgres embedded, Path tempDir, String url, String user, String password) {
+        this.embedded = embedded;
+        this.tempDir = tempDir;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    static BenchDatabase open(BenchOptions options) throws IOException {
+        if (options.databaseUrl() != null) {
+            return new BenchDatabase(null, null, options.databaseUrl(), options.databaseUser(),
+                    options.databasePassword());
+        }
+        Path tempDir = null;
+        Path dataDir = options.dataDir();
+        if (dataDir == null) {
+            tempDir = Files.createTempDirectory("convtrail-bench-");
+            dataDir = tempDir.resolve("postgres");
+        }
+        Files.createDirectories(dataDir.toAbsolutePath().getParent());
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setServerConfig("track_commit_timestamp", "on")
+                .setServerConfig("max_connections", "300")
+                .start();
+        return new BenchDatabase(pg, tempDir, pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
+    }
+
+    String url() {
+        return url;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    String describe() {
+        return embedded != null ? "embedded PostgreSQL (zonky, synchronous_commit=off)" : "external " + url;
+    }
+
+    Connection connect() throws SQLException {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds.getConnection();
+    }
+
+    /** A connection whose batches the driver rewrites into multi-row INSERTs: for seeding, never for measuring. */
+    Connection connectForBulk() throws SQLException {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(user);
+        ds.setPassword(password);
+        ds.setReWriteBatchedInserts(true);
+        return ds.getConnection();
+    }
+
+    long queryLong(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    String queryString(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    boolean tableExists(String name) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** The event store's head: the highest global index (0 when empty). */
+    long head() throws SQLException {
+        return queryLong("SELECT coalesce(max(globalindex), 0) FROM domainevententry");
+    }
+
+    boolean tracksCommitTimestamps() throws SQLException {
+        return "on".equals(queryString("SHOW track_commit_timestamp"));
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (embedded != null) {
+            embedded.close();
+        }
+        if (tempDir != null) {
+            try (Stream<Path> files = Files.walk(tempDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.convtrail.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark of issue 6: starts PostgreSQL and convtrail (a child JVM), runs the chosen
+ * scenarios, prints the figures as a table and writes them as JSON under the results directory.
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        BenchOptions options = BenchOptions.parse(args);
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        Path json = options.resultsDir().resolve(stamp + ".json");
+        Path log = options.resultsDir().resolve(stamp + "-service.log");
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("startedAt", Instant.now().toString());
+        run.put("arguments", List.of(args));
+        run.put("machine", Machine.describe());
+        Progress.say("convtrail bench on " + Machine.oneLine(Machine.describe()));
+        List<Figure> figures = new ArrayList<>();
+        Map<String, Object> details = new LinkedHashMap<>();
+        try (BenchDatabase db = BenchDatabase.open(options)) {
+            run.put("database", db.describe());
+            Progress.say("database: " + db.describe() + "; starting convtrail, log in " + log);
+            ServiceProcess service = ServiceProcess.start(options, db, log);
+            try (ConvtrailClient client = new ConvtrailClient(service.baseUrl())) {
+                Progress.say("convtrail is up at " + service.baseUrl() + " (pid " + service.pid() + ")");
+                TurnDriver driver = new TurnDriver(client, options.messages());
+                if (options.runs(1)) {
+                    figures.addAll(new ThroughputScenario(options, db, driver).run(details));
+                }
+                if (options.runs(3) || options.runs(6)) {
+                    figures.addAll(new StreamScenario(options, db, service, client, driver).run(details));
+                }
+                if (options.runs(5)) {
+                    figures.addAll(new QueryScenario(options, db, client).run(details));
+                }
+                if (options.runs(4)) {
+                    ServiceProcess current = service;
+                    RebuildScenario rebuild = new RebuildScenario(options, db, driver, service, whileStopped -> {
+                        current.close();
+                        whileStopped.run();
+                        return ServiceProcess.start(options, db, log);
+                    });
+                    try {
+                        figures.addAll(rebuild.run(client, details));
+                    } finally {
+                        service = rebuild.service();
+                    }
+                }
+            } finally {
+                Report.json(json, run, figures, details);
+                service.close();
+            }
+        }
+        System.out.println();
+        System.out.println(Report.table(figures));
+        System.out.println("Machine: " + Machine.oneLine(Machine.describe()));
+        System.out.println("Figures written to " + json);
+    }
+}

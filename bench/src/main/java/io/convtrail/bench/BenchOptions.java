@@ -1,0 +1,171 @@
+package io.convtrail.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What one bench run does. Every size has a full default (the issue's figures) and a {@code --quick}
+ * default (a smoke run of seconds); any option given on the command line wins over both.
+ */
+public record BenchOptions(
+        Set<Integer> scenarios,
+        List<Integer> clients,
+        int warmupSeconds,
+        int turnSeconds,
+        int turnsPerConversation,
+        List<String> messages,
+        List<Integer> sseSubscribers,
+        int stompSubscribers,
+        int subscribersPerConversation,
+        int streamSeconds,
+        int streamTurnsPerSecond,
+        int memoryStreams,
+        int rebuildEvents,
+        int queryEvents,
+        int queryRepeats,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        Path dataDir,
+        Path appJar,
+        List<String> appJvmArgs,
+        List<String> appArgs,
+        Path resultsDir) {
+
+    static final String USAGE = """
+            java -jar bench/target/convtrail-bench.jar [options]
+              --quick                    smoke sizes (seconds); later options override them
+              --scenarios=1,2,3,4,5,6    which scenarios (2 runs inside 1, 6 inside 3 when both are chosen)
+              --clients=1,16,64          scenario 1 concurrency levels
+              --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=10
+              --messages=a|b|c           turn messages, used in rotation
+              --sse=1,1000,10000         scenario 3 SSE subscriber counts
+              --stomp=1000               scenario 3 STOMP subscribers (0: skip)
+              --subscribers-per-conversation=10
+              --stream-seconds=15 --stream-turns-per-second=50
+              --memory-streams=10000     scenario 6 open SSE streams
+              --rebuild-events=500000    scenario 4 stored events to replay
+              --query-events=10000 --query-repeats=50
+              --db-url=jdbc:postgresql://host/db --db-user=u --db-password=p   external PostgreSQL (default: embedded)
+              --data-dir=DIR             keep the embedded database here (reused: seeded events survive)
+              --app-jar=app/target/convtrail.jar
+              --app-jvm-args="-Xmx1g ..."  --app-args="--some.property=value ..."
+              --results=bench/results
+            """;
+
+    static BenchOptions parse(String[] args) {
+        Map<String, String> given = new LinkedHashMap<>();
+        boolean quick = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+            if (arg.equals("--quick")) {
+                quick = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + arg + "\n" + USAGE);
+            }
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                given.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else if (i + 1 < args.length) {
+                given.put(arg.substring(2), args[++i]);
+            } else {
+                throw new IllegalArgumentException("option " + arg + " needs a value\n" + USAGE);
+            }
+        }
+        Values v = new Values(given, quick);
+        BenchOptions options = new BenchOptions(
+                new TreeSet<>(v.ints("scenarios", "1,2,3,4,5,6", "1,2,3,4,5,6")),
+                v.ints("clients", "1,16,64", "1,4"),
+                v.integer("warmup-seconds", 5, 1),
+                v.integer("turn-seconds", 20, 2),
+                v.integer("turns-per-conversation", 10, 5),
+                List.of(v.string("messages", "I want to apply for a loan|my income is 5000|yes", null).split("\\|")),
+                v.ints("sse", "1,1000,10000", "1,50"),
+                v.integer("stomp", 1000, 20),
+                v.integer("subscribers-per-conversation", 10, 10),
+                v.integer("stream-seconds", 15, 3),
+                v.integer("stream-turns-per-second", 50, 20),
+                v.integer("memory-streams", 10_000, 50),
+                v.integer("rebuild-events", 500_000, 5_000),
+                v.integer("query-events", 10_000, 300),
+                v.integer("query-repeats", 50, 10),
+                v.string("db-url", null, null),
+                v.string("db-user", "postgres", null),
+                v.string("db-password", "postgres", null),
+                v.path("data-dir", null),
+                v.path("app-jar", "app/target/convtrail.jar"),
+                v.words("app-jvm-args"),
+                v.words("app-args"),
+                v.path("results", "bench/results"));
+        if (!v.unused().isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s) " + v.unused() + "\n" + USAGE);
+        }
+        return options;
+    }
+
+    boolean runs(int scenario) {
+        return scenarios.contains(scenario);
+    }
+
+    /** Reads options, remembering which were used so that a misspelt one is an error, not ignored. */
+    private static final class Values {
+        private final Map<String, String> given;
+        private final boolean quick;
+        private final Set<String> used = new TreeSet<>();
+
+        Values(Map<String, String> given, boolean quick) {
+            this.given = given;
+            this.quick = quick;
+        }
+
+        String string(String name, String full, String quickDefault) {
+            used.add(name);
+            if (given.containsKey(name)) {
+                return given.get(name);
+            }
+            return quick && quickDefault != null ? quickDefault : full;
+        }
+
+        int integer(String name, int full, int quickDefault) {
+            return Integer.parseInt(string(name, String.valueOf(full), String.valueOf(quickDefault)).replace("_", ""));
+        }
+
+        List<Integer> ints(String name, String full, String quickDefault) {
+            List<Integer> values = new ArrayList<>();
+            for (String part : string(name, full, quickDefault).split(",")) {
+                if (!part.isBlank()) {
+                    values.add(Integer.parseInt(part.trim().replace("_", "")));
+                }
+            }
+            return values;
+        }
+
+        Path path(String name, String full) {
+            String value = string(name, full, null);
+            return value == null ? null : Path.of(value);
+        }
+
+        List<String> words(String name) {
+            String value = string(name, "", null).trim();
+            return value.isEmpty() ? List.of() : Arrays.asList(value.split("\\s+"));
+        }
+
+        Set<String> unused() {
+            Set<String> unused = new TreeSet<>(given.keySet());
+            unused.removeAll(used);
+            return unused;
+        }
+    }
+}

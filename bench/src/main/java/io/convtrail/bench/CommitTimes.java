@@ -1,0 +1,70 @@
+package io.convtrail.bench;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * When each event appended after a point was committed, read from PostgreSQL itself:
+ * {@code pg_xact_commit_timestamp(xmin)} of the event-store row (needs track_commit_timestamp=on,
+ * which the bench's embedded PostgreSQL has). Keyed by (conversation, stream sequence) through
+ * the audit read model, whose audit_id is the event's global index, and by auditId.
+ */
+final class CommitTimes {
+
+    /** Epoch microseconds of the commit, or 0 when PostgreSQL does not track commit times. */
+    private final Map<UUID, Map<Long, Long>> bySequence = new HashMap<>();
+    private final Map<Long, Long> byAuditId = new HashMap<>();
+    private final Map<UUID, Integer> eventsPerConversation = new HashMap<>();
+    private int events;
+
+    static CommitTimes after(BenchDatabase db, List<UUID> conversations, long afterIndex) throws Exception {
+        CommitTimes times = new CommitTimes();
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("""
+                     SELECT a.conversation_id, a.seq, a.audit_id,
+                            coalesce((extract(epoch FROM pg_xact_commit_timestamp(d.xmin)) * 1000000)::bigint, 0)
+                     FROM audit_event a JOIN domainevententry d ON d.globalindex = a.audit_id
+                     WHERE a.conversation_id = ANY(?) AND a.audit_id > ?""")) {
+            Array ids = c.createArrayOf("uuid", conversations.stream().distinct().toArray());
+            s.setArray(1, ids);
+            s.setLong(2, afterIndex);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    UUID conversation = rs.getObject(1, UUID.class);
+                    long commit = rs.getLong(4);
+                    times.bySequence.computeIfAbsent(conversation, k -> new HashMap<>()).put(rs.getLong(2), commit);
+                    times.byAuditId.put(rs.getLong(3), commit);
+                    times.eventsPerConversation.merge(conversation, 1, Integer::sum);
+                    times.events++;
+                }
+            }
+        }
+        return times;
+    }
+
+    long bySequence(UUID conversation, long sequence) {
+        Map<Long, Long> seqs = bySequence.get(conversation);
+        Long commit = seqs == null ? null : seqs.get(sequence);
+        return commit == null ? 0 : commit;
+    }
+
+    long byAuditId(long auditId) {
+        Long commit = byAuditId.get(auditId);
+        return commit == null ? 0 : commit;
+    }
+
+    int events() {
+        return events;
+    }
+
+    /** Events of this conversation appended in the window: what each of its subscribers should get. */
+    int eventsOf(UUID conversation) {
+        return eventsPerConversation.getOrDefault(conversation, 0);
+    }
+}

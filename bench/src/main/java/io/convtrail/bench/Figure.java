@@ -1,0 +1,35 @@
+package io.convtrail.bench;
+
+/**
+ * One measured figure next to the baseline measured in the same run. {@code median} is the median
+ * (p50) of the samples, {@code p99} is set for latencies; {@code ratio} is median over the
+ * baseline's median. {@code met} is null when the issue sets no target for the figure.
+ */
+public record Figure(
+        String scenario,
+        String name,
+        String unit,
+        double median,
+        Double p99,
+        String baseline,
+        double baselineMedian,
+        Double baselineP99,
+        String target,
+        Boolean met,
+        String note) {
+
+    public double ratio() {
+        return baselineMedian == 0 ? Double.NaN : median / baselineMedian;
+    }
+
+    static Figure latency(String scenario, String name, Percentiles measured, String baseline,
+                          Percentiles base, String target, Boolean met, String note) {
+        return new Figure(scenario, name, "ms", measured.p50Millis(), measured.p99Millis(), baseline,
+                base.p50Millis(), base.p99Millis(), target, met, note);
+    }
+
+    static Figure rate(String scenario, String name, String unit, double median, String baseline,
+                       double baselineMedian, String target, Boolean met, String note) {
+        return new Figure(scenario, name, unit, median, null, baseline, baselineMedian, null, target, met, note);
+    }
+}

@@ -1,0 +1,142 @@
+package io.convtrail.bench;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Scenario 5: one conversation grown to N events through real turns, then its raw audit and its
+ * trace fetched repeatedly over HTTP, one request at a time. Baseline: the same rows selected
+ * with direct SQL over JDBC (the read model's query, without the service around it).
+ */
+final class QueryScenario {
+
+    private final BenchOptions options;
+    private final BenchDatabase db;
+    private final ConvtrailClient client;
+
+    QueryScenario(BenchOptions options, BenchDatabase db, ConvtrailClient client) {
+        this.options = options;
+        this.db = db;
+        this.client = client;
+    }
+
+    List<Figure> run(Map<String, Object> details) throws Exception {
+        UUID conversation = UUID.randomUUID();
+        long events = grow(conversation);
+        long head = db.head();
+        ProjectionTokens.awaitCaughtUp(db, head, 300, "s5 projections catching up");
+        int repeats = options.queryRepeats();
+        String audit = "/api/v1/conversation/audit/" + conversation;
+        Timed rawAudit = timedGets(audit, repeats, "s5 GET raw audit");
+        Timed trace = timedGets(audit + "/trace", repeats, "s5 GET trace");
+        Percentiles sql = directSql(conversation, repeats);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("events", events);
+        d.put("auditBytes", rawAudit.bytes);
+        d.put("traceBytes", trace.bytes);
+        d.put("traceStatus", trace.status);
+        details.put("s5", d);
+        List<Figure> figures = new ArrayList<>();
+        String base = "direct SQL, all rows of the conversation";
+        figures.add(Figure.latency("5", "GET raw audit, " + events + " events", rawAudit.latency, base, sql, null,
+                null, String.format("%d KB", rawAudit.bytes / 1024)));
+        if (trace.status == 200) {
+            figures.add(Figure.latency("5", "GET trace, " + events + " events", trace.latency, base, sql,
+                    "≤ 100 ms (p99)", trace.latency.p99Millis() <= 100,
+                    String.format("%d KB", trace.bytes / 1024)));
+        } else {
+            Progress.say("s5: the trace answered HTTP " + trace.status + "; no trace figure");
+        }
+        return figures;
+    }
+
+    /** Turns on one conversation until it holds the wanted number of events (stages and verbose). */
+    private long grow(UUID conversation) throws Exception {
+        long[] events = {0};
+        int[] turns = {0};
+        try (var ignored = Progress.every2s("s5 growing one conversation",
+                () -> turns[0] + " turns, " + events[0] + " of " + options.queryEvents() + " events")) {
+            while (events[0] < options.queryEvents()) {
+                for (int i = 0; i < 20; i++) {
+                    int status = client.turn(conversation, options.messages().get(turns[0]++ % options.messages().size()));
+                    if (status != 200) {
+                        throw new IllegalStateException("turn answered HTTP " + status);
+                    }
+                }
+                events[0] = count(conversation);
+            }
+        }
+        return events[0];
+    }
+
+    private long count(UUID conversation) throws Exception {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM audit_event WHERE conversation_id = ?")) {
+            s.setObject(1, conversation);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private record Timed(Percentiles latency, int status, long bytes) {
+    }
+
+    private Timed timedGets(String path, int repeats, String label) throws Exception {
+        LongList latencies = new LongList();
+        int status = 0;
+        long bytes = 0;
+        try (var ignored = Progress.every2s(label, () -> latencies.size() + " of " + repeats)) {
+            for (int i = 0; i < repeats + 3; i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<byte[]> r = client.get(path);
+                long micros = (System.nanoTime() - t0) / 1_000;
+                status = r.statusCode();
+                bytes = r.body().length;
+                if (status != 200) {
+                    break;
+                }
+                if (i >= 3) {
+                    latencies.add(micros);
+                }
+            }
+        }
+        return new Timed(Percentiles.of(latencies), status, bytes);
+    }
+
+    private Percentiles directSql(UUID conversation, int repeats) throws Exception {
+        LongList latencies = new LongList();
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("""
+                     SELECT audit_id, conversation_id, seq, kind, stage, payload_json, created_at
+                     FROM audit_event WHERE conversation_id = ? ORDER BY audit_id""")) {
+            for (int i = 0; i < repeats + 3; i++) {
+                long t0 = System.nanoTime();
+                s.setObject(1, conversation);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        rs.getLong(1);
+                        rs.getObject(2);
+                        rs.getLong(3);
+                        rs.getString(4);
+                        rs.getString(5);
+                        rs.getString(6);
+                        rs.getTimestamp(7);
+                    }
+                }
+                if (i >= 3) {
+                    latencies.add((System.nanoTime() - t0) / 1_000);
+                }
+            }
+        }
+        return Percentiles.of(latencies);
+    }
+}

@@ -1,0 +1,158 @@
+package io.convtrail.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * convtrail as a child JVM ({@code java -jar app/target/convtrail.jar}), so that its heap and RSS
+ * are its own and not mixed with the bench's clients. Its output goes to a log file next to the
+ * results.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    /** Tool latency off: the bench measures the engine, not a simulated remote call. */
+    private static final String DEMO_TOOL_DELAY = "convtrail.demo-tool.delay";
+    private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log) throws Exception {
+        Path jar = options.appJar();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (see the README's Performance section)");
+        }
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options.appJvmArgs());
+        command.add("-jar");
+        command.add(jar.toString());
+        command.add("--server.port=" + port);
+        command.add("--spring.datasource.url=" + db.url());
+        command.add("--spring.datasource.username=" + db.user());
+        command.add("--spring.datasource.password=" + db.password());
+        command.add("--management.endpoints.web.exposure.include=*");
+        if (options.appArgs().stream().noneMatch(a -> a.startsWith("--" + DEMO_TOOL_DELAY + "="))) {
+            command.add("--" + DEMO_TOOL_DELAY + "=0ms");
+        }
+        command.addAll(options.appArgs());
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        ServiceProcess service = new ServiceProcess(process, port, log);
+        service.awaitHealthy(Duration.ofMinutes(3));
+        return service;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** Resident set size of the service JVM (not of PostgreSQL, which is another process). */
+    long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for pid " + pid());
+    }
+
+    /** Heap after a full collection: {used, committed} in bytes. The live set, not garbage waiting to go. */
+    long[] heapAfterFullGc() throws Exception {
+        jcmd("GC.run");
+        Matcher m = HEAP.matcher(jcmd("GC.heap_info"));
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read jcmd GC.heap_info");
+        }
+        return new long[]{Long.parseLong(m.group(2)) * 1024, Long.parseLong(m.group(1)) * 1024};
+    }
+
+    String jcmd(String... command) throws Exception {
+        List<String> line = new ArrayList<>();
+        line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+        line.add(String.valueOf(pid()));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private void awaitHealthy(Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("convtrail exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        close();
+        throw new IllegalStateException("convtrail did not become healthy within " + timeout + "; see " + log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
