@@ -65,8 +65,8 @@ public class FlowEngineConfiguration {
         LlmClient llmClient = llm.getIfAvailable();
         List<EngineStep> deciding = List.of(
                 new LoadOrCreateConversationStep(),
+                new AuditUserInputStep(), // before a reset, so the audit keeps what the user typed even then
                 new ResetConversationStep(),
-                new AuditUserInputStep(),
                 new PolicyEnforcementStep(),
                 new IntentResolutionStep(),
                 new FallbackIntentStateStep(),
