@@ -38,17 +38,20 @@ public record BenchOptions(
         List<String> appArgs,
         Path resultsDir) {
 
+    /** A whole loan application in the demo flow: intent, three slots (the tool runs on the third), confirmation. */
+    static final String DEMO_APPLICATION = "I want to apply for a loan|10000|36|ann@example.com|yes";
+
     static final String USAGE = """
             java -jar bench/target/convtrail-bench.jar [options]
               --quick                    smoke sizes (seconds); later options override them
               --scenarios=1,2,3,4,5,6    which scenarios (2 runs inside 1, 6 inside 3 when both are chosen)
               --clients=1,16,64          scenario 1 concurrency levels
-              --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=10
-              --messages=a|b|c           turn messages, used in rotation
+              --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=5
+              --messages=a|b|c           turn messages, in order on each conversation (default: a loan application)
               --sse=1,1000,10000         scenario 3 SSE subscriber counts
               --stomp=1000               scenario 3 STOMP subscribers (0: skip)
               --subscribers-per-conversation=10
-              --stream-seconds=15 --stream-turns-per-second=50
+              --stream-seconds=15 --stream-turns-per-second=10
               --memory-streams=10000     scenario 6 open SSE streams
               --rebuild-events=500000    scenario 4 stored events to replay
               --query-events=10000 --query-repeats=50
@@ -90,13 +93,13 @@ public record BenchOptions(
                 v.ints("clients", "1,16,64", "1,4"),
                 v.integer("warmup-seconds", 5, 1),
                 v.integer("turn-seconds", 20, 2),
-                v.integer("turns-per-conversation", 10, 5),
-                List.of(v.string("messages", "I want to apply for a loan|my income is 5000|yes", null).split("\\|")),
+                v.integer("turns-per-conversation", 5, 5),
+                List.of(v.string("messages", DEMO_APPLICATION, null).split("\\|")),
                 v.ints("sse", "1,1000,10000", "1,50"),
                 v.integer("stomp", 1000, 20),
                 v.integer("subscribers-per-conversation", 10, 10),
                 v.integer("stream-seconds", 15, 3),
-                v.integer("stream-turns-per-second", 50, 20),
+                v.integer("stream-turns-per-second", 10, 5),
                 v.integer("memory-streams", 10_000, 50),
                 v.integer("rebuild-events", 500_000, 5_000),
                 v.integer("query-events", 10_000, 300),

@@ -3,8 +3,9 @@ package io.convtrail.bench;
 import java.util.UUID;
 
 /**
- * What one subscriber received, in arrival order: the event's key (the SSE {@code id:}, which is
- * the conversation's sequence, or the envelope's auditId for STOMP; -1 when absent), the wall
+ * What one subscriber received, in arrival order: the event's key (the conversation's sequence,
+ * from the SSE {@code id:} or the STOMP {@code sequence} header, else the envelope's auditId;
+ * -1 when absent), the wall
  * time it arrived and the envelope's {@code createdAt} (both epoch microseconds; 0 when absent).
  * Written by one thread at a time (the connection's), read after the connection is closed.
  */
@@ -14,9 +15,11 @@ final class Receipts {
     final LongList keys = new LongList();
     final LongList receivedAt = new LongList();
     final LongList createdAt = new LongList();
+    volatile boolean keyedBySequence;
 
-    Receipts(UUID conversationId) {
+    Receipts(UUID conversationId, boolean keyedBySequence) {
         this.conversationId = conversationId;
+        this.keyedBySequence = keyedBySequence;
     }
 
     void add(long key, long received, long created) {

@@ -91,6 +91,7 @@ final class SseSubscribers implements AutoCloseable {
 
     /** One SSE connection: a line parser (event, id, data fields; a blank line ends an event). */
     private static final class Stream implements Flow.Subscriber<String> {
+        private static final boolean SEQUENCE_KEYS = true;
         final Receipts receipts;
         final CompletableFuture<Void> connected = new CompletableFuture<>();
         private volatile Flow.Subscription subscription;
@@ -99,7 +100,7 @@ final class SseSubscribers implements AutoCloseable {
         private final StringBuilder data = new StringBuilder();
 
         Stream(UUID conversationId) {
-            this.receipts = new Receipts(conversationId);
+            this.receipts = new Receipts(conversationId, SEQUENCE_KEYS);
         }
 
         @Override

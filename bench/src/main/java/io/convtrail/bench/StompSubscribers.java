@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * STOMP subscribers over plain WebSocket (the SockJS endpoint's {@code /websocket} transport, or
  * the bare endpoint): CONNECT, SUBSCRIBE to {@code /topic/convengine/audit/{id}}, then record
- * every MESSAGE. STOMP has no stream position, so a receipt is keyed by the envelope's auditId
- * (absent on VERBOSE envelopes).
+ * every MESSAGE, keyed by its {@code sequence} header (convtrail's stream position); without that
+ * header, by the envelope's auditId (absent on VERBOSE envelopes).
  */
 final class StompSubscribers implements AutoCloseable {
 
@@ -103,13 +103,14 @@ final class StompSubscribers implements AutoCloseable {
 
     /** One STOMP session over one WebSocket. */
     private static final class Session implements WebSocket.Listener {
+        private static final boolean SEQUENCE_KEYS = false;
         final Receipts receipts;
         final CompletableFuture<Void> subscribed = new CompletableFuture<>();
         private final StringBuilder buffer = new StringBuilder();
         private volatile WebSocket socket;
 
         Session(UUID conversationId) {
-            this.receipts = new Receipts(conversationId);
+            this.receipts = new Receipts(conversationId, SEQUENCE_KEYS);
         }
 
         void failIf(Throwable e) {
@@ -153,10 +154,27 @@ final class StompSubscribers implements AutoCloseable {
             } else if (frame.startsWith("MESSAGE")) {
                 int body = frame.indexOf("\n\n");
                 String json = body < 0 ? "" : frame.substring(body + 2);
-                receipts.add(Receipts.auditId(json), now, Receipts.createdAtMicros(json));
+                long sequence = sequenceHeader(body < 0 ? frame : frame.substring(0, body));
+                if (sequence >= 0) {
+                    receipts.keyedBySequence = true;
+                }
+                receipts.add(sequence >= 0 ? sequence : Receipts.auditId(json), now, Receipts.createdAtMicros(json));
             } else if (frame.startsWith("ERROR")) {
                 subscribed.completeExceptionally(new IllegalStateException(frame));
             }
+        }
+
+        private static long sequenceHeader(String headers) {
+            for (String line : headers.split("\n")) {
+                if (line.startsWith("sequence:")) {
+                    try {
+                        return Long.parseLong(line.substring(9).trim());
+                    } catch (NumberFormatException e) {
+                        return -1;
+                    }
+                }
+            }
+            return -1;
         }
 
         @Override

@@ -11,7 +11,7 @@ import java.util.List;
  */
 record StreamLatency(Percentiles commit, Percentiles created, long received, long expected, long unmatched) {
 
-    static StreamLatency of(List<Receipts> subscribers, CommitTimes times, boolean keyedBySequence) {
+    static StreamLatency of(List<Receipts> subscribers, CommitTimes times) {
         LongList commit = new LongList();
         LongList created = new LongList();
         long received = 0;
@@ -21,7 +21,7 @@ record StreamLatency(Percentiles commit, Percentiles created, long received, lon
             expected += times.eventsOf(r.conversationId);
             for (int i = 0; i < r.size(); i++) {
                 long key = r.keys.get(i);
-                long committed = key < 0 ? 0 : keyedBySequence
+                long committed = key < 0 ? 0 : r.keyedBySequence
                         ? times.bySequence(r.conversationId, key) : times.byAuditId(key);
                 long at = r.receivedAt.get(i);
                 if (r.createdAt.get(i) > 0) {
