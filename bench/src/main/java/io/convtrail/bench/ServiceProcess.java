@@ -61,6 +61,8 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+        // a bench stopped by Ctrl-C or a timeout must not leave the service running
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "bench-stop-service"));
         ServiceProcess service = new ServiceProcess(process, port, log);
         service.awaitHealthy(Duration.ofMinutes(3));
         return service;

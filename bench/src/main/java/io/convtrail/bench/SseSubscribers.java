@@ -59,12 +59,13 @@ final class SseSubscribers implements AutoCloseable {
                             .whenComplete((response, error) -> s.ended(response, error));
                     batch.add(s);
                 }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 for (Stream s : batch) {
                     try {
-                        s.connected.get(60, TimeUnit.SECONDS);
+                        s.connected.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                         connected++;
                     } catch (Exception e) {
-                        if (failed.incrementAndGet() == 1) {
+                        if (failed.incrementAndGet() <= 3) {
                             Progress.say("SSE subscriber failed: " + e.getMessage());
                         }
                     }
@@ -90,7 +91,7 @@ final class SseSubscribers implements AutoCloseable {
     }
 
     /** One SSE connection: a line parser (event, id, data fields; a blank line ends an event). */
-    private static final class Stream implements Flow.Subscriber<String> {
+    static final class Stream implements Flow.Subscriber<String> {
         private static final boolean SEQUENCE_KEYS = true;
         final Receipts receipts;
         final CompletableFuture<Void> connected = new CompletableFuture<>();

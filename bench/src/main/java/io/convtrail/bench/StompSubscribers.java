@@ -46,12 +46,13 @@ final class StompSubscribers implements AutoCloseable {
                 for (int i = from; i < Math.min(conversations.size(), from + wave); i++) {
                     batch.add(connect(conversations.get(i)));
                 }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 for (Session s : batch) {
                     try {
-                        s.subscribed.get(60, TimeUnit.SECONDS);
+                        s.subscribed.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                         subscribed++;
                     } catch (Exception e) {
-                        if (failed.incrementAndGet() == 1) {
+                        if (failed.incrementAndGet() <= 3) {
                             Progress.say("STOMP subscriber failed: " + e.getMessage());
                         }
                     }

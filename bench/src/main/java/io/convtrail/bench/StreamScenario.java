@@ -1,5 +1,7 @@
 package io.convtrail.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +70,7 @@ final class StreamScenario {
         try (SseSubscribers subscribers = new SseSubscribers(client.baseUrl())) {
             connected = subscribers.open(spread(conversations, n), WAVE, "s3 opening " + n + " SSE streams");
             if (memoryHere) {
-                figures.addAll(memory(n, idle, ServiceMemory.of(service), details));
+                figures.addAll(memory(n, idle, openMemory(), details));
             }
             before = db.head();
             turns = drive(conversations, "s3 turns for " + n + " SSE subscribers");
@@ -111,8 +113,18 @@ final class StreamScenario {
         ServiceMemory idle = ServiceMemory.of(service);
         try (SseSubscribers subscribers = new SseSubscribers(client.baseUrl())) {
             subscribers.open(spread(conversations, n), WAVE, "s6 opening " + n + " SSE streams");
-            return memory(n, idle, ServiceMemory.of(service), details);
+            return memory(n, idle, openMemory(), details);
         }
+    }
+
+    /** The memory with the streams open, and the heap's class histogram beside the log: what the bytes are. */
+    private ServiceMemory openMemory() throws Exception {
+        ServiceMemory open = ServiceMemory.of(service);
+        Path histogram = service.log().resolveSibling(service.log().getFileName().toString()
+                .replace("-service.log", "-s6-heap-histogram.txt"));
+        Files.writeString(histogram, service.jcmd("GC.class_histogram"));
+        Progress.say("s6 heap histogram in " + histogram);
+        return open;
     }
 
     private List<Figure> memory(int n, ServiceMemory idle, ServiceMemory open, Map<String, Object> details) {
