@@ -49,12 +49,7 @@ public final class BenchMain {
                     figures.addAll(new QueryScenario(options, db, client).run(details));
                 }
                 if (options.runs(4)) {
-                    ServiceProcess current = service;
-                    RebuildScenario rebuild = new RebuildScenario(options, db, driver, service, whileStopped -> {
-                        current.close();
-                        whileStopped.run();
-                        return ServiceProcess.start(options, db, log);
-                    });
+                    RebuildScenario rebuild = new RebuildScenario(options, db, driver, service);
                     try {
                         figures.addAll(rebuild.run(client, details));
                     } finally {

@@ -27,6 +27,7 @@ public record BenchOptions(
         int streamTurnsPerSecond,
         int memoryStreams,
         int rebuildEvents,
+        int rebuildMaxSeconds,
         int queryEvents,
         int queryRepeats,
         String databaseUrl,
@@ -54,6 +55,7 @@ public record BenchOptions(
               --stream-seconds=15 --stream-turns-per-second=10
               --memory-streams=10000     scenario 6 open SSE streams
               --rebuild-events=500000    scenario 4 stored events to replay
+              --rebuild-max-seconds=420  stop timing a rebuild after this (its rate so far is reported)
               --query-events=10000 --query-repeats=50
               --db-url=jdbc:postgresql://host/db --db-user=u --db-password=p   external PostgreSQL (default: embedded)
               --data-dir=DIR             keep the embedded database here (reused: seeded events survive)
@@ -102,6 +104,7 @@ public record BenchOptions(
                 v.integer("stream-turns-per-second", 10, 5),
                 v.integer("memory-streams", 10_000, 50),
                 v.integer("rebuild-events", 500_000, 5_000),
+                v.integer("rebuild-max-seconds", 420, 60),
                 v.integer("query-events", 10_000, 300),
                 v.integer("query-repeats", 50, 10),
                 v.string("db-url", null, null),

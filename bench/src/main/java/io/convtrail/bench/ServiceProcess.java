@@ -37,11 +37,20 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log) throws Exception {
+        return start(options, db, log, freePort());
+    }
+
+    /** Starts it again on the same port, so clients keep their base URL. */
+    ServiceProcess restart(BenchOptions options, BenchDatabase db) throws Exception {
+        close();
+        return start(options, db, log, port);
+    }
+
+    private static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log, int port) throws Exception {
         Path jar = options.appJar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (see the README's Performance section)");
         }
-        int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options.appJvmArgs());
