@@ -3,17 +3,10 @@ package io.convtrail.app.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.engine.ConversationClient.TurnAudit;
-import io.convtrail.command.engine.tool.FlowTool;
-import io.convtrail.command.engine.tool.ToolCall;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,28 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * recorded, answers ConvEngine's success:false body with HTTP 200, and leaves the conversation usable.
  */
 @ConvtrailIntegrationTest
-@TestPropertySource(properties = {"convtrail.flow.location=classpath:test-flows/",
-        "convtrail.flow.active=failing-desk"})
-@Import(EngineFailureTest.LedgerDown.class)
+@FailingDeskFlow
 class EngineFailureTest {
-
-    @TestConfiguration
-    static class LedgerDown {
-        @Bean
-        FlowTool ledger() {
-            return new FlowTool() {
-                @Override
-                public String code() {
-                    return "ledger";
-                }
-
-                @Override
-                public Map<String, Object> call(ToolCall call) {
-                    throw new IllegalStateException("ledger offline");
-                }
-            };
-        }
-    }
 
     @LocalServerPort
     int port;
