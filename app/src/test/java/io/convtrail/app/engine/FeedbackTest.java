@@ -43,6 +43,8 @@ class FeedbackTest {
         assertThat(recorded.get("feedbackType").asText()).isEqualTo("THUMBS_UP");
         assertThat(recorded.get("messageId").asText()).isEqualTo("m-1");
         assertThat(recorded.get("metadata").get("source").asText()).isEqualTo("test");
+        assertThat(recorded.get("_meta").get("intent").asText()).isEqualTo("FAQ_RATES");
+        assertThat(recorded.get("_meta").get("state").asText()).isEqualTo("ANSWERED");
         long stagesAndVerbose = audit.get(0).stages().size() + 1 /* verbose */;
         assertThat(saved.get("feedbackId").asLong()).as("the feedback's sequence in the conversation")
                 .isEqualTo(stagesAndVerbose + 1);
