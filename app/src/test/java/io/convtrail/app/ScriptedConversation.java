@@ -8,6 +8,7 @@ import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.command.TurnOutcome;
 import io.convtrail.api.command.TurnRecord;
+import io.convtrail.api.event.VerboseMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 import java.time.Instant;
@@ -35,6 +36,7 @@ public final class ScriptedConversation {
     private Instant clock = Instant.parse("2026-11-24T06:00:00Z");
     private UUID turnId;
     private int recorded;
+    private int pendingVerbose;
 
     public ScriptedConversation(CommandGateway commands) {
         this.commands = commands;
@@ -48,7 +50,7 @@ public final class ScriptedConversation {
         return turnId;
     }
 
-    /** How many stage records were committed so far. */
+    /** How many stage records were committed so far (verbose messages not counted). */
     public int recorded() {
         return recorded;
     }
@@ -91,6 +93,14 @@ public final class ScriptedConversation {
         return this;
     }
 
+    /** A verbose progress message: part of the stream, not of the audit or the trace. */
+    public ScriptedConversation verbose(String text) {
+        pending.add(new TurnRecord.VerboseRecord(new VerboseMessage(null, "VERBOSE_PROGRESS", "Script", "STEP", null,
+                null, null, null, "INFO", text, Map.of()), tick()));
+        pendingVerbose++;
+        return this;
+    }
+
     /** Commits what was recorded since the last flush. */
     public ScriptedConversation flush() {
         if (!pending.isEmpty()) {
@@ -107,7 +117,8 @@ public final class ScriptedConversation {
 
     private List<TurnRecord> drain() {
         List<TurnRecord> records = List.copyOf(pending);
-        recorded += records.size();
+        recorded += records.size() - pendingVerbose;
+        pendingVerbose = 0;
         pending.clear();
         return records;
     }
