@@ -84,17 +84,16 @@ public class ProjectionsEndpoint {
         List<SegmentStatus> segments = new ArrayList<>();
         Rebuild rebuild = rebuilds.get(name);
         long slowest = Long.MAX_VALUE;
-        boolean replaying = false;
         for (EventTrackerStatus s : processor.processingStatus().values()) {
             long at = s.getCurrentPosition().orElse(-1L);
             slowest = Math.min(slowest, at);
-            // Axon keeps a segment flagged as replaying until an event newer than the reset point
-            // arrives; for an operator the replay is over once it reached the head it started from
-            replaying |= s.isReplaying() && (rebuild == null || at < rebuild.target());
             segments.add(new SegmentStatus(s.getSegment().getSegmentId(), at, s.isCaughtUp(),
                     s.isErrorState() ? String.valueOf(s.getError()) : null));
         }
         Long position = segments.isEmpty() ? null : slowest;
+        // Axon flags a segment as replaying until an event newer than the reset arrives; for an
+        // operator the rebuild is over once every segment reached the head it started from
+        boolean replaying = rebuild != null && (position == null || position < rebuild.target());
         return new ProjectionStatus(processor.isRunning(), replaying, position,
                 position == null ? null : Math.max(0, head - position),
                 rebuild == null ? null : rebuild.startedAt().toString(), rebuild == null ? null : rebuild.target(),

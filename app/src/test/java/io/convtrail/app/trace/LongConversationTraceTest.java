@@ -2,9 +2,12 @@ package io.convtrail.app.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
+import io.convtrail.api.query.FindConversationTraceQuery;
+import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.ScriptedConversation;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.queryhandling.QueryGateway;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,9 @@ class LongConversationTraceTest {
 
     @Autowired
     CommandGateway commands;
+
+    @Autowired
+    QueryGateway queries;
 
     @Test
     void theTraceOfTenThousandStagesIsReadFromPrecomputedRows() {
@@ -71,17 +77,24 @@ class LongConversationTraceTest {
         assertThat(trace.get("turns").get(3).get("steps")).hasSize(STEPS_PER_TURN);
         assertThat(trace.get("steps").get(999).get("stages")).hasSize(STAGES_INSIDE_A_STEP);
 
-        long[] millis = new long[11];
+        long[] query = new long[11];
+        long[] get = new long[11];
         int bytes = 0;
-        for (int i = 0; i < millis.length; i++) {
+        for (int i = 0; i < get.length; i++) {
             long start = System.nanoTime();
+            queries.query(new FindConversationTraceQuery(c.id()), ConversationTrace.class).join();
+            query[i] = (System.nanoTime() - start) / 1_000_000;
+            start = System.nanoTime();
             bytes = http.get().uri("/api/v1/conversation/audit/{id}/trace", c.id()).retrieve().body(byte[].class).length;
-            millis[i] = (System.nanoTime() - start) / 1_000_000;
+            get[i] = (System.nanoTime() - start) / 1_000_000;
         }
-        Arrays.sort(millis);
-        log.info("trace of {} stages: recorded in {} ms, projected {} ms later; GET {} bytes: median {} ms, min {} ms,"
-                        + " max {} ms", stages, (recorded - recordStarted) / 1_000_000, (projected - recorded) / 1_000_000,
-                bytes, millis[millis.length / 2], millis[0], millis[millis.length - 1]);
-        assertThat(millis[millis.length / 2]).as("median trace GET in ms").isLessThan(500);
+        Arrays.sort(query);
+        Arrays.sort(get);
+        log.info("trace of {} stages: recorded in {} ms, projected {} ms later; read model query median {} ms"
+                        + " (min {}, max {}); HTTP GET of {} bytes median {} ms (min {}, max {})", stages,
+                (recorded - recordStarted) / 1_000_000, (projected - recorded) / 1_000_000, query[5], query[0],
+                query[10], bytes, get[5], get[0], get[10]);
+        assertThat(query[5]).as("median read model query in ms").isLessThan(100);
+        assertThat(get[5]).as("median trace GET in ms").isLessThan(500);
     }
 }

@@ -8,10 +8,10 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -24,6 +24,7 @@ import java.util.UUID;
 /** ConvEngine's raw audit: every stage row of a conversation in auditId order. */
 @RestController
 @RequestMapping("/api/v1/conversation/audit")
+@Tag(name = "audit", description = "the raw audit and the trace of a conversation")
 public class AuditController {
 
     static final int MAX_LIMIT = 10_000;
@@ -45,7 +46,7 @@ public class AuditController {
     @ApiResponse(responseCode = "200", description = "the audit rows")
     @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or a parameter is invalid",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(implementation = ProblemDetail.class)))
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
     @GetMapping(path = "/{conversationId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<AuditRow> audit(@Parameter(description = "the conversation's UUID") @PathVariable String conversationId,
                                 @Parameter(description = "only rows with a larger auditId")

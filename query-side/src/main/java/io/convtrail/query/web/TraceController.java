@@ -7,9 +7,9 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** ConvEngine's trace of a conversation, grouped by turn as well. */
 @RestController
 @RequestMapping("/api/v1/conversation/audit")
+@Tag(name = "audit")
 public class TraceController {
 
     private final QueryGateway queries;
@@ -33,7 +34,7 @@ public class TraceController {
     @ApiResponse(responseCode = "200", description = "the trace")
     @ApiResponse(responseCode = "400", description = "conversationId is not a UUID",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(implementation = ProblemDetail.class)))
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
     @GetMapping(path = "/{conversationId}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
     public ConversationTrace trace(@Parameter(description = "the conversation's UUID") @PathVariable String conversationId) {
         return queries.query(new FindConversationTraceQuery(QueryParameters.uuid("conversationId", conversationId)),
