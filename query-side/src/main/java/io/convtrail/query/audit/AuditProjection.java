@@ -10,7 +10,7 @@ import io.convtrail.api.stream.StreamEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,7 +20,10 @@ import java.util.List;
 
 /**
  * Projects stage and verbose records into {@code audit_event}. The auditId is the event's global
- * position in the event store: unique, strictly increasing, and the same on every replay. A row
+ * index in the event store: unique, strictly increasing, and the same on every replay. It is read
+ * from the store, not from the tracking token: an event delivered late to fill a gap (a concurrent
+ * transaction committed after a later one) carries a token whose position is the highest index
+ * seen so far, not its own. A row
  * that is already there is left alone, so replaying an event twice changes nothing; only a new row
  * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
  */
@@ -44,8 +47,8 @@ public class AuditProjection {
     }
 
     @EventHandler
-    void on(StageRecordedEvent e, TrackingToken token) {
-        long auditId = position(token);
+    void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence) {
+        long auditId = repository.globalIndex(e.conversationId(), aggregateSequence);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
                 e.turnId(), "AUDIT", e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
         if (inserted) {
@@ -55,9 +58,10 @@ public class AuditProjection {
     }
 
     @EventHandler
-    void on(VerboseRecordedEvent e, TrackingToken token) {
+    void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence) {
         String verboseJson = envelopes.toJson(e.verbose());
-        boolean inserted = repository.insert(new AuditRepository.StoredEvent(position(token), e.conversationId(),
+        long auditId = repository.globalIndex(e.conversationId(), aggregateSequence);
+        boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
                 e.sequence(), e.turnId(), "VERBOSE", "VERBOSE", verboseJson, e.createdAt(), e.hash()));
         if (inserted) {
             publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.verbose(verboseJson, e.createdAt())));
@@ -87,9 +91,5 @@ public class AuditProjection {
 
     private void publish(StreamEvent event) {
         updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
-    }
-
-    private static long position(TrackingToken token) {
-        return token.position().orElseThrow(() -> new IllegalStateException("event without a global position"));
     }
 }
