@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.query.FindStreamEventsQuery;
-import io.convtrail.api.query.FindStreamHeadQuery;
 import io.convtrail.api.stream.StreamEvent;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -17,6 +16,8 @@ import org.springframework.web.client.RestClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,13 +61,17 @@ final class StoredConversations {
     /** The whole stored stream, once the read model holds everything the event store has. */
     List<StreamEvent> storedStream(UUID conversationId) {
         long head = recordedHead(conversationId);
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                queries.query(new FindStreamHeadQuery(conversationId), Long.class).join() == head);
-        List<StreamEvent> stored = queries.query(new FindStreamEventsQuery(conversationId, 0, Integer.MAX_VALUE),
-                ResponseTypes.multipleInstancesOf(StreamEvent.class)).join();
-        assertThat(stored).extracting(StreamEvent::sequence).as("gapless from 1")
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, head).boxed().toList());
-        return stored;
+        List<Long> expected = LongStream.rangeClosed(1, head).boxed().toList();
+        AtomicReference<List<StreamEvent>> stored = new AtomicReference<>();
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> {
+                    stored.set(queries.query(new FindStreamEventsQuery(conversationId, 0, Integer.MAX_VALUE),
+                            ResponseTypes.multipleInstancesOf(StreamEvent.class)).join());
+                    assertThat(stored.get()).extracting(StreamEvent::sequence)
+                            .as("read model of %s: every recorded event, gapless from 1", conversationId)
+                            .containsExactlyElementsOf(expected);
+                });
+        return stored.get();
     }
 
     JsonNode rawAudit(UUID conversationId) {
