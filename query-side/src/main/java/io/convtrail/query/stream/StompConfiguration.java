@@ -10,6 +10,8 @@ import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.messaging.simp.config.StompBrokerRelayRegistration;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.simp.stomp.StompReactorNettyCodec;
+import org.springframework.messaging.tcp.reactor.ReactorNettyTcpClient;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
@@ -52,7 +54,10 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
                     .setClientLogin(relay.login())
                     .setClientPasscode(relay.passcode())
                     .setSystemLogin(relay.login())
-                    .setSystemPasscode(relay.passcode());
+                    .setSystemPasscode(relay.passcode())
+                    // built here: Spring would look for reactor-netty-http, which would also change the
+                    // application's default HTTP client; the relay needs only the TCP part
+                    .setTcpClient(new ReactorNettyTcpClient<>(relay.host(), relay.port(), new StompReactorNettyCodec()));
             if (relay.virtualHost() != null && !relay.virtualHost().isBlank()) {
                 relayRegistration.setVirtualHost(relay.virtualHost());
             }
