@@ -39,6 +39,7 @@ public final class SseSink implements StreamSink {
     public void connected(long position) throws IOException {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("conversationId", conversationId.toString());
+        data.put("transport", "SSE");
         data.put("lastEventId", position);
         emitter.send(SseEmitter.event().name(CONNECTED).id(Long.toString(position))
                 .data(data, MediaType.APPLICATION_JSON));
@@ -59,12 +60,14 @@ public final class SseSink implements StreamSink {
         emitter.send(SseEmitter.event().comment("heartbeat"));
     }
 
+    /**
+     * Ends the response when the server drops the subscriber. A client that is gone is left to the
+     * container, which is already ending the request (completing it as well races that error path).
+     */
     @Override
     public void closed(CloseReason reason, long lastSent) {
-        try {
+        if (reason != CloseReason.CLIENT_GONE) {
             emitter.complete();
-        } catch (RuntimeException alreadyBroken) {
-            // the response is already finished or its connection is gone: nothing left to end
         }
     }
 }

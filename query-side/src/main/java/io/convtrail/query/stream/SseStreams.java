@@ -41,7 +41,11 @@ public class SseStreams implements DisposableBean {
                 new SseSink(emitter, conversationId, unnamed));
         emitter.onCompletion(() -> subscription.close(CloseReason.CLIENT_GONE));
         emitter.onError(error -> subscription.close(CloseReason.CLIENT_GONE));
-        emitter.onTimeout(() -> subscription.close(CloseReason.CLIENT_GONE));
+        emitter.onTimeout(() -> {
+            // the normal end of a long stream: EventSource reconnects and resumes
+            emitter.complete();
+            subscription.close(CloseReason.CLIENT_GONE);
+        });
         return emitter;
     }
 
