@@ -38,8 +38,9 @@ public final class ToolInvoker {
         long started = System.nanoTime();
         Map<String, Object> result;
         try {
-            result = tool.call(new ToolCall(session.input().conversationId(), session.intent(), session.state(),
-                    Map.copyOf(session.slots())));
+            Map<String, Object> answered = tool.call(new ToolCall(session.input().conversationId(), session.intent(),
+                    session.state(), Map.copyOf(session.slots())));
+            result = answered == null ? Map.of() : answered;
         } catch (RuntimeException e) {
             String message = String.valueOf(e.getMessage());
             session.stage(Stage.MCP_TOOL_ERROR, Map.of("toolCode", def.code(), "errorType", e.getClass().getName(),
