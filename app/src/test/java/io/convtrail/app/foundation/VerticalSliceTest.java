@@ -1,4 +1,6 @@
-package io.convtrail.app;
+package io.convtrail.app.foundation;
+
+import io.convtrail.app.ConvtrailIntegrationTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
