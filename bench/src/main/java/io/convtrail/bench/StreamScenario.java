@@ -179,6 +179,8 @@ final class StreamScenario {
         } finally {
             pool.shutdownNow();
         }
+        // a subscriber starts after the read model's head: let those first turns reach it
+        ProjectionTokens.awaitCaughtUp(db, db.head(), 120, "s3 projections catching up");
         return conversations;
     }
 
