@@ -1,15 +1,9 @@
 package io.convtrail.app.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
-import org.axonframework.queryhandling.QueryGateway;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
 import org.springframework.test.context.TestPropertySource;
@@ -17,8 +11,6 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,26 +30,10 @@ import static org.awaitility.Awaitility.await;
  */
 @ConvtrailIntegrationTest
 @TestPropertySource(properties = "convtrail.stream.sse.heartbeat=200ms")
-class StreamLoadTest {
+class StreamLoadTest extends StreamClientTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    QueryGateway queries;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    ObjectMapper json;
-
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    StoredConversations conversations;
-
-    @BeforeEach
-    void setUp() {
-        conversations = new StoredConversations(port, queries, jdbc, json);
-    }
 
     @Test
     void twoHundredSubscribersOnFiftyConversationsAllReceiveCompleteOrderedStreams() throws Exception {
@@ -69,7 +45,7 @@ class StreamLoadTest {
         ExecutorService turns = Executors.newFixedThreadPool(8);
         try {
             for (int i = 0; i < 200; i++) {
-                clients.add(SseTestClient.open(http, stream(ids.get(i % 50)), Map.of()));
+                clients.add(SseTestClient.open(http, stream(ids.get(i % 50), ""), Map.of()));
             }
             for (SseTestClient client : clients) {
                 assertThat(client.next(WAIT).name()).isEqualTo("CONNECTED");
@@ -109,7 +85,7 @@ class StreamLoadTest {
         for (int cycle = 0; cycle < 1_000; cycle++) {
             // every third one replays, so some are cut in the middle of their catch-up
             try (SseTestClient client = SseTestClient.open(http,
-                    URI.create(stream(id) + (cycle % 3 == 0 ? "?replay=true" : "")), Map.of())) {
+                    stream(id, cycle % 3 == 0 ? "?replay=true" : ""), Map.of())) {
                 assertThat(client.next(WAIT).name()).isEqualTo("CONNECTED");
             }
         }
@@ -138,9 +114,5 @@ class StreamLoadTest {
                 assertThat(gauge.get("measurements").get(0).get("value").asDouble()).as(metric).isZero();
             }
         });
-    }
-
-    private URI stream(UUID id) {
-        return URI.create("http://localhost:" + port + "/api/v1/conversation/stream/" + id);
     }
 }
