@@ -9,6 +9,7 @@ import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
@@ -23,9 +24,10 @@ import java.util.List;
  * index in the event store: unique, strictly increasing, and the same on every replay. It is read
  * from the store, not from the tracking token: an event delivered late to fill a gap (a concurrent
  * transaction committed after a later one) carries a token whose position is the highest index
- * seen so far, not its own. A row
- * that is already there is left alone, so replaying an event twice changes nothing; only a new row
- * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
+ * seen so far, not its own. A row that is already there is left alone, so replaying an event twice
+ * changes nothing; only a new row is pushed to the conversation's live subscribers, after the
+ * transaction that stored it commits.
+ * A rebuild (replay) refills the table without pushing: subscribers saw those events already.
  */
 @Component
 @ProcessingGroup(AuditProjection.PROCESSING_GROUP)
@@ -47,23 +49,23 @@ public class AuditProjection {
     }
 
     @EventHandler
-    void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence) {
+    void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
         long auditId = repository.globalIndex(e.conversationId(), aggregateSequence);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
                 e.turnId(), "AUDIT", e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
-        if (inserted) {
+        if (inserted && !replay.isReplay()) {
             publish(new StreamEvent(e.conversationId(), e.sequence(),
                     envelopes.audit(auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
         }
     }
 
     @EventHandler
-    void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence) {
+    void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
         String verboseJson = envelopes.toJson(e.verbose());
         long auditId = repository.globalIndex(e.conversationId(), aggregateSequence);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
                 e.sequence(), e.turnId(), "VERBOSE", "VERBOSE", verboseJson, e.createdAt(), e.hash()));
-        if (inserted) {
+        if (inserted && !replay.isReplay()) {
             publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.verbose(verboseJson, e.createdAt())));
         }
     }
