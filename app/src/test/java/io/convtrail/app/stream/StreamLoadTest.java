@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
 import org.springframework.test.context.TestPropertySource;
@@ -13,6 +15,7 @@ import org.springframework.web.socket.messaging.WebSocketStompClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,8 +32,10 @@ import static org.awaitility.Awaitility.await;
  * closed connections quickly (a silent disconnect is only seen on the next write).
  */
 @ConvtrailIntegrationTest
-@TestPropertySource(properties = "convtrail.stream.sse.heartbeat=200ms")
+@TestPropertySource(properties = "convtrail.stream.sse.heartbeat=500ms")
 class StreamLoadTest extends StreamClientTest {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamLoadTest.class);
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -50,18 +55,18 @@ class StreamLoadTest extends StreamClientTest {
             for (SseTestClient client : clients) {
                 assertThat(client.next(WAIT).name()).isEqualTo("CONNECTED");
             }
+            long connected = System.nanoTime();
             List<Future<?>> posted = new ArrayList<>();
             for (UUID id : ids) {
-                posted.add(turns.submit(() -> {
-                    conversations.turn(id, "first");
-                    conversations.turn(id, "second");
-                }));
+                posted.add(turns.submit(() -> conversations.turn(id, "what is the APR?")));
             }
             for (Future<?> future : posted) {
                 future.get(60, TimeUnit.SECONDS);
             }
+            long answered = System.nanoTime();
+            Map<UUID, List<StreamEvent>> storedById = new HashMap<>();
             for (int i = 0; i < 200; i++) {
-                List<StreamEvent> stored = conversations.storedStream(ids.get(i % 50));
+                List<StreamEvent> stored = storedById.computeIfAbsent(ids.get(i % 50), conversations::storedStream);
                 List<SseTestClient.Event> received = clients.get(i).next(stored.size(), WAIT);
                 assertThat(received).extracting(SseTestClient.Event::sequence).as("subscriber %d", i)
                         .containsExactlyElementsOf(stored.stream().map(StreamEvent::sequence).toList());
@@ -71,6 +76,11 @@ class StreamLoadTest extends StreamClientTest {
                 }
             }
             assertThat(clients.get(0).comments()).as("heartbeat comments").isPositive();
+            log.info("200 SSE subscribers on 50 conversations: turns answered {} ms after connect, "
+                            + "all {} events received and checked {} ms later",
+                    TimeUnit.NANOSECONDS.toMillis(answered - connected),
+                    storedById.values().stream().mapToInt(List::size).sum() * 4,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered));
         } finally {
             turns.shutdownNow();
             clients.forEach(SseTestClient::close);
