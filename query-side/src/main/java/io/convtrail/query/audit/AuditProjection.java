@@ -7,6 +7,7 @@ import io.convtrail.api.query.FindStreamEventsQuery;
 import io.convtrail.api.query.StreamConversationQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.query.store.EventPositions;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
@@ -21,12 +22,9 @@ import java.util.List;
 
 /**
  * Projects stage and verbose records into {@code audit_event}. The auditId is the event's global
- * index in the event store: unique, strictly increasing, and the same on every replay. It is read
- * from the store, not from the tracking token: an event delivered late to fill a gap (a concurrent
- * transaction committed after a later one) carries a token whose position is the highest index
- * seen so far, not its own. A row that is already there is left alone, so replaying an event twice
- * changes nothing; only a new row is pushed to the conversation's live subscribers, after the
- * transaction that stored it commits.
+ * index in the event store ({@link EventPositions}): unique, strictly increasing, and the same on
+ * every replay. A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
+ * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
  * A rebuild (replay) refills the table without pushing: subscribers saw those events already.
  */
 @Component
@@ -39,9 +37,11 @@ public class AuditProjection {
     private final StreamEnvelopes envelopes;
     private final QueryUpdateEmitter updates;
     private final JdbcClient jdbc;
+    private final EventPositions positions;
 
     public AuditProjection(AuditRepository repository, StreamEnvelopes envelopes, QueryUpdateEmitter updates,
-                           JdbcClient jdbc) {
+                           JdbcClient jdbc, EventPositions positions) {
+        this.positions = positions;
         this.repository = repository;
         this.envelopes = envelopes;
         this.updates = updates;
@@ -50,7 +50,7 @@ public class AuditProjection {
 
     @EventHandler
     void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
-        long auditId = repository.globalIndex(e.conversationId(), aggregateSequence);
+        long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
                 e.turnId(), "AUDIT", e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
@@ -62,7 +62,7 @@ public class AuditProjection {
     @EventHandler
     void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
         String verboseJson = envelopes.toJson(e.verbose());
-        long auditId = repository.globalIndex(e.conversationId(), aggregateSequence);
+        long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
                 e.sequence(), e.turnId(), "VERBOSE", "VERBOSE", verboseJson, e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {

@@ -28,17 +28,6 @@ public class AuditRepository {
         this.envelopes = envelopes;
     }
 
-    /** The global index of a conversation's event in the event store (Axon's domainevententry). */
-    public long globalIndex(UUID conversationId, long aggregateSequence) {
-        return jdbc.sql("""
-                        SELECT globalindex FROM domainevententry
-                        WHERE aggregateidentifier = :aggregateId AND sequencenumber = :sequence""")
-                .param("aggregateId", conversationId.toString())
-                .param("sequence", aggregateSequence)
-                .query(Long.class)
-                .single();
-    }
-
     /** Inserts the row unless it is already there; answers whether it was new. */
     public boolean insert(StoredEvent e) {
         return jdbc.sql("""
