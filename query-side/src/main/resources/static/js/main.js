@@ -94,6 +94,8 @@ async function send(request, text) {
   } catch (error) {
     entry.error = `Not sent: ${error.message}`;
   }
+  // How many requests have been answered: lets a script (or a test) know the engine is done with them.
+  $('last-answer').dataset.answered = String(Number($('last-answer').dataset.answered || 0) + 1);
   scheduleRender();
   refreshActiveInspection();
 }

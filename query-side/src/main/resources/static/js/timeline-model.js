@@ -34,20 +34,24 @@ function newStep(event, payload) {
   return {
     kind: 'step', key: `step-${event.sequence}`, sequence: event.sequence,
     name: payload.step || payload.stepClass || 'step', stepClass: payload.stepClass, sourceFile: payload.sourceFile,
-    status: 'RUNNING', durationMs: null, error: null, outcome: null, items: [],
+    status: 'RUNNING', exitSequence: null, durationMs: null, error: null, outcome: null, items: [],
   };
 }
 
-function closeStep(turn, payload, status) {
+// Closes the innermost open step of that name; false when none is open (the bracket is then shown as a row).
+function closeStep(turn, event, status) {
+  const payload = event.envelope.payload || {};
   const name = payload.step || payload.stepClass;
   const at = turn.openSteps.map((s) => s.name).lastIndexOf(name);
-  if (at < 0) return;
+  if (at < 0) return false;
   const step = turn.openSteps[at];
   turn.openSteps.length = at;
   step.status = status;
   step.durationMs = payload.durationMs ?? null;
   step.outcome = payload.outcome ?? null;
-  if (status === 'ERROR') step.error = [payload.errorType, payload.errorMessage].filter(Boolean).join(': ') || 'error';
+  if (status === 'OK') step.exitSequence = event.sequence;
+  else step.error = [payload.errorType, payload.errorMessage].filter(Boolean).join(': ') || 'error';
+  return true;
 }
 
 function place(turn, node) {
@@ -72,8 +76,11 @@ function note(turn, event) {
       turn.openSteps.push(step);
       return;
     }
-    case 'STEP_EXIT': closeStep(turn, payload, 'OK'); return;
-    case 'STEP_ERROR': closeStep(turn, payload, 'ERROR'); break;
+    case 'STEP_EXIT': if (closeStep(turn, event, 'OK')) return; break;
+    case 'STEP_ERROR':
+      place(turn, { kind: 'stage', key: `e-${event.sequence}`, event });
+      closeStep(turn, event, 'ERROR');
+      return;
     case 'USER_INPUT': turn.userText = payload.text ?? turn.userText; break;
     case 'CONVERSATION_RESET': turn.reset = true; break;
     case 'ASSISTANT_OUTPUT':

@@ -101,7 +101,7 @@ export class TimelineView {
 
   stepNode(step) {
     const status = step.status.toLowerCase();
-    return el('li', { class: `step step-${status}`, dataset: { step: step.name, seq: step.sequence } },
+    return el('li', { class: `step step-${status}`, dataset: { step: step.name, seq: step.sequence, exitSeq: step.exitSequence } },
       el('div', { class: 'step-heading' },
         el('span', { class: 'step-name', title: [step.stepClass, step.sourceFile].filter(Boolean).join(' · ') }, step.name),
         el('span', { class: `badge status-${status}` }, step.status === 'RUNNING' ? 'running…' : step.status),
