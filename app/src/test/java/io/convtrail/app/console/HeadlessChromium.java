@@ -2,13 +2,14 @@ package io.convtrail.app.console;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.opentest4j.TestAbortedException;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,24 +27,34 @@ import java.util.stream.Stream;
  * <p>Without a browser the class is skipped with a message saying how to get one, except under
  * {@code CI=true}: CI must run these tests, so there a missing browser fails them.
  */
-public class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public class HeadlessChromium implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
     static final String CHROMIUM = envOr("CHROMIUM_BIN", "/usr/bin/chromium");
     static final String CHROMEDRIVER = envOr("CHROMEDRIVER_BIN", "/usr/bin/chromedriver");
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(HeadlessChromium.class);
 
+    private static final String MISSING = "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+            + ": install them with `apt-get install chromium chromium-driver` (Debian/Ubuntu)"
+            + " or set CHROMIUM_BIN and CHROMEDRIVER_BIN";
+
+    /** Each test, not only the class, is reported skipped, so the count shows in the build output. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (browserPresent() || ci() || context.getTestMethod().isEmpty()) {
+            return ConditionEvaluationResult.enabled("browser present, or CI where its absence is a failure");
+        }
+        return ConditionEvaluationResult.disabled("SKIPPED: " + MISSING);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
-            String message = "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-                    + ": install them with `apt-get install chromium chromium-driver` (Debian/Ubuntu)"
-                    + " or set CHROMIUM_BIN and CHROMEDRIVER_BIN";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException("CI=true but " + message);
+        if (!browserPresent()) {
+            if (ci()) {
+                throw new IllegalStateException("CI=true but " + MISSING);
             }
-            System.err.println("[console browser tests] SKIPPED: " + message);
-            throw new TestAbortedException(message);
+            System.err.println("[console browser tests] SKIPPED: " + MISSING);
+            return;
         }
         Path profile = Files.createTempDirectory("convtrail-chromium-profile");
         Path downloads = Files.createTempDirectory("convtrail-chromium-downloads");
@@ -87,6 +98,14 @@ public class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Pa
 
     /** The driver and where the browser saves downloads. */
     public record Browser(ChromeDriver driver, Path downloads, Path profile) {
+    }
+
+    private static boolean browserPresent() {
+        return Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
+    }
+
+    private static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     private static String envOr(String name, String fallback) {
