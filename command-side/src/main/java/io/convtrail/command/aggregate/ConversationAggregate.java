@@ -89,12 +89,14 @@ public class ConversationAggregate {
                 command.slots(), command.context(), command.outcome(), command.completedAt()));
     }
 
+    /** Answers the feedback record's sequence number, which the endpoint reports as ConvEngine's feedbackId. */
     @CommandHandler
-    public void handle(RecordFeedbackCommand command) {
+    public long handle(RecordFeedbackCommand command) {
         long sequence = lastSequence + 1;
         apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, command.payloadJson(),
                 command.createdAt(), RecordChain.stageHash(lastHash, sequence, Stage.MCP_USER_FEEDBACK,
                         command.payloadJson(), command.createdAt())));
+        return sequence;
     }
 
     private void abandonOpenTurn(StartTurnCommand command) {

@@ -31,7 +31,7 @@ public final class TurnJournal {
     private final List<TurnRecord> pending = new ArrayList<>();
     private int flushes;
 
-    TurnJournal(CommandGateway commands, ObjectMapper json, Clock clock, UUID conversationId, UUID turnId) {
+    public TurnJournal(CommandGateway commands, ObjectMapper json, Clock clock, UUID conversationId, UUID turnId) {
         this.commands = commands;
         this.json = json;
         this.clock = clock;

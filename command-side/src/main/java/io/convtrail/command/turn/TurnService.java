@@ -6,8 +6,8 @@ import io.convtrail.api.Stage;
 import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.StartTurnCommand;
-import io.convtrail.api.command.TurnOutcome;
 import io.convtrail.api.rest.ConversationResponse;
+import io.convtrail.api.rest.ErrorPayload;
 import io.convtrail.command.aggregate.TurnInProgressException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -67,7 +67,12 @@ public class TurnService {
         commands.sendAndWait(new CompleteTurnCommand(request.conversationId(), turnId, journal.drain(),
                 result.intent(), result.state(), result.slots(), result.context(), result.outcome(),
                 clock.instant()));
-        return new ConversationResponse(result.success(), request.conversationId(), result.intent(), result.state(),
+        if (!result.success()) {
+            // ConvEngine's failure body: HTTP 200, success false, intent and state ERROR, no context
+            return new ConversationResponse(false, request.conversationId(), "ERROR", "ERROR",
+                    new ConversationResponse.ResponsePayload("ERROR", toJson(result.error())), null);
+        }
+        return new ConversationResponse(true, request.conversationId(), result.intent(), result.state(),
                 result.payload(), toJson(result.context()));
     }
 
@@ -93,16 +98,16 @@ public class TurnService {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("exception", e.getClass().getName());
         fields.put("message", String.valueOf(e.getMessage()));
+        fields.put("recoverable", false);
         journal.stage(Stage.ENGINE_UNKNOWN_FAILURE, view.intent(), view.state(), fields);
-        return new TurnResult(TurnOutcome.FAILED, view.intent(), view.state(), view.slots(), view.context(),
-                new ConversationResponse.ResponsePayload("ERROR", "The engine failed on this turn; it has been recorded."));
+        return TurnResult.failed(view, new ErrorPayload(null, String.valueOf(e.getMessage()), false));
     }
 
-    private String toJson(Map<String, Object> context) {
+    private String toJson(Object value) {
         try {
-            return json.writeValueAsString(context == null ? Map.of() : context);
+            return json.writeValueAsString(value == null ? Map.of() : value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("conversation context is not serializable", e);
+            throw new IllegalStateException("context or error payload is not serializable", e);
         }
     }
 

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -56,8 +57,24 @@ public class FeedbackController {
             throw InvalidRequestException.badRequest("metadata", "must be a JSON object");
         }
         Instant at = clock.instant();
-        commands.sendAndWait(new RecordFeedbackCommand(conversationId, payload(conversationId, body, at), at));
-        return Map.of("success", true, "conversationId", conversationId, "feedbackType", type.asText());
+        Long feedbackId = commands.sendAndWait(new RecordFeedbackCommand(conversationId,
+                payload(conversationId, body, at), at));
+        return response(feedbackId);
+    }
+
+    /**
+     * ConvEngine's ConversationFeedbackResponse. convtrail keeps no query-knowledge store, so its three
+     * counters are always 0; feedbackId is the feedback record's sequence in the conversation.
+     */
+    private static Map<String, Object> response(long feedbackId) {
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("success", true);
+        response.put("feedbackId", feedbackId);
+        response.put("capturedQueryKnowledgeCount", 0);
+        response.put("capturedUserQueryKnowledgeCount", 0);
+        response.put("embeddedUserQueryKnowledgeCount", 0);
+        response.put("message", "Feedback saved.");
+        return response;
     }
 
     private String payload(UUID conversationId, JsonNode body, Instant at) {

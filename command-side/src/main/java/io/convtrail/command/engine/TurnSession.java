@@ -1,0 +1,199 @@
+package io.convtrail.command.engine;
+
+import com.samskivert.mustache.Template;
+import io.convtrail.api.Stage;
+import io.convtrail.api.command.TurnOutcome;
+import io.convtrail.api.event.VerboseMessage;
+import io.convtrail.api.rest.ConversationResponse.ResponsePayload;
+import io.convtrail.command.flow.FlowDefinition;
+import io.convtrail.command.turn.TurnInput;
+import io.convtrail.command.turn.TurnJournal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one turn knows while the pipeline runs: the flow, the input, the conversation as the steps
+ * change it, and what they decided for the answer. Steps read and change it; every record goes
+ * through here so it carries the conversation's current intent and state.
+ */
+public final class TurnSession {
+
+    /** A transition a rule asked for, checked by the state graph step. */
+    public record Transition(String ruleId, String fromState, String toState) {
+    }
+
+    /** An answer decided before response resolution (a policy block, a reset). */
+    public record PreparedAnswer(String responseId, String source, String text) {
+    }
+
+    private final FlowDefinition flow;
+    private final TurnInput input;
+    private final TurnJournal journal;
+    private String intent;
+    private String state;
+    private Map<String, Object> slots = new LinkedHashMap<>();
+    private Map<String, Object> context = new LinkedHashMap<>();
+    private SchemaStatus schema = SchemaStatus.NONE;
+    private PreparedAnswer prepared;
+    private TurnOutcome outcome = TurnOutcome.ANSWERED;
+    private ResponsePayload answer;
+    private final List<Transition> transitions = new ArrayList<>();
+    private final List<Map<String, Object>> stepTimings = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
+
+    public TurnSession(FlowDefinition flow, TurnInput input, TurnJournal journal) {
+        this.flow = flow;
+        this.input = input;
+        this.journal = journal;
+    }
+
+    public FlowDefinition flow() {
+        return flow;
+    }
+
+    public TurnInput input() {
+        return input;
+    }
+
+    /** The user's text; null for a bare reset. */
+    public String message() {
+        return input.message();
+    }
+
+    public TurnJournal journal() {
+        return journal;
+    }
+
+    public String intent() {
+        return intent;
+    }
+
+    public String state() {
+        return state;
+    }
+
+    public void moveTo(String intent, String state) {
+        this.intent = intent;
+        this.state = state;
+    }
+
+    public void setState(String state) {
+        this.state = state;
+    }
+
+    public Map<String, Object> slots() {
+        return slots;
+    }
+
+    public Map<String, Object> context() {
+        return context;
+    }
+
+    /** Replaces slots and context (loading the conversation, or a reset). */
+    public void restore(Map<String, Object> slots, Map<String, Object> context) {
+        this.slots = new LinkedHashMap<>(slots == null ? Map.of() : slots);
+        this.context = new LinkedHashMap<>(context == null ? Map.of() : context);
+    }
+
+    public SchemaStatus schema() {
+        return schema;
+    }
+
+    public void schema(SchemaStatus schema) {
+        this.schema = schema;
+    }
+
+    public PreparedAnswer prepared() {
+        return prepared;
+    }
+
+    public void prepare(PreparedAnswer answer, TurnOutcome outcome) {
+        this.prepared = answer;
+        this.outcome = outcome;
+    }
+
+    public TurnOutcome outcome() {
+        return outcome;
+    }
+
+    public ResponsePayload answer() {
+        return answer;
+    }
+
+    public void answer(ResponsePayload answer) {
+        this.answer = answer;
+    }
+
+    public List<Transition> transitions() {
+        return transitions;
+    }
+
+    void timed(String step, long durationMs) {
+        Map<String, Object> timing = new LinkedHashMap<>();
+        timing.put("step", step);
+        timing.put("durationMs", durationMs);
+        stepTimings.add(timing);
+    }
+
+    public List<Map<String, Object>> stepTimings() {
+        return List.copyOf(stepTimings);
+    }
+
+    public long elapsedMs() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    public void stage(Stage stage, Map<String, ?> fields) {
+        journal.stage(stage, intent, state, fields);
+    }
+
+    /**
+     * Records the flow's progress text for this step and determinant, if the flow declares one that
+     * fits the conversation now. {@code extra} adds names the text may use.
+     */
+    public void progress(EngineStep step, String determinant, String ruleId, Map<String, ?> extra) {
+        flow.verbose().stream()
+                .filter(v -> v.step().equals(step.name()) && v.determinant().equals(determinant)
+                        && fits(v.intent(), intent) && fits(v.state(), state) && fits(v.ruleId(), ruleId))
+                .findFirst()
+                .ifPresent(v -> verbose(step.name(), determinant, ruleId, null, "INFO", render(v.text(), extra)));
+    }
+
+    /** Records a tool's own progress text (before, success or error). */
+    public void toolProgress(EngineStep step, String toolCode, String determinant, String level, Template text,
+                             Map<String, ?> extra) {
+        verbose(step.name(), determinant, null, toolCode, level, render(text, extra));
+    }
+
+    private void verbose(String stepName, String determinant, String ruleId, String toolCode, String level,
+                         String text) {
+        journal.verbose(new VerboseMessage(null, "ERROR".equals(level) ? "VERBOSE_ERROR" : "VERBOSE_PROGRESS",
+                stepName, determinant, intent, state, ruleId, toolCode, level, text, Map.of()));
+    }
+
+    /** Renders a flow template against the conversation as it is now. */
+    public String render(Template template, Map<String, ?> extra) {
+        return template.execute(model(extra));
+    }
+
+    public Map<String, Object> model(Map<String, ?> extra) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("intent", intent);
+        model.put("state", state);
+        model.put("input", message());
+        model.put("slots", slots);
+        model.put("context", context);
+        model.put("schema", schema.asModel());
+        model.putAll(extra);
+        return model;
+    }
+
+    private static boolean fits(String wanted, String actual) {
+        return wanted == null || Objects.equals(wanted, actual);
+    }
+
+}

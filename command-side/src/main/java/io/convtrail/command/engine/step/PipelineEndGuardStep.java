@@ -1,0 +1,18 @@
+package io.convtrail.command.engine.step;
+
+import io.convtrail.api.Stage;
+import io.convtrail.command.engine.EngineStep;
+import io.convtrail.command.engine.StepOutcome;
+import io.convtrail.command.engine.TurnSession;
+
+import java.util.Map;
+
+/** Records how long the turn and each step before this one took. */
+public class PipelineEndGuardStep implements EngineStep {
+
+    @Override
+    public StepOutcome run(TurnSession session) {
+        session.stage(Stage.PIPELINE_TIMING, Map.of("totalMs", session.elapsedMs(), "steps", session.stepTimings()));
+        return StepOutcome.Continue;
+    }
+}

@@ -1,0 +1,11 @@
+package io.convtrail.command.engine.tool;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/** @param delay how long the demo credit rating tool takes, to show live progress while a tool runs */
+@ConfigurationProperties("convtrail.demo-tool")
+public record DemoToolProperties(@DefaultValue("300ms") Duration delay) {
+}

@@ -1,0 +1,17 @@
+package io.convtrail.command.flow;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where flows come from and which one runs.
+ *
+ * @param location a Spring resource: a directory ({@code classpath:flows/}, {@code file:/etc/convtrail/flows/})
+ *                 whose {@code *.yml} / {@code *.yaml} files are all loaded and validated, or one file
+ * @param active   the id of the flow that runs turns
+ */
+@ConfigurationProperties("convtrail.flow")
+public record FlowProperties(
+        @DefaultValue("classpath:flows/") String location,
+        @DefaultValue("loan-demo") String active) {
+}

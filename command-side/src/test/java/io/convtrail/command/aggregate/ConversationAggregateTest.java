@@ -1,0 +1,181 @@
+package io.convtrail.command.aggregate;
+
+import io.convtrail.api.RecordChain;
+import io.convtrail.api.Stage;
+import io.convtrail.api.command.CompleteTurnCommand;
+import io.convtrail.api.command.ConversationView;
+import io.convtrail.api.command.RecordFeedbackCommand;
+import io.convtrail.api.command.RecordTurnEventsCommand;
+import io.convtrail.api.command.StartTurnCommand;
+import io.convtrail.api.command.TurnOutcome;
+import io.convtrail.api.command.TurnRecord;
+import io.convtrail.api.event.StageRecordedEvent;
+import io.convtrail.api.event.TurnAbandonedEvent;
+import io.convtrail.api.event.TurnCompletedEvent;
+import io.convtrail.api.event.TurnStartedEvent;
+import io.convtrail.api.event.VerboseMessage;
+import io.convtrail.api.event.VerboseRecordedEvent;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.axonframework.test.matchers.Matchers.andNoMore;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.payloadsMatching;
+import static org.axonframework.test.matchers.Matchers.predicate;
+
+class ConversationAggregateTest {
+
+    private static final UUID CONVERSATION = UUID.fromString("00000000-0000-0000-0000-0000000000c1");
+    private static final UUID TURN_1 = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
+    private static final UUID TURN_2 = UUID.fromString("00000000-0000-0000-0000-0000000000a2");
+    private static final Instant T0 = Instant.parse("2026-11-24T05:00:00Z");
+    private static final long ABANDON_AFTER_MS = 120_000;
+
+    private AggregateTestFixture<ConversationAggregate> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(ConversationAggregate.class);
+    }
+
+    @Test
+    void firstTurnCreatesTheConversationAndFindsItEmpty() {
+        fixture.givenNoPriorActivity()
+                .when(start(TURN_1, T0))
+                .expectEvents(started(TURN_1, 1, T0))
+                .expectResultMessagePayload(new ConversationView(1, null, null, Map.of(), Map.of()));
+    }
+
+    @Test
+    void secondTurnWhileTheFirstIsOpenIsRejectedAndRecordsNothing() {
+        fixture.given(started(TURN_1, 1, T0))
+                .when(start(TURN_2, T0.plusSeconds(5)))
+                .expectException(TurnInProgressException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void turnLeftOpenPastTheTimeoutIsClosedAsAbandonedByTheNextTurn() {
+        Instant later = T0.plusMillis(ABANDON_AFTER_MS + 1);
+        fixture.given(started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0))
+                .when(start(TURN_2, later))
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(
+                        predicate(e -> e instanceof StageRecordedEvent s && s.stage() == Stage.TURN_ABANDONED
+                                && s.sequence() == 2 && TURN_1.equals(s.turnId())
+                                && s.payloadJson().contains("\"closedByTurnId\":\"" + TURN_2 + "\"")
+                                && s.payloadJson().contains("\"_meta\"")
+                                && s.hash().equals(RecordChain.stageHash(hashOf(1), 2, Stage.TURN_ABANDONED,
+                                s.payloadJson(), later))),
+                        predicate(e -> e.equals(new TurnAbandonedEvent(CONVERSATION, TURN_1, T0, later, TURN_2))),
+                        predicate(e -> e.equals(started(TURN_2, 2, later))),
+                        andNoMore())));
+    }
+
+    @Test
+    void recordsGetGaplessSequencesAndAChainedHash() {
+        VerboseMessage verbose = new VerboseMessage(null, "VERBOSE_PROGRESS", "RulesStep", "RULE_APPLIED", "I", "S",
+                "r1", null, "INFO", "Done.", Map.of());
+        Instant t1 = T0.plusMillis(1);
+        Instant t2 = T0.plusMillis(2);
+        String hash1 = RecordChain.stageHash(RecordChain.GENESIS, 1, Stage.USER_INPUT, "{\"text\":\"hi\"}", t1);
+        String hash2 = RecordChain.verboseHash(hash1, 2, verbose, t2);
+        fixture.given(started(TURN_1, 1, T0))
+                .when(new RecordTurnEventsCommand(CONVERSATION, TURN_1, List.of(
+                        new TurnRecord.StageRecord(Stage.USER_INPUT, "{\"text\":\"hi\"}", t1),
+                        new TurnRecord.VerboseRecord(verbose, t2))))
+                .expectEvents(
+                        new StageRecordedEvent(CONVERSATION, TURN_1, 1, Stage.USER_INPUT, "{\"text\":\"hi\"}", t1, hash1),
+                        new VerboseRecordedEvent(CONVERSATION, TURN_1, 2, verbose.withVerboseId(2), t2, hash2));
+    }
+
+    @Test
+    void completingTheTurnRecordsItsLastRecordsAndTheNextTurnFindsTheConversationAsLeft() {
+        Instant t1 = T0.plusMillis(1);
+        fixture.given(started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0))
+                .when(new CompleteTurnCommand(CONVERSATION, TURN_1,
+                        List.of(new TurnRecord.StageRecord(Stage.ASSISTANT_OUTPUT, "{}", t1)),
+                        "LOAN", "COLLECTING", Map.of("amount", 15000), Map.of("k", "v"), TurnOutcome.ANSWERED, t1))
+                .expectEvents(
+                        new StageRecordedEvent(CONVERSATION, TURN_1, 2, Stage.ASSISTANT_OUTPUT, "{}", t1,
+                                RecordChain.stageHash(hashOf(1), 2, Stage.ASSISTANT_OUTPUT, "{}", t1)),
+                        new TurnCompletedEvent(CONVERSATION, TURN_1, "LOAN", "COLLECTING", Map.of("amount", 15000),
+                                Map.of("k", "v"), TurnOutcome.ANSWERED, t1));
+
+        fixture.given(started(TURN_1, 1, T0),
+                        new TurnCompletedEvent(CONVERSATION, TURN_1, "LOAN", "COLLECTING", Map.of("amount", 15000),
+                                Map.of(), TurnOutcome.ANSWERED, t1))
+                .when(start(TURN_2, t1))
+                .expectEvents(started(TURN_2, 2, t1))
+                .expectResultMessagePayload(new ConversationView(2, "LOAN", "COLLECTING", Map.of("amount", 15000),
+                        Map.of()));
+    }
+
+    @Test
+    void recordsForAClosedTurnAreRejected() {
+        fixture.given(started(TURN_1, 1, T0),
+                        new TurnCompletedEvent(CONVERSATION, TURN_1, null, "IDLE", Map.of(), Map.of(),
+                                TurnOutcome.ANSWERED, T0))
+                .when(new RecordTurnEventsCommand(CONVERSATION, TURN_1,
+                        List.of(new TurnRecord.StageRecord(Stage.USER_INPUT, "{}", T0))))
+                .expectException(TurnNotOpenException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordsForAnAbandonedTurnAreRejected() {
+        Instant later = T0.plusMillis(ABANDON_AFTER_MS + 1);
+        fixture.given(started(TURN_1, 1, T0), new TurnAbandonedEvent(CONVERSATION, TURN_1, T0, later, TURN_2),
+                        started(TURN_2, 2, later))
+                .when(new CompleteTurnCommand(CONVERSATION, TURN_1, List.of(), null, "IDLE", Map.of(), Map.of(),
+                        TurnOutcome.ANSWERED, later))
+                .expectException(TurnNotOpenException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void feedbackExtendsTheChainOutsideAnyTurnAndAnswersItsSequence() {
+        Instant t1 = T0.plusSeconds(1);
+        fixture.given(started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0),
+                        new TurnCompletedEvent(CONVERSATION, TURN_1, null, "IDLE", Map.of(), Map.of(),
+                                TurnOutcome.ANSWERED, T0))
+                .when(new RecordFeedbackCommand(CONVERSATION, "{\"feedbackType\":\"THUMBS_UP\"}", t1))
+                .expectEvents(new StageRecordedEvent(CONVERSATION, null, 2, Stage.MCP_USER_FEEDBACK,
+                        "{\"feedbackType\":\"THUMBS_UP\"}", t1, RecordChain.stageHash(hashOf(1), 2,
+                        Stage.MCP_USER_FEEDBACK, "{\"feedbackType\":\"THUMBS_UP\"}", t1)))
+                .expectResultMessagePayload(2L);
+    }
+
+    @Test
+    void feedbackOnAnUnknownConversationIsRejected() {
+        fixture.givenNoPriorActivity()
+                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0))
+                .expectException(AggregateNotFoundException.class);
+    }
+
+    private static StartTurnCommand start(UUID turnId, Instant at) {
+        return new StartTurnCommand(CONVERSATION, turnId, "hello", false, Map.of(), "loan-demo", "abc", at,
+                ABANDON_AFTER_MS);
+    }
+
+    private static TurnStartedEvent started(UUID turnId, int index, Instant at) {
+        return new TurnStartedEvent(CONVERSATION, turnId, index, "hello", false, Map.of(), "loan-demo", "abc", at);
+    }
+
+    private static StageRecordedEvent stage(UUID turnId, long sequence, String previousHash, Stage stage,
+                                            String payload, Instant at) {
+        return new StageRecordedEvent(CONVERSATION, turnId, sequence, stage, payload, at,
+                RecordChain.stageHash(previousHash, sequence, stage, payload, at));
+    }
+
+    /** The hash of the one USER_INPUT record the givens above start with. */
+    private static String hashOf(long sequence) {
+        return RecordChain.stageHash(RecordChain.GENESIS, sequence, Stage.USER_INPUT, "{}", T0);
+    }
+}
