@@ -63,6 +63,8 @@ function openConversation(conversationId) {
   state.conversationId = conversationId;
   state.events = [];
   timelineView.clear();
+  timelineView.setFilter({ stage: '' });
+  $('stage-filter').replaceChildren(el('option', { value: '' }, 'all stages'));
   chatView.clear();
   $('trace').replaceChildren();
   $('audit').replaceChildren();

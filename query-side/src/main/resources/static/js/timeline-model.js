@@ -1,7 +1,7 @@
 // Turns → steps → stages, built from the delivered stream events alone (pure: same events, same timeline).
 
 const ERROR_STAGE = /ERROR|FAILURE|VIOLATION|INVALID|ABANDONED/;
-const WARNING_STAGE = /BLOCK|DENY|NO_MATCH|MISSING/;
+const WARNING_STAGE = /BLOCK|DENY|MISSING/;
 
 export function severityOf(event) {
   const { envelope } = event;

@@ -59,20 +59,30 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void aMessageTypedInTheConsoleIsAnsweredAndItsStagesAndVerboseProgressAppearInTheTimeline() {
+    void messagesTypedInTheConsoleAreAnsweredAndTheToolsProgressStreamsInBeforeTheAnswer() {
         page.open();
         String conversationId = page.startNewConversation();
-
-        page.sendByKeyboard("hello from the console");
+        page.sendByKeyboard("I want to apply for a loan");
         page.awaitAnswers(1);
+        page.sendByKeyboard("15000 over 36 months");
+        page.awaitAnswers(2);
+        page.recordArrivals();
 
-        page.waitFor(d -> !page.rowTexts("ASSISTANT_OUTPUT").isEmpty());
-        String recordedAnswer = recordedOutputs(conversationId).get(0);
-        assertThat(page.rowTexts("ASSISTANT_OUTPUT").get(0)).contains(recordedAnswer);
-        page.waitFor(d -> page.assistantBubbles().contains(recordedAnswer));
-        assertThat(page.userBubbles()).containsExactly("hello from the console");
-        assertThat(page.rowTexts("USER_INPUT").get(0)).contains("hello from the console");
-        assertThat(page.rowTexts("VERBOSE")).as("verbose progress lines inline in the timeline").isNotEmpty();
+        page.sendByKeyboard("jane.doe@example.com");
+        page.awaitAnswers(3);
+
+        page.waitFor(d -> page.assistantBubbles().size() == 3);
+        List<String> recorded = recordedOutputs(conversationId);
+        assertThat(page.assistantBubbles()).containsExactlyElementsOf(recorded);
+        assertThat(recorded.get(2)).startsWith("Your credit rating from Demo Credit Union is A.");
+        assertThat(page.userBubbles()).containsExactly("I want to apply for a loan", "15000 over 36 months",
+                "jane.doe@example.com");
+        long progress = page.sequenceOfRow("VERBOSE", "Checking credit rating from credit union.");
+        long answer = page.sequenceOfRow("ASSISTANT_OUTPUT", "Your credit rating");
+        assertThat(progress).as("the tool's progress comes before the answer").isLessThan(answer);
+        assertThat(page.arrivalOf(answer) - page.arrivalOf(progress))
+                .as("ms between the progress line and the answer appearing: the tool's delay, so it streamed in live")
+                .isGreaterThanOrEqualTo(200);
         assertTimelineShowsEveryRecordOnce(conversationId);
     }
 

@@ -81,8 +81,8 @@ class ConsolePage {
     }
 
     /**
-     * Every stream position the timeline shows, in page order: stage and verbose rows carry theirs, a step
-     * carries its STEP_ENTER and STEP_EXIT positions.
+     * Every stream position the timeline shows, sorted, duplicates kept: stage and verbose rows carry
+     * theirs, a step carries its STEP_ENTER and STEP_EXIT positions.
      */
     @SuppressWarnings("unchecked")
     List<Long> shownSequences() {
@@ -97,7 +97,39 @@ class ConsolePage {
         for (Object v : values) {
             sequences.add(((Number) v).longValue());
         }
+        sequences.sort(null);
         return sequences;
+    }
+
+    /**
+     * From now on, notes when each stream position first becomes visible in the timeline (page clock,
+     * milliseconds), to tell a turn that streamed in live from one that arrived in a single burst.
+     */
+    void recordArrivals() {
+        js("""
+                window.__arrivals = {};
+                const note = () => {
+                  const now = performance.now();
+                  for (const node of document.querySelectorAll('#timeline [data-seq]')) {
+                    if (!(node.dataset.seq in window.__arrivals)) window.__arrivals[node.dataset.seq] = now;
+                  }
+                };
+                note();
+                new MutationObserver(note).observe(document.getElementById('timeline'), { childList: true, subtree: true });""");
+    }
+
+    double arrivalOf(long sequence) {
+        return ((Number) js("return window.__arrivals['" + sequence + "']")).doubleValue();
+    }
+
+    /** The stream position of the first timeline row of that stage whose text contains the snippet. */
+    long sequenceOfRow(String stage, String snippet) {
+        for (WebElement row : driver.findElements(By.cssSelector("#timeline .row[data-stage='" + stage + "']"))) {
+            if (row.getText().contains(snippet)) {
+                return Long.parseLong(row.getAttribute("data-seq"));
+            }
+        }
+        throw new AssertionError("no " + stage + " row containing \"" + snippet + "\"");
     }
 
     String connectionState() {
