@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -190,21 +191,34 @@ class ConsoleBrowserTest {
 
     @Test
     void theLayoutFitsALaptopAndAPhoneScreen() throws Exception {
-        String conversationId = post(null, "how does this look?");
-        post(conversationId, "and on a phone?");
+        String conversationId = post(null, "I want to apply for a loan");
+        post(conversationId, "15000 over 36 months");
+        post(conversationId, "jane.doe@example.com");
         page.open(conversationId);
-        page.waitFor(d -> page.assistantBubbles().size() == 2);
+        page.waitFor(d -> page.assistantBubbles().size() == 3);
+        page.showRow("MCP_TOOL_CALL");
 
-        Path laptop = page.screenshot("timeline", 1280, 800, false);
+        List<Path> shots = new ArrayList<>();
+        shots.add(page.screenshot("console", 1280, 800, false));
         assertThat(page.horizontalOverflow()).as("no sideways scrolling at 1280×800").isLessThanOrEqualTo(0);
-        Path phone = page.screenshot("timeline", 390, 844, true);
+        shots.add(page.screenshot("chat", 390, 844, true));
         assertThat(page.horizontalOverflow()).as("no sideways scrolling at 390×844").isLessThanOrEqualTo(0);
+        page.showRow("MCP_TOOL_CALL");
+        shots.add(page.screenshot("timeline", 390, 844, true));
         page.click("tab-trace");
-        page.screenshot("trace", 390, 844, true);
+        page.scrollTo("view-trace");
+        page.waitFor(d -> !d.findElements(By.cssSelector("#trace table, #trace .error-text")).isEmpty());
+        shots.add(page.screenshot("trace", 390, 844, true));
         assertThat(page.horizontalOverflow()).as("trace view at 390×844").isLessThanOrEqualTo(0);
+        page.click("tab-audit");
+        page.scrollTo("view-audit");
+        page.waitFor(d -> !d.findElements(By.cssSelector("#audit table")).isEmpty());
+        shots.add(page.screenshot("audit", 390, 844, true));
+        assertThat(page.horizontalOverflow()).as("audit rows at 390×844").isLessThanOrEqualTo(0);
 
-        assertThat(Files.size(laptop)).isPositive();
-        assertThat(Files.size(phone)).isPositive();
+        for (Path shot : shots) {
+            assertThat(Files.size(shot)).as(shot.toString()).isPositive();
+        }
     }
 
     /** The timeline shows each record of the conversation exactly once: positions 1..n, n = what the event store holds. */

@@ -132,6 +132,15 @@ class ConsolePage {
         throw new AssertionError("no " + stage + " row containing \"" + snippet + "\"");
     }
 
+    /** Scrolls the first row of that stage to the middle of the screen, as a reader would. */
+    void showRow(String stage) {
+        js("document.querySelector(\"#timeline .row[data-stage='" + stage + "']\").scrollIntoView({block: 'center'})");
+    }
+
+    void scrollTo(String id) {
+        js("document.getElementById('" + id + "').scrollIntoView({block: 'start'})");
+    }
+
     String connectionState() {
         return driver.findElement(By.id("connection")).getAttribute("data-state");
     }
