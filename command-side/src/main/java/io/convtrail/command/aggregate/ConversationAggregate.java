@@ -1,6 +1,10 @@
 package io.convtrail.command.aggregate;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convtrail.api.RecordChain;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.CompleteTurnCommand;
@@ -39,6 +43,9 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
         getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class ConversationAggregate {
+
+    /** Only reads and writes the small JSON of records the aggregate writes itself; holds no state. */
+    private static final ObjectMapper PAYLOADS = new ObjectMapper();
 
     @AggregateIdentifier
     private UUID conversationId;
@@ -93,21 +100,46 @@ public class ConversationAggregate {
     @CommandHandler
     public long handle(RecordFeedbackCommand command) {
         long sequence = lastSequence + 1;
-        apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, command.payloadJson(),
-                command.createdAt(), RecordChain.stageHash(lastHash, sequence, Stage.MCP_USER_FEEDBACK,
-                        command.payloadJson(), command.createdAt())));
+        String payload = withConversationState(command.payloadJson());
+        apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, payload,
+                command.createdAt(), RecordChain.stageHash(lastHash, sequence, Stage.MCP_USER_FEEDBACK, payload,
+                        command.createdAt())));
         return sequence;
     }
 
     private void abandonOpenTurn(StartTurnCommand command) {
         UUID abandoned = openTurn.turnId();
         Instant openedAt = openTurn.openedAt();
-        String payload = "{\"_meta\":{\"stage\":\"TURN_ABANDONED\",\"conversationId\":\"" + conversationId
-                + "\",\"turnId\":\"" + abandoned + "\",\"emittedAt\":\"" + command.requestedAt() + "\"},"
-                + "\"abandonedTurnId\":\"" + abandoned + "\",\"openedAt\":\"" + openedAt + "\","
-                + "\"closedByTurnId\":\"" + command.turnId() + "\"}";
-        record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED, payload, command.requestedAt())));
+        ObjectNode payload = PAYLOADS.createObjectNode();
+        ObjectNode meta = payload.putObject("_meta");
+        meta.put("stage", Stage.TURN_ABANDONED.name());
+        meta.put("conversationId", conversationId.toString());
+        meta.put("turnId", abandoned.toString());
+        meta.put("emittedAt", command.requestedAt().toString());
+        payload.put("abandonedTurnId", abandoned.toString());
+        payload.put("openedAt", openedAt.toString());
+        payload.put("closedByTurnId", command.turnId().toString());
+        record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED,
+                withConversationState(payload.toString()), command.requestedAt())));
         apply(new TurnAbandonedEvent(conversationId, abandoned, openedAt, command.requestedAt(), command.turnId()));
+    }
+
+    /**
+     * Adds the conversation's intent and state to a payload's {@code _meta}: records made outside the
+     * engine (feedback, abandonment) are written where only the aggregate knows them.
+     */
+    private String withConversationState(String payloadJson) {
+        try {
+            JsonNode payload = PAYLOADS.readTree(payloadJson);
+            if (payload instanceof ObjectNode object && object.get("_meta") instanceof ObjectNode meta) {
+                meta.put("intent", intent);
+                meta.put("state", state);
+                return object.toString();
+            }
+            return payloadJson;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("record payload is not JSON", e);
+        }
     }
 
     private void requireOpen(UUID turnId) {

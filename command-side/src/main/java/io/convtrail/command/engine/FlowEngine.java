@@ -69,9 +69,4 @@ public class FlowEngine implements ConversationEngine {
         }
     }
 
-    /** The active flow, for configuration checks. */
-    public FlowDefinition definition() {
-        return flow;
-    }
-
 }

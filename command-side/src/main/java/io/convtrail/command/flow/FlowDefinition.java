@@ -45,11 +45,6 @@ public record FlowDefinition(
         return transitions.getOrDefault(from, Set.of()).contains(to);
     }
 
-    /** Whether any part of the flow needs an LLM (only LLM responses do, today). */
-    public boolean usesLlm() {
-        return responses.stream().anyMatch(r -> r.type() == ResponseType.LLM);
-    }
-
     public record StateDef(String name, boolean terminal) {
     }
 

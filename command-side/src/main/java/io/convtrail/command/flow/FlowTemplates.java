@@ -9,7 +9,7 @@ import com.samskivert.mustache.Template;
  * is HTML-escaped; a null value renders empty, but a name the model does not have is an error, so
  * a typo in a template fails the turn instead of answering with a hole.
  */
-public final class FlowTemplates {
+final class FlowTemplates {
 
     private static final Mustache.Compiler COMPILER = Mustache.compiler().escapeHTML(false).nullValue("");
 
@@ -22,10 +22,5 @@ public final class FlowTemplates {
         } catch (MustacheException e) {
             throw at.fail("not a valid Mustache template: " + e.getMessage());
         }
-    }
-
-    /** For tests and tools that build a template outside a flow file. */
-    public static Template compile(String source) {
-        return COMPILER.compile(source);
     }
 }

@@ -33,10 +33,14 @@ import static org.axonframework.test.matchers.Matchers.predicate;
 class ConversationAggregateTest {
 
     private static final UUID CONVERSATION = UUID.fromString("00000000-0000-0000-0000-0000000000c1");
+    private static final UUID TURN_0 = UUID.fromString("00000000-0000-0000-0000-0000000000a0");
     private static final UUID TURN_1 = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
     private static final UUID TURN_2 = UUID.fromString("00000000-0000-0000-0000-0000000000a2");
     private static final Instant T0 = Instant.parse("2026-11-24T05:00:00Z");
     private static final long ABANDON_AFTER_MS = 120_000;
+    /** Feedback as recorded: the aggregate adds the conversation's intent and state to its _meta. */
+    private static final String FEEDBACK = "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\",\"intent\":\"FAQ_RATES\","
+            + "\"state\":\"ANSWERED\"},\"feedbackType\":\"THUMBS_UP\"}";
 
     private AggregateTestFixture<ConversationAggregate> fixture;
 
@@ -64,17 +68,20 @@ class ConversationAggregateTest {
     @Test
     void turnLeftOpenPastTheTimeoutIsClosedAsAbandonedByTheNextTurn() {
         Instant later = T0.plusMillis(ABANDON_AFTER_MS + 1);
-        fixture.given(started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0))
+        fixture.given(started(TURN_0, 1, T0.minusSeconds(1)),
+                        new TurnCompletedEvent(CONVERSATION, TURN_0, "LOAN", "COLLECTING", Map.of(), Map.of(),
+                                TurnOutcome.ANSWERED, T0.minusSeconds(1)),
+                        started(TURN_1, 2, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0))
                 .when(start(TURN_2, later))
                 .expectEventsMatching(payloadsMatching(exactSequenceOf(
                         predicate(e -> e instanceof StageRecordedEvent s && s.stage() == Stage.TURN_ABANDONED
                                 && s.sequence() == 2 && TURN_1.equals(s.turnId())
                                 && s.payloadJson().contains("\"closedByTurnId\":\"" + TURN_2 + "\"")
-                                && s.payloadJson().contains("\"_meta\"")
+                                && s.payloadJson().contains("\"_meta\"") && s.payloadJson().contains("\"state\":\"COLLECTING\"")
                                 && s.hash().equals(RecordChain.stageHash(hashOf(1), 2, Stage.TURN_ABANDONED,
                                 s.payloadJson(), later))),
                         predicate(e -> e.equals(new TurnAbandonedEvent(CONVERSATION, TURN_1, T0, later, TURN_2))),
-                        predicate(e -> e.equals(started(TURN_2, 2, later))),
+                        predicate(e -> e.equals(started(TURN_2, 3, later))),
                         andNoMore())));
     }
 
@@ -143,12 +150,12 @@ class ConversationAggregateTest {
     void feedbackExtendsTheChainOutsideAnyTurnAndAnswersItsSequence() {
         Instant t1 = T0.plusSeconds(1);
         fixture.given(started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0),
-                        new TurnCompletedEvent(CONVERSATION, TURN_1, null, "IDLE", Map.of(), Map.of(),
+                        new TurnCompletedEvent(CONVERSATION, TURN_1, "FAQ_RATES", "ANSWERED", Map.of(), Map.of(),
                                 TurnOutcome.ANSWERED, T0))
-                .when(new RecordFeedbackCommand(CONVERSATION, "{\"feedbackType\":\"THUMBS_UP\"}", t1))
-                .expectEvents(new StageRecordedEvent(CONVERSATION, null, 2, Stage.MCP_USER_FEEDBACK,
-                        "{\"feedbackType\":\"THUMBS_UP\"}", t1, RecordChain.stageHash(hashOf(1), 2,
-                        Stage.MCP_USER_FEEDBACK, "{\"feedbackType\":\"THUMBS_UP\"}", t1)))
+                .when(new RecordFeedbackCommand(CONVERSATION,
+                        "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\"},\"feedbackType\":\"THUMBS_UP\"}", t1))
+                .expectEvents(new StageRecordedEvent(CONVERSATION, null, 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1,
+                        RecordChain.stageHash(hashOf(1), 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1)))
                 .expectResultMessagePayload(2L);
     }
 

@@ -33,7 +33,6 @@ public final class StepFixture {
 
     private final ObjectMapper json = new ObjectMapper();
     private final List<TurnRecord> committed = new ArrayList<>();
-    private final List<Integer> flushSizes = new ArrayList<>();
     private final TurnJournal journal;
 
     public StepFixture() {
@@ -41,7 +40,6 @@ public final class StepFixture {
         bus.subscribe(RecordTurnEventsCommand.class.getName(), message -> {
             List<TurnRecord> records = ((RecordTurnEventsCommand) message.getPayload()).records();
             committed.addAll(records);
-            flushSizes.add(records.size());
             return null;
         });
         journal = new TurnJournal(DefaultCommandGateway.builder().commandBus(bus).build(), json, Clock.systemUTC(),
@@ -80,11 +78,6 @@ public final class StepFixture {
         return committed.stream().filter(r -> r instanceof TurnRecord.StageRecord s && s.stage() == stage)
                 .map(r -> read(((TurnRecord.StageRecord) r).payloadJson())).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + stage + " recorded; got " + stages()));
-    }
-
-    /** How many records each flush committed, in order (the turn's end commit is not a flush). */
-    public List<Integer> flushSizes() {
-        return flushSizes;
     }
 
     public List<TurnRecord> committed() {

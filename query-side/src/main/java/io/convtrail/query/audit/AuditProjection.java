@@ -9,6 +9,7 @@ import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.queryhandling.QueryHandler;
@@ -23,6 +24,7 @@ import java.util.List;
  * position in the event store: unique, strictly increasing, and the same on every replay. A row
  * that is already there is left alone, so replaying an event twice changes nothing; only a new row
  * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
+ * A rebuild (replay) refills the table without pushing: subscribers saw those events already.
  */
 @Component
 @ProcessingGroup(AuditProjection.PROCESSING_GROUP)
@@ -44,22 +46,22 @@ public class AuditProjection {
     }
 
     @EventHandler
-    void on(StageRecordedEvent e, TrackingToken token) {
+    void on(StageRecordedEvent e, TrackingToken token, ReplayStatus replay) {
         long auditId = position(token);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
                 e.turnId(), "AUDIT", e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
-        if (inserted) {
+        if (inserted && !replay.isReplay()) {
             publish(new StreamEvent(e.conversationId(), e.sequence(),
                     envelopes.audit(auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
         }
     }
 
     @EventHandler
-    void on(VerboseRecordedEvent e, TrackingToken token) {
+    void on(VerboseRecordedEvent e, TrackingToken token, ReplayStatus replay) {
         String verboseJson = envelopes.toJson(e.verbose());
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(position(token), e.conversationId(),
                 e.sequence(), e.turnId(), "VERBOSE", "VERBOSE", verboseJson, e.createdAt(), e.hash()));
-        if (inserted) {
+        if (inserted && !replay.isReplay()) {
             publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.verbose(verboseJson, e.createdAt())));
         }
     }

@@ -3,6 +3,12 @@ package io.convtrail.query.web;
 import io.convtrail.api.Stage;
 import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.rest.AuditRow;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.MediaType;
@@ -18,6 +24,7 @@ import java.util.UUID;
 /** ConvEngine's raw audit: every stage row of a conversation in auditId order. */
 @RestController
 @RequestMapping("/api/v1/conversation/audit")
+@Tag(name = "audit", description = "the raw audit and the trace of a conversation")
 public class AuditController {
 
     static final int MAX_LIMIT = 10_000;
@@ -32,10 +39,21 @@ public class AuditController {
      * Without parameters, the whole audit. {@code afterAuditId} and {@code limit} page through it;
      * {@code stage} keeps one stage.
      */
+    @Operation(summary = "Raw audit of a conversation",
+            description = "ConvEngine's raw audit rows, strictly in auditId order; verbose messages are not "
+                    + "audit rows. An unknown conversation answers `[]`. Without parameters the whole audit; "
+                    + "page with `afterAuditId` (the last auditId you have) and `limit`.")
+    @ApiResponse(responseCode = "200", description = "the audit rows")
+    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or a parameter is invalid",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
     @GetMapping(path = "/{conversationId}", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<AuditRow> audit(@PathVariable String conversationId,
+    public List<AuditRow> audit(@Parameter(description = "the conversation's UUID") @PathVariable String conversationId,
+                                @Parameter(description = "only rows with a larger auditId")
                                 @RequestParam(required = false) Long afterAuditId,
+                                @Parameter(description = "at most this many rows (1 to " + MAX_LIMIT + ")")
                                 @RequestParam(required = false) Integer limit,
+                                @Parameter(description = "only rows of this stage, e.g. USER_INPUT")
                                 @RequestParam(required = false) String stage) {
         UUID id = QueryParameters.uuid("conversationId", conversationId);
         if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {

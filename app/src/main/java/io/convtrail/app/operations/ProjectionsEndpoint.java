@@ -1,0 +1,136 @@
+package io.convtrail.app.operations;
+
+import io.convtrail.query.audit.AuditProjection;
+import io.convtrail.query.trace.TraceProjection;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.lang.Nullable;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code /actuator/projections}: where each read model stands against the event store (GET) and a
+ * rebuild from the first event (POST). A rebuild stops the processor, resets its tokens (its reset
+ * handler empties its tables in the same transaction) and starts it again; it then replays in the
+ * background while the old rows are gone, so the read model fills up again as the GET shows.
+ * Run it on one node: a processor still running on another node keeps its token claims.
+ */
+@Component
+@Endpoint(id = "projections")
+public class ProjectionsEndpoint {
+
+    static final List<String> PROJECTIONS = List.of(AuditProjection.PROCESSING_GROUP, TraceProjection.PROCESSING_GROUP);
+
+    private final EventProcessingConfiguration processing;
+    private final EventStore events;
+    private final Clock clock;
+    private final Map<String, Rebuild> rebuilds = new ConcurrentHashMap<>();
+
+    /** When a rebuild started and the head it replays up to. */
+    private record Rebuild(Instant startedAt, long target) {
+    }
+
+    public ProjectionsEndpoint(EventProcessingConfiguration processing, EventStore events, Clock clock) {
+        this.processing = processing;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** The event store's head and, per projection, its slowest segment's position and the lag behind the head. */
+    @ReadOperation
+    public ProjectionsStatus status() {
+        long head = position(events.createHeadToken());
+        Map<String, ProjectionStatus> projections = new LinkedHashMap<>();
+        for (String name : PROJECTIONS) {
+            projections.put(name, status(name, head));
+        }
+        return new ProjectionsStatus(head, projections);
+    }
+
+    /** Rebuilds one projection ({@code {"projection":"trace"}}) or, without a body, all of them. */
+    @WriteOperation
+    public ProjectionsStatus rebuild(@Nullable String projection) {
+        List<String> names = projection == null ? PROJECTIONS : List.of(known(projection));
+        for (String name : names) {
+            long target = position(events.createHeadToken());
+            StreamingEventProcessor processor = processor(name);
+            processor.shutdownAsync().join();
+            try {
+                processor.resetTokens();
+            } finally {
+                processor.start();
+            }
+            rebuilds.put(name, new Rebuild(clock.instant(), target));
+        }
+        return status();
+    }
+
+    private ProjectionStatus status(String name, long head) {
+        StreamingEventProcessor processor = processor(name);
+        List<SegmentStatus> segments = new ArrayList<>();
+        Rebuild rebuild = rebuilds.get(name);
+        long slowest = Long.MAX_VALUE;
+        for (EventTrackerStatus s : processor.processingStatus().values()) {
+            long at = s.getCurrentPosition().orElse(-1L);
+            slowest = Math.min(slowest, at);
+            segments.add(new SegmentStatus(s.getSegment().getSegmentId(), at, s.isCaughtUp(),
+                    s.isErrorState() ? String.valueOf(s.getError()) : null));
+        }
+        Long position = segments.isEmpty() ? null : slowest;
+        // Axon flags a segment as replaying until an event newer than the reset arrives; for an
+        // operator the rebuild is over once every segment reached the head it started from
+        boolean replaying = rebuild != null && (position == null || position < rebuild.target());
+        return new ProjectionStatus(processor.isRunning(), replaying, position,
+                position == null ? null : Math.max(0, head - position),
+                rebuild == null ? null : rebuild.startedAt().toString(), rebuild == null ? null : rebuild.target(),
+                segments);
+    }
+
+    private StreamingEventProcessor processor(String name) {
+        return processing.eventProcessor(name, StreamingEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("no streaming processor " + name));
+    }
+
+    private static String known(String projection) {
+        if (!PROJECTIONS.contains(projection)) {
+            String reason = "unknown projection " + projection + "; known: " + PROJECTIONS;
+            throw new InvalidEndpointRequestException(reason, reason);
+        }
+        return projection;
+    }
+
+    private static long position(TrackingToken token) {
+        return token == null ? -1L : token.position().orElse(-1L);
+    }
+
+    /** {@code head} is the global position of the newest event (-1 when the store is empty). */
+    public record ProjectionsStatus(long head, Map<String, ProjectionStatus> projections) {
+    }
+
+    /**
+     * {@code position} is the slowest claimed segment's position (null while no segment is claimed);
+     * {@code lag} is how many positions it is behind the head; {@code replaying} is true while a
+     * rebuild has not yet reached {@code lastRebuildTarget}, the head when it started.
+     */
+    public record ProjectionStatus(boolean running, boolean replaying, Long position, Long lag,
+                                   String lastRebuildStartedAt, Long lastRebuildTarget,
+                                   List<SegmentStatus> segments) {
+    }
+
+    public record SegmentStatus(int segment, long position, boolean caughtUp, String error) {
+    }
+}

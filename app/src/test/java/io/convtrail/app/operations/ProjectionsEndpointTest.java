@@ -1,0 +1,127 @@
+package io.convtrail.app.operations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.convtrail.api.Stage;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.app.ScriptedConversation;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.client.RestClient;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The operator's rebuild: status against the event store's head, and a replay that restores lost rows. */
+@ConvtrailIntegrationTest
+class ProjectionsEndpointTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CommandGateway commands;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    RestClient http;
+
+    @BeforeEach
+    void client() {
+        http = RestClient.builder().baseUrl("http://localhost:" + port)
+                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> { })
+                .build();
+    }
+
+    @Test
+    void statusShowsEachProjectionCaughtUpWithTheHead() {
+        ScriptedConversation c = new ScriptedConversation(commands).turn("hi")
+                .stage(Stage.USER_INPUT, Map.of("text", "hi")).complete("GREETING", "IDLE");
+        long head = jdbc.sql("SELECT max(globalindex) FROM domainevententry").query(Long.class).single();
+
+        JsonNode status = await().atMost(Duration.ofSeconds(20)).until(this::status,
+                s -> s.at("/projections/audit/lag").asLong(-1) == 0 && s.at("/projections/trace/lag").asLong(-1) == 0);
+
+        assertThat(status.get("head").asLong()).isGreaterThanOrEqualTo(head);
+        for (String name : new String[]{"audit", "trace"}) {
+            JsonNode projection = status.get("projections").get(name);
+            assertThat(projection.get("running").asBoolean()).isTrue();
+            assertThat(projection.get("position").asLong()).isEqualTo(status.get("head").asLong());
+            assertThat(projection.get("segments")).hasSize(2);
+        }
+        assertThat(c.recorded()).isEqualTo(1);
+    }
+
+    @Test
+    void rebuildReplaysTheEventStoreIntoEmptiedReadModels() {
+        ScriptedConversation c = new ScriptedConversation(commands).turn("hi")
+                .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hi"))
+                .exit("AuditUserInputStep", 1).complete("GREETING", "IDLE");
+        String auditUri = "/api/v1/conversation/audit/" + c.id();
+        String audit = await().atMost(Duration.ofSeconds(20)).until(() -> get(auditUri),
+                body -> body.split("auditId").length - 1 == c.recorded());
+        String trace = await().atMost(Duration.ofSeconds(20)).until(() -> get(auditUri + "/trace"),
+                body -> body.contains("COMPLETED"));
+        // rows lost behind the projections' back: only a replay brings them back
+        jdbc.sql("DELETE FROM audit_event WHERE conversation_id = ?").param(c.id()).update();
+        jdbc.sql("DELETE FROM trace_stage WHERE conversation_id = ?").param(c.id()).update();
+        assertThat(get(auditUri)).isEqualTo("[]");
+
+        ResponseEntity<JsonNode> rebuild = http.post().uri("/actuator/projections")
+                .contentType(MediaType.APPLICATION_JSON).body("{}").retrieve().toEntity(JsonNode.class);
+
+        assertThat(rebuild.getStatusCode().value()).isEqualTo(200);
+        assertThat(rebuild.getBody().at("/projections/audit/lastRebuildStartedAt").isTextual()).isTrue();
+        assertThat(rebuild.getBody().at("/projections/trace/lastRebuildStartedAt").isTextual()).isTrue();
+        await().atMost(Duration.ofSeconds(60)).until(this::status, s -> caughtUp(s, "audit") && caughtUp(s, "trace"));
+        assertThat(get(auditUri)).isEqualTo(audit);
+        assertThat(get(auditUri + "/trace")).isEqualTo(trace);
+    }
+
+    @Test
+    void rebuildingOneProjectionLeavesTheOtherAlone() {
+        ResponseEntity<JsonNode> before = http.get().uri("/actuator/projections").retrieve().toEntity(JsonNode.class);
+        String auditRebuilt = before.getBody().at("/projections/audit/lastRebuildStartedAt").asText(null);
+
+        ResponseEntity<JsonNode> rebuild = http.post().uri("/actuator/projections")
+                .contentType(MediaType.APPLICATION_JSON).body("{\"projection\":\"trace\"}")
+                .retrieve().toEntity(JsonNode.class);
+
+        assertThat(rebuild.getStatusCode().value()).isEqualTo(200);
+        assertThat(rebuild.getBody().at("/projections/trace/lastRebuildStartedAt").isTextual()).isTrue();
+        assertThat(rebuild.getBody().at("/projections/audit/lastRebuildStartedAt").asText(null)).isEqualTo(auditRebuilt);
+        await().atMost(Duration.ofSeconds(60)).until(this::status, s -> caughtUp(s, "trace"));
+    }
+
+    @Test
+    void anUnknownProjectionIsABadRequest() {
+        ResponseEntity<String> answer = http.post().uri("/actuator/projections")
+                .contentType(MediaType.APPLICATION_JSON).body("{\"projection\":\"nope\"}")
+                .retrieve().toEntity(String.class);
+        assertThat(answer.getStatusCode().value()).isEqualTo(400);
+    }
+
+    private static boolean caughtUp(JsonNode status, String projection) {
+        JsonNode p = status.get("projections").get(projection);
+        return p.get("running").asBoolean() && !p.get("replaying").asBoolean() && p.get("lag").asLong(-1) == 0
+                && p.get("segments").size() == 2;
+    }
+
+    private JsonNode status() {
+        return http.get().uri("/actuator/projections").retrieve().body(JsonNode.class);
+    }
+
+    private String get(String uri) {
+        return http.get().uri(uri).retrieve().body(String.class);
+    }
+}

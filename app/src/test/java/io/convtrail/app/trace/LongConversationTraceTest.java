@@ -1,0 +1,100 @@
+package io.convtrail.app.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.convtrail.api.Stage;
+import io.convtrail.api.query.FindConversationTraceQuery;
+import io.convtrail.api.rest.ConversationTrace;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.app.ScriptedConversation;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.queryhandling.QueryGateway;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.client.RestClient;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A conversation of 10,000 stages: the trace is read from precomputed rows, so it answers in
+ * milliseconds however long the conversation grew. The bound asserted is loose (a shared 2-core
+ * machine); the measured numbers are logged.
+ */
+@ConvtrailIntegrationTest
+class LongConversationTraceTest {
+
+    private static final Logger log = LoggerFactory.getLogger(LongConversationTraceTest.class);
+    private static final int TURNS = 10;
+    private static final int STEPS_PER_TURN = 100;
+    private static final int STAGES_INSIDE_A_STEP = 8;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CommandGateway commands;
+
+    @Autowired
+    QueryGateway queries;
+
+    @Test
+    void theTraceOfTenThousandStagesIsReadFromPrecomputedRows() {
+        RestClient http = RestClient.create("http://localhost:" + port);
+        ScriptedConversation c = new ScriptedConversation(commands);
+        long recordStarted = System.nanoTime();
+        for (int turn = 1; turn <= TURNS; turn++) {
+            c.turn("message " + turn);
+            for (int step = 0; step < STEPS_PER_TURN; step++) {
+                String name = "Step" + step;
+                c.enter(name);
+                for (int i = 0; i < STAGES_INSIDE_A_STEP; i++) {
+                    c.stage(Stage.RULE_MATCH, Map.of("ruleId", "r" + i, "turn", turn));
+                }
+                c.exit(name, 1);
+                if (step % 50 == 49) {
+                    c.flush();
+                }
+            }
+            c.complete("INTENT_" + turn, "STATE_" + turn);
+        }
+        int stages = c.recorded();
+        assertThat(stages).isEqualTo(TURNS * STEPS_PER_TURN * (STAGES_INSIDE_A_STEP + 2));
+        long recorded = System.nanoTime();
+
+        JsonNode trace = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(
+                () -> http.get().uri("/api/v1/conversation/audit/{id}/trace", c.id()).retrieve().body(JsonNode.class),
+                t -> t.get("stages").size() == stages && t.get("turns").get(TURNS - 1).get("status").asText()
+                        .equals("COMPLETED"));
+        long projected = System.nanoTime();
+        assertThat(trace.get("steps")).hasSize(TURNS * STEPS_PER_TURN);
+        assertThat(trace.get("turns").get(3).get("steps")).hasSize(STEPS_PER_TURN);
+        assertThat(trace.get("steps").get(999).get("stages")).hasSize(STAGES_INSIDE_A_STEP);
+
+        long[] query = new long[11];
+        long[] get = new long[11];
+        int bytes = 0;
+        for (int i = 0; i < get.length; i++) {
+            long start = System.nanoTime();
+            queries.query(new FindConversationTraceQuery(c.id()), ConversationTrace.class).join();
+            query[i] = (System.nanoTime() - start) / 1_000_000;
+            start = System.nanoTime();
+            bytes = http.get().uri("/api/v1/conversation/audit/{id}/trace", c.id()).retrieve().body(byte[].class).length;
+            get[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        Arrays.sort(query);
+        Arrays.sort(get);
+        log.info("trace of {} stages: recorded in {} ms, projected {} ms later; read model query median {} ms"
+                        + " (min {}, max {}); HTTP GET of {} bytes median {} ms (min {}, max {})", stages,
+                (recorded - recordStarted) / 1_000_000, (projected - recorded) / 1_000_000, query[5], query[0],
+                query[10], bytes, get[5], get[0], get[10]);
+        assertThat(query[5]).as("median read model query in ms").isLessThan(100);
+        assertThat(get[5]).as("median trace GET in ms").isLessThan(500);
+    }
+}

@@ -1,0 +1,119 @@
+package io.convtrail.app.trace;
+
+import io.convtrail.api.Stage;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.app.ScriptedConversation;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The trace projection writes its rows and its token in one transaction: when an event cannot be
+ * stored the whole batch rolls back, the token stays before that event, and once the cause is gone
+ * the batch is applied again, every row exactly once. The failure is real: PostgreSQL refuses the row.
+ */
+@ConvtrailIntegrationTest
+class ProjectionTransactionTest {
+
+    private static final String MARKER = "refused-by-the-database";
+
+    @Autowired
+    CommandGateway commands;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    EventProcessingConfiguration processing;
+
+    @AfterEach
+    void dropTrigger() {
+        jdbc.sql("DROP TRIGGER IF EXISTS refuse_marked_stage ON trace_stage").update();
+        jdbc.sql("DROP FUNCTION IF EXISTS refuse_marked_stage()").update();
+        jdbc.sql("DROP SEQUENCE IF EXISTS refused_attempts").update();
+    }
+
+    @Test
+    void aFailedBatchRollsBackItsRowsAndItsToken() {
+        // a sequence is not transactional: it counts the attempts the rollbacks would hide
+        jdbc.sql("CREATE SEQUENCE refused_attempts").update();
+        jdbc.sql("""
+                CREATE FUNCTION refuse_marked_stage() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.payload::text LIKE '%%%s%%' THEN
+                        PERFORM nextval('refused_attempts');
+                        RAISE EXCEPTION 'stage refused for the test';
+                    END IF;
+                    RETURN NEW;
+                END $$""".formatted(MARKER)).update();
+        jdbc.sql("""
+                CREATE TRIGGER refuse_marked_stage BEFORE INSERT ON trace_stage
+                FOR EACH ROW EXECUTE FUNCTION refuse_marked_stage()""").update();
+
+        ScriptedConversation c = new ScriptedConversation(commands).turn("hello")
+                .stage(Stage.RULE_MATCH, Map.of("note", MARKER))
+                .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))
+                .exit("AuditUserInputStep", 1)
+                .complete("GREETING", "IDLE");
+        long refused = jdbc.sql("""
+                        SELECT min(globalindex) FROM domainevententry
+                        WHERE aggregateidentifier = ? AND payloadtype LIKE '%StageRecordedEvent'""")
+                .param(c.id().toString()).query(Long.class).single();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts() >= 2);
+        assertThat(rows("trace_stage", c.id())).as("no stage of the refused batch is stored").isZero();
+        assertThat(tokenIndexes("trace")).as("a trace segment's token stays before the refused event")
+                .anyMatch(index -> index < refused);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows("audit_event", c.id()) == c.recorded());
+        assertThat(tokenIndexes("audit")).as("the audit processor is not held up").allMatch(index -> index >= refused);
+
+        dropTrigger();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows("trace_stage", c.id()) == c.recorded());
+        assertThat(jdbc.sql("SELECT count(DISTINCT audit_id) FROM trace_stage WHERE conversation_id = ?")
+                .param(c.id()).query(Long.class).single()).isEqualTo(c.recorded());
+        assertThat(rows("trace_step", c.id())).isEqualTo(1);
+    }
+
+    /**
+     * A failure PostgreSQL sees aborts the transaction by itself; an exception thrown in Java code
+     * of a handler would be logged and skipped by Axon's default, committing the token past the event.
+     */
+    @Test
+    void projectionErrorsArePropagatedNotSkipped() {
+        for (String group : List.of("audit", "trace")) {
+            assertThat(processing.listenerInvocationErrorHandler(group)).as(group)
+                    .isInstanceOf(PropagatingErrorHandler.class);
+        }
+    }
+
+    private long attempts() {
+        return jdbc.sql("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM refused_attempts")
+                .query(Long.class).single();
+    }
+
+    /** The global index in each segment's stored token (Jackson-serialized GapAwareTrackingToken). */
+    private List<Long> tokenIndexes(String processorName) {
+        return jdbc.sql("SELECT convert_from(token, 'UTF8') FROM tokenentry WHERE processorname = ? AND token IS NOT NULL")
+                .param(processorName).query(String.class).list().stream()
+                .map(json -> Long.parseLong(json.replaceAll(".*\"index\":(\\d+).*", "$1")))
+                .toList();
+    }
+
+    private long rows(String table, UUID conversationId) {
+        return jdbc.sql("SELECT count(*) FROM " + table + " WHERE conversation_id = ?").param(conversationId)
+                .query(Long.class).single();
+    }
+}

@@ -1,0 +1,108 @@
+package io.convtrail.query.trace;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.Stage;
+import io.convtrail.api.event.StageRecordedEvent;
+import io.convtrail.api.event.TurnAbandonedEvent;
+import io.convtrail.api.event.TurnCompletedEvent;
+import io.convtrail.api.event.TurnStartedEvent;
+import io.convtrail.api.query.FindConversationTraceQuery;
+import io.convtrail.api.rest.ConversationTrace;
+import io.convtrail.api.rest.TraceStep;
+import io.convtrail.api.rest.TraceTurn;
+import io.convtrail.query.trace.TraceRows.StageRow;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.stereotype.Component;
+
+import java.util.UUID;
+
+/**
+ * Builds the trace as events arrive, applying ConvEngine's walk one row at a time: STEP_ENTER opens
+ * a step, STEP_EXIT / STEP_ERROR closes the open step it names, any other stage belongs to the
+ * innermost open step. The open steps are scoped to their turn, so a step a crashed turn left open
+ * never swallows the next turn's stages. A request then only reads rows.
+ * <p>
+ * Every stage row is keyed by its event's global position and is written first: when it is already
+ * there the event was applied before, and nothing else is touched.
+ */
+@Component
+@ProcessingGroup(TraceProjection.PROCESSING_GROUP)
+public class TraceProjection {
+
+    public static final String PROCESSING_GROUP = "trace";
+
+    private final TraceRepository repository;
+    private final ObjectMapper json;
+
+    TraceProjection(TraceRepository repository, ObjectMapper json) {
+        this.repository = repository;
+        this.json = json;
+    }
+
+    @EventHandler
+    void on(TurnStartedEvent e) {
+        repository.startTurn(e.conversationId(), e.turnId(), e.turnIndex(), e.userText(), e.startedAt());
+    }
+
+    @EventHandler
+    void on(TurnCompletedEvent e) {
+        repository.endTurn(e.turnId(), e.completedAt(), TraceTurn.COMPLETED,
+                e.outcome() == null ? null : e.outcome().name(), e.intent(), e.state());
+    }
+
+    @EventHandler
+    void on(TurnAbandonedEvent e) {
+        repository.endTurn(e.turnId(), e.abandonedAt(), TraceTurn.ABANDONED, null, null, null);
+    }
+
+    @EventHandler
+    void on(StageRecordedEvent e, TrackingToken token) {
+        long auditId = token.position().orElseThrow(() -> new IllegalStateException("event without a global position"));
+        if (e.stage() == Stage.STEP_ENTER) {
+            if (store(e, auditId, null)) {
+                repository.openStep(e.conversationId(), auditId, e.turnId(), bracket(e), e.createdAt());
+            }
+        } else if (e.stage() == Stage.STEP_EXIT || e.stage() == Stage.STEP_ERROR) {
+            if (store(e, auditId, null)) {
+                StepBracket exit = bracket(e);
+                OpenStep.closedBy(repository.openSteps(e.conversationId(), e.turnId()), exit.step())
+                        .ifPresent(open -> repository.closeStep(open.stepId(),
+                                e.stage() == Stage.STEP_ERROR ? TraceStep.ERROR : TraceStep.OK, exit, e.createdAt()));
+            }
+        } else {
+            Long innermost = repository.openSteps(e.conversationId(), e.turnId()).stream()
+                    .findFirst().map(OpenStep::stepId).orElse(null);
+            store(e, auditId, innermost);
+        }
+    }
+
+    @ResetHandler
+    void reset() {
+        repository.clear();
+    }
+
+    @QueryHandler
+    ConversationTrace handle(FindConversationTraceQuery query) {
+        UUID id = query.conversationId();
+        return TraceAssembler.assemble(id, repository.turns(id), repository.steps(id), repository.stages(id));
+    }
+
+    private boolean store(StageRecordedEvent e, long auditId, Long stepId) {
+        return repository.insertStage(e.conversationId(),
+                new StageRow(auditId, e.turnId(), stepId, e.stage().name(), e.createdAt(), e.payloadJson()));
+    }
+
+    private StepBracket bracket(StageRecordedEvent e) {
+        try {
+            return StepBracket.of(json.readTree(e.payloadJson()));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("stage payload is not JSON at " + e.stage(), ex);
+        }
+    }
+}

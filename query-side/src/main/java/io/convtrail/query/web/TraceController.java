@@ -1,0 +1,43 @@
+package io.convtrail.query.web;
+
+import io.convtrail.api.query.FindConversationTraceQuery;
+import io.convtrail.api.rest.ConversationTrace;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** ConvEngine's trace of a conversation, grouped by turn as well. */
+@RestController
+@RequestMapping("/api/v1/conversation/audit")
+@Tag(name = "audit")
+public class TraceController {
+
+    private final QueryGateway queries;
+
+    public TraceController(QueryGateway queries) {
+        this.queries = queries;
+    }
+
+    @Operation(summary = "Trace of a conversation",
+            description = "ConvEngine's trace: `steps` (each STEP_ENTER with its STEP_EXIT or STEP_ERROR, and the "
+                    + "stages recorded inside it) and the flat `stages` with parsed payloads, plus `turns`, "
+                    + "each with its steps. All in auditId order; an unknown conversation has empty lists.")
+    @ApiResponse(responseCode = "200", description = "the trace")
+    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @GetMapping(path = "/{conversationId}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ConversationTrace trace(@Parameter(description = "the conversation's UUID") @PathVariable String conversationId) {
+        return queries.query(new FindConversationTraceQuery(QueryParameters.uuid("conversationId", conversationId)),
+                ConversationTrace.class).join();
+    }
+}
