@@ -35,28 +35,36 @@ function statusBadge(status) {
   return el('span', { class: `badge status-${text.toLowerCase()}` }, text);
 }
 
-export function renderTrace(container, trace, openKeys) {
-  const turns = trace.turns || [];
-  const steps = trace.steps || [];
-  const parts = [];
-  if (turns.length > 0) {
-    parts.push(table('Turns', ['#', 'user', 'intent · state', 'status', 'duration'],
-      turns.map((turn, i) => el('tr', {},
-        el('td', { class: 'num' }, turn.index ?? turn.turnIndex ?? i + 1),
-        el('td', {}, turn.userText ?? ''),
-        el('td', {}, [turn.intent, turn.state].filter(Boolean).join(' · ')),
-        el('td', {}, statusBadge(turn.status)),
-        el('td', { class: 'num' }, duration(turn.durationMs))))));
-  }
-  parts.push(table('Steps', ['step', 'status', 'started', 'duration', 'stages'],
+function stepsTable(caption, steps, keyPrefix, openKeys) {
+  return table(caption, ['step', 'status', 'started', 'duration', 'stages'],
     steps.map((step, i) => el('tr', { class: step.status === 'ERROR' ? 'row-error' : '' },
       el('td', { title: [step.stepClass, step.sourceFile].filter(Boolean).join(' · ') }, step.step,
-        step.error ? el('div', { class: 'step-error' }, typeof step.error === 'string' ? step.error : JSON.stringify(step.error)) : null),
+        step.error ? el('div', { class: 'step-error' }, step.error) : null),
       el('td', {}, statusBadge(step.status)),
       el('td', {}, el('time', { datetime: step.startedAt }, clockTime(step.startedAt))),
       el('td', { class: 'num' }, duration(step.durationMs)),
       el('td', {}, (step.stages || []).length > 0
-        ? jsonDetails(`trace-step-${i}`, `${step.stages.length} stages`, step.stages, openKeys) : '')))));
+        ? jsonDetails(`${keyPrefix}-${i}`, `${step.stages.length} stages`, step.stages, openKeys) : ''))));
+}
+
+function turnSection(turn, openKeys) {
+  const outside = turn.stagesOutsideSteps || [];
+  return el('section', { class: 'trace-turn', 'aria-label': `Turn ${turn.index}` },
+    el('h3', { class: 'turn-heading' }, `Turn ${turn.index}`, statusBadge(turn.status),
+      turn.outcome ? statusBadge(turn.outcome) : null,
+      el('span', { class: 'muted' }, [turn.intent, turn.state].filter(Boolean).join(' · ')),
+      el('span', { class: 'muted' }, duration(turn.durationMs))),
+    turn.userText ? el('p', { class: 'turn-user' }, el('span', { class: 'who' }, 'User'), turn.userText) : null,
+    stepsTable(`${(turn.steps || []).length} steps`, turn.steps || [], `trace-${turn.index}`, openKeys),
+    outside.length > 0 ? jsonDetails(`trace-${turn.index}-outside`, `${outside.length} stages outside steps`, outside, openKeys) : null);
+}
+
+/** Turns with their steps when the trace has turns; ConvEngine's flat step list otherwise. */
+export function renderTrace(container, trace, openKeys) {
+  const turns = trace.turns || [];
+  const parts = turns.length > 0
+    ? turns.map((turn) => turnSection(turn, openKeys))
+    : [stepsTable('Steps', trace.steps || [], 'trace-step', openKeys)];
   parts.push(jsonDetails('trace-stages', `All ${(trace.stages || []).length} stages (JSON)`, trace.stages || [], openKeys));
   container.replaceChildren(...parts);
 }

@@ -81,7 +81,9 @@ class ConsoleBrowserTest {
         long progress = page.sequenceOfRow("VERBOSE", "Checking credit rating from credit union.");
         long answer = page.sequenceOfRow("ASSISTANT_OUTPUT", "Your credit rating");
         assertThat(progress).as("the tool's progress comes before the answer").isLessThan(answer);
-        assertThat(page.arrivalOf(answer) - page.arrivalOf(progress))
+        double lead = page.arrivalOf(answer) - page.arrivalOf(progress);
+        System.out.printf("[console] the tool's progress line was on screen %.0f ms before its answer%n", lead);
+        assertThat(lead)
                 .as("ms between the progress line and the answer appearing: the tool's delay, so it streamed in live")
                 .isGreaterThanOrEqualTo(200);
         assertTimelineShowsEveryRecordOnce(conversationId);
@@ -187,6 +189,27 @@ class ConsoleBrowserTest {
             sequences.add(event.get("sequence").asLong());
         }
         assertThat(sequences).containsExactlyElementsOf(sequencesUpTo(total));
+    }
+
+    @Test
+    void theTraceAndAuditTabsShowWhatTheAuditApiHolds() {
+        String conversationId = post(null, "What are your interest rates?");
+        post(conversationId, "My card is 4111 1111 1111 1111");
+        page.open(conversationId);
+        page.waitFor(d -> page.assistantBubbles().size() == 2);
+
+        page.click("tab-trace");
+        page.waitFor(d -> d.findElements(By.cssSelector("#trace .trace-turn")).size() == 2);
+        String trace = page.text("trace");
+        assertThat(trace).contains("Turn 1", "Turn 2", "What are your interest rates?", "IntentResolutionStep",
+                "BLOCKED");
+
+        page.click("tab-audit");
+        int rows = http.get().uri("/api/v1/conversation/audit/{id}", conversationId).retrieve()
+                .body(JsonNode.class).size();
+        page.waitFor(d -> d.findElements(By.cssSelector("#audit tbody tr")).size() == rows);
+        page.click(By.cssSelector("#audit tbody tr:first-child summary"));
+        assertThat(page.text("audit")).contains("\"_meta\"");
     }
 
     @Test

@@ -161,6 +161,14 @@ class ConsolePage {
         driver.findElement(By.id(id)).click();
     }
 
+    void click(By selector) {
+        driver.findElement(selector).click();
+    }
+
+    String text(String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
     void pressKey(CharSequence key) {
         new Actions(driver).sendKeys(key).perform();
     }
