@@ -7,11 +7,12 @@ import io.convtrail.api.query.FindStreamEventsQuery;
 import io.convtrail.api.query.StreamConversationQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.query.store.EventPositions;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,8 +22,8 @@ import java.util.List;
 
 /**
  * Projects stage and verbose records into {@code audit_event}. The auditId is the event's global
- * position in the event store: unique, strictly increasing, and the same on every replay. A row
- * that is already there is left alone, so replaying an event twice changes nothing; only a new row
+ * index in the event store ({@link EventPositions}): unique, strictly increasing, and the same on
+ * every replay. A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
  * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
  * A rebuild (replay) refills the table without pushing: subscribers saw those events already.
  */
@@ -36,9 +37,11 @@ public class AuditProjection {
     private final StreamEnvelopes envelopes;
     private final QueryUpdateEmitter updates;
     private final JdbcClient jdbc;
+    private final EventPositions positions;
 
     public AuditProjection(AuditRepository repository, StreamEnvelopes envelopes, QueryUpdateEmitter updates,
-                           JdbcClient jdbc) {
+                           JdbcClient jdbc, EventPositions positions) {
+        this.positions = positions;
         this.repository = repository;
         this.envelopes = envelopes;
         this.updates = updates;
@@ -46,8 +49,8 @@ public class AuditProjection {
     }
 
     @EventHandler
-    void on(StageRecordedEvent e, TrackingToken token, ReplayStatus replay) {
-        long auditId = position(token);
+    void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
+        long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
                 e.turnId(), "AUDIT", e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
@@ -57,9 +60,10 @@ public class AuditProjection {
     }
 
     @EventHandler
-    void on(VerboseRecordedEvent e, TrackingToken token, ReplayStatus replay) {
+    void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
         String verboseJson = envelopes.toJson(e.verbose());
-        boolean inserted = repository.insert(new AuditRepository.StoredEvent(position(token), e.conversationId(),
+        long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
+        boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
                 e.sequence(), e.turnId(), "VERBOSE", "VERBOSE", verboseJson, e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
             publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.verbose(verboseJson, e.createdAt())));
@@ -89,9 +93,5 @@ public class AuditProjection {
 
     private void publish(StreamEvent event) {
         updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
-    }
-
-    private static long position(TrackingToken token) {
-        return token.position().orElseThrow(() -> new IllegalStateException("event without a global position"));
     }
 }

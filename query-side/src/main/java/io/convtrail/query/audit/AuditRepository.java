@@ -83,4 +83,12 @@ public class AuditRepository {
                 })
                 .list();
     }
+
+    /** The conversation's highest stored stream position, 0 when it has none. */
+    public long lastSequence(UUID conversationId) {
+        return jdbc.sql("SELECT COALESCE(MAX(seq), 0) FROM audit_event WHERE conversation_id = :conversationId")
+                .param("conversationId", conversationId)
+                .query(Long.class)
+                .single();
+    }
 }

@@ -12,11 +12,12 @@ import io.convtrail.api.query.FindConversationTraceQuery;
 import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TraceStep;
 import io.convtrail.api.rest.TraceTurn;
+import io.convtrail.query.store.EventPositions;
 import io.convtrail.query.trace.TraceRows.StageRow;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
@@ -28,7 +29,7 @@ import java.util.UUID;
  * innermost open step. The open steps are scoped to their turn, so a step a crashed turn left open
  * never swallows the next turn's stages. A request then only reads rows.
  * <p>
- * Every stage row is keyed by its event's global position and is written first: when it is already
+ * Every stage row is keyed by its event's global position ({@link EventPositions}) and is written first: when it is already
  * there the event was applied before, and nothing else is touched.
  */
 @Component
@@ -39,9 +40,11 @@ public class TraceProjection {
 
     private final TraceRepository repository;
     private final ObjectMapper json;
+    private final EventPositions positions;
 
-    TraceProjection(TraceRepository repository, ObjectMapper json) {
+    TraceProjection(TraceRepository repository, ObjectMapper json, EventPositions positions) {
         this.repository = repository;
+        this.positions = positions;
         this.json = json;
     }
 
@@ -62,8 +65,8 @@ public class TraceProjection {
     }
 
     @EventHandler
-    void on(StageRecordedEvent e, TrackingToken token) {
-        long auditId = token.position().orElseThrow(() -> new IllegalStateException("event without a global position"));
+    void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence) {
+        long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
         if (e.stage() == Stage.STEP_ENTER) {
             if (store(e, auditId, null)) {
                 repository.openStep(e.conversationId(), auditId, e.turnId(), bracket(e), e.createdAt());

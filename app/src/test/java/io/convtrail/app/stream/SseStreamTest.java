@@ -1,0 +1,245 @@
+package io.convtrail.app.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import org.axonframework.queryhandling.QueryGateway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The SSE stream with a real HTTP client: contents, ids, resume, replay, unnamed mode, isolation. */
+@ConvtrailIntegrationTest
+class SseStreamTest {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    QueryGateway queries;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    ObjectMapper json;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    StoredConversations conversations;
+
+    @BeforeEach
+    void setUp() {
+        conversations = new StoredConversations(port, queries, jdbc, json);
+    }
+
+    @Test
+    void liveStreamIsTheStoredRecordWithIdsNamesAndTheRawAudit() {
+        UUID id = UUID.randomUUID();
+        try (SseTestClient sse = open(id, "", Map.of())) {
+            assertThat(sse.response().headers().firstValue("X-Accel-Buffering")).hasValue("no");
+            assertThat(sse.response().headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/event-stream"));
+            SseTestClient.Event connected = sse.next(WAIT);
+            assertThat(connected.name()).isEqualTo("CONNECTED");
+            assertThat(connected.id()).isEqualTo("0");
+
+            conversations.turn(id, "hello");
+            conversations.turn(id, "and again");
+            List<StreamEvent> stored = conversations.storedStream(id);
+            List<SseTestClient.Event> streamed = sse.next(stored.size(), WAIT);
+
+            assertSameEvents(streamed, stored, false);
+            assertThat(sse.silentFor(Duration.ofMillis(300))).as("nothing beyond the record").isTrue();
+            assertAuditEqualsRawAudit(streamed, conversations.rawAudit(id));
+        }
+    }
+
+    @Test
+    void resumingAfterEveryPositionGivesExactlyTheMissingEventsThenContinuesLive() {
+        UUID id = UUID.randomUUID();
+        conversations.turn(id, "first");
+        conversations.turn(id, "second");
+        List<StreamEvent> stored = conversations.storedStream(id);
+
+        List<SseTestClient> resumed = new ArrayList<>();
+        try {
+            for (int cut = 0; cut <= stored.size(); cut++) {
+                // the header for even cuts, the query parameter (clients that cannot set headers) for odd ones
+                SseTestClient sse = cut % 2 == 0
+                        ? open(id, "", Map.of("Last-Event-ID", Long.toString(cut)))
+                        : open(id, "?lastEventId=" + cut, Map.of());
+                resumed.add(sse);
+                SseTestClient.Event connected = sse.next(WAIT);
+                assertThat(connected.name()).isEqualTo("CONNECTED");
+                assertThat(connected.id()).isEqualTo(Long.toString(cut));
+                List<StreamEvent> missing = stored.subList(cut, stored.size());
+                assertSameEvents(sse.next(missing.size(), WAIT), missing, false);
+            }
+            conversations.turn(id, "third");
+            List<StreamEvent> all = conversations.storedStream(id);
+            List<StreamEvent> third = all.subList(stored.size(), all.size());
+            for (SseTestClient sse : resumed) {
+                assertSameEvents(sse.next(third.size(), WAIT), third, false);
+                assertThat(sse.silentFor(Duration.ofMillis(100))).isTrue();
+            }
+        } finally {
+            resumed.forEach(SseTestClient::close);
+        }
+    }
+
+    @Test
+    void replayStreamsTheWholeConversationAndTheHeaderWinsOverReplayOnReconnect() {
+        UUID id = UUID.randomUUID();
+        conversations.turn(id, "one");
+        conversations.turn(id, "two");
+        List<StreamEvent> stored = conversations.storedStream(id);
+
+        try (SseTestClient replay = open(id, "?replay=true", Map.of())) {
+            assertThat(replay.next(WAIT).id()).isEqualTo("0");
+            assertSameEvents(replay.next(stored.size(), WAIT), stored, false);
+        }
+        try (SseTestClient reconnect = open(id, "?replay=true", Map.of("Last-Event-ID", "2"))) {
+            assertThat(reconnect.next(WAIT).id()).isEqualTo("2");
+            assertSameEvents(reconnect.next(stored.size() - 2, WAIT), stored.subList(2, stored.size()), false);
+        }
+    }
+
+    @Test
+    void unnamedModeSendsEveryEnvelopeAsAMessageEventWithTheSameIds() {
+        UUID id = UUID.randomUUID();
+        conversations.turn(id, "hi");
+        List<StreamEvent> stored = conversations.storedStream(id);
+        try (SseTestClient sse = open(id, "?replay=true&unnamed=true", Map.of())) {
+            assertThat(sse.next(WAIT).name()).isEqualTo("CONNECTED");
+            assertSameEvents(sse.next(stored.size(), WAIT), stored, true);
+        }
+    }
+
+    @Test
+    void eventsOfOneConversationNeverReachASubscriberOfAnother() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        try (SseTestClient sseA = open(a, "", Map.of()); SseTestClient sseB = open(b, "", Map.of())) {
+            sseA.next(WAIT);
+            sseB.next(WAIT);
+            for (int i = 0; i < 3; i++) {
+                conversations.turn(a, "to a " + i);
+                conversations.turn(b, "to b " + i);
+            }
+            List<StreamEvent> storedA = conversations.storedStream(a);
+            List<StreamEvent> storedB = conversations.storedStream(b);
+            assertSameEvents(sseA.next(storedA.size(), WAIT), storedA, false);
+            assertSameEvents(sseB.next(storedB.size(), WAIT), storedB, false);
+            assertThat(sseA.silentFor(Duration.ofMillis(200))).isTrue();
+            assertThat(sseB.silentFor(Duration.ofMillis(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aSubscriberJoiningWhileTurnsAreCommittedAndResumingFromTheTurnStartSeesWholeTurns() throws Exception {
+        UUID id = UUID.randomUUID();
+        conversations.turn(id, "warm up");
+        conversations.storedStream(id);
+        int turns = 6;
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < turns; i++) {
+                conversations.turn(id, "busy " + i);
+            }
+        });
+        // join mid-stream: resume from the last turn boundary the read model holds right now
+        long boundary = lastTurnStart(id) - 1;
+        try (SseTestClient sse = open(id, "", Map.of("Last-Event-ID", Long.toString(boundary)))) {
+            assertThat(sse.next(WAIT).id()).isEqualTo(Long.toString(boundary));
+            writer.get();
+            List<StreamEvent> stored = conversations.storedStream(id);
+            List<StreamEvent> expected = stored.subList((int) boundary, stored.size());
+            assertSameEvents(sse.next(expected.size(), WAIT), expected, false);
+            assertThat(sse.silentFor(Duration.ofMillis(200))).as("no duplicate after the hand-over").isTrue();
+        }
+    }
+
+    @Test
+    void malformedIdsAreRejectedAsProblemJson() throws Exception {
+        for (String path : List.of("not-a-uuid", UUID.randomUUID() + "?lastEventId=abc",
+                UUID.randomUUID() + "?lastEventId=-1")) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path))
+                    .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(json.readTree(response.body()).get("status").asInt()).isEqualTo(400);
+        }
+        HttpResponse<String> badHeader = http.send(HttpRequest.newBuilder(uri(UUID.randomUUID().toString()))
+                .header("Last-Event-ID", "x").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(badHeader.statusCode()).isEqualTo(400);
+    }
+
+    /** Sequence of the newest USER_INPUT in the read model, i.e. where the latest turn began. */
+    private long lastTurnStart(UUID id) {
+        return jdbc.sql("SELECT max(seq) FROM audit_event WHERE conversation_id = ? AND stage = 'USER_INPUT'")
+                .param(id).query(Long.class).single();
+    }
+
+    private SseTestClient open(UUID id, String query, Map<String, String> headers) {
+        return SseTestClient.open(http, uri(id + query), headers);
+    }
+
+    private URI uri(String pathAndQuery) {
+        return URI.create("http://localhost:" + port + "/api/v1/conversation/stream/" + pathAndQuery);
+    }
+
+    /** Same sequences in the same order, ids on every event, names by stage, envelopes as stored and valid. */
+    void assertSameEvents(List<SseTestClient.Event> streamed, List<StreamEvent> stored, boolean unnamed) {
+        assertThat(streamed).extracting(SseTestClient.Event::id)
+                .containsExactlyElementsOf(stored.stream().map(e -> Long.toString(e.sequence())).toList());
+        for (int i = 0; i < stored.size(); i++) {
+            StreamEvent expected = stored.get(i);
+            SseTestClient.Event actual = streamed.get(i);
+            JsonNode envelope = conversations.parse(actual.data());
+            EnvelopeSchema.assertValid(envelope);
+            assertThat(envelope).isEqualTo(conversations.toJson(expected.envelope()));
+            String name = "VERBOSE".equals(expected.envelope().eventType()) ? "VERBOSE" : expected.envelope().stage();
+            assertThat(actual.name()).isEqualTo(unnamed ? "message" : name);
+        }
+    }
+
+    static void assertAuditEqualsRawAudit(List<SseTestClient.Event> streamed, JsonNode rawAudit) {
+        List<String> fromStream = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (SseTestClient.Event event : streamed) {
+            JsonNode envelope = read(json, event.data());
+            if ("AUDIT".equals(envelope.get("eventType").asText())) {
+                fromStream.add(envelope.get("auditId").asLong() + " " + envelope.get("stage").asText() + " "
+                        + envelope.get("createdAt").asText() + " " + envelope.get("payload"));
+            }
+        }
+        List<String> fromAudit = new ArrayList<>();
+        for (JsonNode row : rawAudit) {
+            fromAudit.add(row.get("auditId").asLong() + " " + row.get("stage").asText() + " "
+                    + row.get("createdAt").asText() + " " + read(json, row.get("payloadJson").asText()));
+        }
+        assertThat(fromStream).as("streamed AUDIT envelopes = raw audit rows").containsExactlyElementsOf(fromAudit);
+    }
+
+    private static JsonNode read(ObjectMapper json, String text) {
+        try {
+            return json.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.convtrail.app.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import org.axonframework.queryhandling.QueryGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.messaging.WebSocketStompClient;
+import org.springframework.web.socket.sockjs.client.SockJsClient;
+import org.springframework.web.socket.sockjs.client.WebSocketTransport;
+
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * STOMP with Spring's real clients, over SockJS and over plain WebSocket, side by side with SSE:
+ * the same envelopes in the same order.
+ */
+@ConvtrailIntegrationTest
+class StompStreamTest {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    QueryGateway queries;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    ObjectMapper json;
+    @Autowired
+    SimpleBrokerMessageHandler broker;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final List<StompSession> sessions = new ArrayList<>();
+    StoredConversations conversations;
+
+    @BeforeEach
+    void setUp() {
+        conversations = new StoredConversations(port, queries, jdbc, json);
+    }
+
+    @AfterEach
+    void disconnect() {
+        sessions.stream().filter(StompSession::isConnected).forEach(StompSession::disconnect);
+    }
+
+    @Test
+    void sockJsPlainWebSocketAndSseCarryTheSameEnvelopesInTheSameOrder() {
+        UUID id = UUID.randomUUID();
+        Received overSockJs = subscribe(sockJs(), "http://localhost:" + port + "/ws-convengine", id);
+        Received overWebSocket = subscribe(plainWebSocket(), "ws://localhost:" + port + "/ws-convengine", id);
+        try (SseTestClient sse = SseTestClient.open(http,
+                URI.create("http://localhost:" + port + "/api/v1/conversation/stream/" + id), Map.of())) {
+            sse.next(WAIT);
+            conversations.turn(id, "hello");
+            conversations.turn(id, "once more");
+            List<StreamEvent> stored = conversations.storedStream(id);
+            List<SseTestClient.Event> streamed = sse.next(stored.size(), WAIT);
+
+            for (Received stomp : List.of(overSockJs, overWebSocket)) {
+                List<Message> messages = stomp.next(stored.size());
+                assertThat(messages).extracting(Message::sequence)
+                        .containsExactlyElementsOf(stored.stream().map(StreamEvent::sequence).toList());
+                for (int i = 0; i < stored.size(); i++) {
+                    JsonNode body = conversations.parse(messages.get(i).body());
+                    EnvelopeSchema.assertValid(body);
+                    assertThat(body).isEqualTo(conversations.toJson(stored.get(i).envelope()));
+                    assertThat(body).as("STOMP body = SSE data").isEqualTo(conversations.parse(streamed.get(i).data()));
+                }
+                assertThat(stomp.silentFor(Duration.ofMillis(200))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aTopicCarriesOnlyItsConversation() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        Received onA = subscribe(plainWebSocket(), "ws://localhost:" + port + "/ws-convengine", a);
+        conversations.turn(b, "for b");
+        conversations.turn(a, "for a");
+        conversations.turn(b, "for b again");
+        List<StreamEvent> storedA = conversations.storedStream(a);
+        conversations.storedStream(b);
+        assertThat(onA.next(storedA.size())).extracting(Message::sequence)
+                .containsExactlyElementsOf(storedA.stream().map(StreamEvent::sequence).toList());
+        assertThat(onA.silentFor(Duration.ofMillis(300))).isTrue();
+    }
+
+    @Test
+    void clientsCannotPublishToAConversationTopic() {
+        UUID id = UUID.randomUUID();
+        Received listener = subscribe(plainWebSocket(), "ws://localhost:" + port + "/ws-convengine", id);
+        StompSession forger = connect(plainWebSocket(), "ws://localhost:" + port + "/ws-convengine");
+        forger.send("/topic/convengine/audit/" + id, "{\"eventType\":\"AUDIT\",\"stage\":\"FORGED\"}".getBytes());
+        assertThat(listener.silentFor(Duration.ofMillis(500))).as("the forged frame reached nobody").isTrue();
+        await().atMost(WAIT).until(() -> !forger.isConnected());
+    }
+
+    @Test
+    void originsOutsideTheAllowedPatternsAreRefused() throws Exception {
+        HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/ws-convengine/info"))
+                .header("Origin", "https://evil.example").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        HttpResponse<String> local = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/ws-convengine/info"))
+                .header("Origin", "http://localhost:5173").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(local.statusCode()).isEqualTo(200);
+    }
+
+    private WebSocketStompClient sockJs() {
+        return new WebSocketStompClient(new SockJsClient(List.of(new WebSocketTransport(new StandardWebSocketClient()))));
+    }
+
+    private WebSocketStompClient plainWebSocket() {
+        return new WebSocketStompClient(new StandardWebSocketClient());
+    }
+
+    private StompSession connect(WebSocketStompClient client, String url) {
+        try {
+            StompSession session = client.connectAsync(url, new StompSessionHandlerAdapter() {
+            }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            sessions.add(session);
+            return session;
+        } catch (Exception e) {
+            throw new AssertionError("STOMP connect to " + url + " failed", e);
+        }
+    }
+
+    /** Subscribes and waits until the broker holds the subscription, so nothing published after is missed. */
+    private Received subscribe(WebSocketStompClient client, String url, UUID conversationId) {
+        String destination = "/topic/convengine/audit/" + conversationId;
+        StompSession session = connect(client, url);
+        Received received = new Received();
+        int before = brokerSubscriptions(destination);
+        session.subscribe(destination, received);
+        await().atMost(WAIT).until(() -> brokerSubscriptions(destination) > before);
+        return received;
+    }
+
+    private int brokerSubscriptions(String destination) {
+        SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+        headers.setDestination(destination);
+        return broker.getSubscriptionRegistry()
+                .findSubscriptions(MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders()))
+                .size();
+    }
+
+    record Message(long sequence, String body) {
+    }
+
+    /** Frames of one subscription, in arrival order. */
+    static final class Received implements StompFrameHandler {
+        private final BlockingQueue<Message> frames = new LinkedBlockingQueue<>();
+
+        @Override
+        public Type getPayloadType(StompHeaders headers) {
+            return byte[].class;
+        }
+
+        @Override
+        public void handleFrame(StompHeaders headers, Object payload) {
+            String sequence = headers.getFirst("sequence");
+            frames.add(new Message(sequence == null ? -1 : Long.parseLong(sequence),
+                    new String((byte[]) payload, StandardCharsets.UTF_8)));
+        }
+
+        List<Message> next(int count) {
+            List<Message> taken = new ArrayList<>();
+            try {
+                while (taken.size() < count) {
+                    Message message = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (message == null) {
+                        throw new AssertionError("STOMP: " + taken.size() + " of " + count + " messages arrived");
+                    }
+                    taken.add(message);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            return taken;
+        }
+
+        boolean silentFor(Duration quiet) {
+            try {
+                return frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS) == null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.convtrail.app.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import org.axonframework.queryhandling.QueryGateway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.messaging.WebSocketStompClient;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Many subscribers at once, and many that come and go. A short heartbeat makes the server notice
+ * closed connections quickly (a silent disconnect is only seen on the next write).
+ */
+@ConvtrailIntegrationTest
+@TestPropertySource(properties = "convtrail.stream.sse.heartbeat=200ms")
+class StreamLoadTest {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    QueryGateway queries;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    ObjectMapper json;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    StoredConversations conversations;
+
+    @BeforeEach
+    void setUp() {
+        conversations = new StoredConversations(port, queries, jdbc, json);
+    }
+
+    @Test
+    void twoHundredSubscribersOnFiftyConversationsAllReceiveCompleteOrderedStreams() throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ids.add(UUID.randomUUID());
+        }
+        List<SseTestClient> clients = new ArrayList<>();
+        ExecutorService turns = Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 200; i++) {
+                clients.add(SseTestClient.open(http, stream(ids.get(i % 50)), Map.of()));
+            }
+            for (SseTestClient client : clients) {
+                assertThat(client.next(WAIT).name()).isEqualTo("CONNECTED");
+            }
+            List<Future<?>> posted = new ArrayList<>();
+            for (UUID id : ids) {
+                posted.add(turns.submit(() -> {
+                    conversations.turn(id, "first");
+                    conversations.turn(id, "second");
+                }));
+            }
+            for (Future<?> future : posted) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < 200; i++) {
+                List<StreamEvent> stored = conversations.storedStream(ids.get(i % 50));
+                List<SseTestClient.Event> received = clients.get(i).next(stored.size(), WAIT);
+                assertThat(received).extracting(SseTestClient.Event::sequence).as("subscriber %d", i)
+                        .containsExactlyElementsOf(stored.stream().map(StreamEvent::sequence).toList());
+                for (int k = 0; k < stored.size(); k++) {
+                    assertThat(conversations.parse(received.get(k).data()))
+                            .isEqualTo(conversations.toJson(stored.get(k).envelope()));
+                }
+            }
+            assertThat(clients.get(0).comments()).as("heartbeat comments").isPositive();
+        } finally {
+            turns.shutdownNow();
+            clients.forEach(SseTestClient::close);
+        }
+        awaitNoLiveSubscribers();
+    }
+
+    @Test
+    void aThousandSseConnectDisconnectCyclesAndStompOnesLeaveNoSubscriberBehind() throws Exception {
+        UUID id = UUID.randomUUID();
+        conversations.turn(id, "something to replay");
+        for (int cycle = 0; cycle < 1_000; cycle++) {
+            // every third one replays, so some are cut in the middle of their catch-up
+            try (SseTestClient client = SseTestClient.open(http,
+                    URI.create(stream(id) + (cycle % 3 == 0 ? "?replay=true" : "")), Map.of())) {
+                assertThat(client.next(WAIT).name()).isEqualTo("CONNECTED");
+            }
+        }
+        WebSocketStompClient stomp = new WebSocketStompClient(new StandardWebSocketClient());
+        for (int cycle = 0; cycle < 100; cycle++) {
+            StompSession session = stomp.connectAsync("ws://localhost:" + port + "/ws-convengine",
+                    new StompSessionHandlerAdapter() {
+                    }).get(10, TimeUnit.SECONDS);
+            StompSession.Subscription subscription = session.subscribe("/topic/convengine/audit/" + id,
+                    new StompStreamTest.Received());
+            if (cycle % 2 == 0) {
+                subscription.unsubscribe();
+            }
+            session.disconnect();
+        }
+        awaitNoLiveSubscribers();
+    }
+
+    /** Read through the actuator, as an operator would. */
+    private void awaitNoLiveSubscribers() {
+        RestClient actuator = RestClient.create("http://localhost:" + port + "/actuator/metrics/");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (String metric : List.of("convtrail.stream.subscribers?tag=transport:sse",
+                    "convtrail.stream.subscribers?tag=transport:stomp", "convtrail.stream.conversations")) {
+                JsonNode gauge = actuator.get().uri(metric).retrieve().body(JsonNode.class);
+                assertThat(gauge.get("measurements").get(0).get("value").asDouble()).as(metric).isZero();
+            }
+        });
+    }
+
+    private URI stream(UUID id) {
+        return URI.create("http://localhost:" + port + "/api/v1/conversation/stream/" + id);
+    }
+}

@@ -1,0 +1,32 @@
+package io.convtrail.query.store;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.util.UUID;
+
+/**
+ * The global index of an event in the event store: the auditId every read model keys its rows by.
+ * It is read from the store, not from the tracking token: an event delivered late to fill a gap (a
+ * concurrent transaction committed after a later one) carries a token whose position is the highest
+ * index seen so far, not its own.
+ */
+@Component
+public class EventPositions {
+
+    private final JdbcClient jdbc;
+
+    public EventPositions(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public long globalIndex(UUID conversationId, long aggregateSequence) {
+        return jdbc.sql("""
+                        SELECT globalindex FROM domainevententry
+                        WHERE aggregateidentifier = :aggregateId AND sequencenumber = :sequence""")
+                .param("aggregateId", conversationId.toString())
+                .param("sequence", aggregateSequence)
+                .query(Long.class)
+                .single();
+    }
+}

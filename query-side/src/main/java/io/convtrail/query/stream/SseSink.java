@@ -1,0 +1,73 @@
+package io.convtrail.query.stream;
+
+import io.convtrail.api.stream.StreamEnvelope;
+import io.convtrail.api.stream.StreamEvent;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes a subscription as server-sent events: {@code CONNECTED} first, then each envelope named by
+ * its stage ({@code VERBOSE} for verbose ones), or unnamed ({@code message}) when the client asked
+ * for it. Every event carries its sequence as {@code id:}, so EventSource resumes by itself.
+ */
+public final class SseSink implements StreamSink {
+
+    public static final String TRANSPORT = "sse";
+    public static final String CONNECTED = "CONNECTED";
+
+    private final SseEmitter emitter;
+    private final UUID conversationId;
+    private final boolean unnamed;
+
+    public SseSink(SseEmitter emitter, UUID conversationId, boolean unnamed) {
+        this.emitter = emitter;
+        this.conversationId = conversationId;
+        this.unnamed = unnamed;
+    }
+
+    @Override
+    public String transport() {
+        return TRANSPORT;
+    }
+
+    @Override
+    public void connected(long position) throws IOException {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("conversationId", conversationId.toString());
+        data.put("transport", "SSE");
+        data.put("lastEventId", position);
+        emitter.send(SseEmitter.event().name(CONNECTED).id(Long.toString(position))
+                .data(data, MediaType.APPLICATION_JSON));
+    }
+
+    @Override
+    public void event(StreamEvent event) throws IOException {
+        StreamEnvelope envelope = event.envelope();
+        SseEmitter.SseEventBuilder sse = SseEmitter.event().id(Long.toString(event.sequence()));
+        if (!unnamed) {
+            sse.name(StreamEnvelope.VERBOSE.equals(envelope.eventType()) ? StreamEnvelope.VERBOSE : envelope.stage());
+        }
+        emitter.send(sse.data(envelope, MediaType.APPLICATION_JSON));
+    }
+
+    @Override
+    public void heartbeat() throws IOException {
+        emitter.send(SseEmitter.event().comment("heartbeat"));
+    }
+
+    /**
+     * Ends the response when the server drops the subscriber. A client that is gone is left to the
+     * container, which is already ending the request (completing it as well races that error path).
+     */
+    @Override
+    public void closed(CloseReason reason, long lastSent) {
+        if (reason != CloseReason.CLIENT_GONE) {
+            emitter.complete();
+        }
+    }
+}

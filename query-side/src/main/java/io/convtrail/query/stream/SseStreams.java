@@ -1,0 +1,56 @@
+package io.convtrail.query.stream;
+
+import io.convtrail.query.stream.StreamSink.CloseReason;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.util.CustomizableThreadCreator;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens SSE streams on the hub and keeps them alive: one timer asks every subscriber for a
+ * heartbeat comment, which also finds clients that went away without a word (the write fails).
+ */
+@Component
+public class SseStreams implements DisposableBean {
+
+    private final ConversationStreamHub hub;
+    private final Duration emitterTimeout;
+    private final ScheduledExecutorService heartbeats;
+
+    public SseStreams(ConversationStreamHub hub, StreamProperties properties) {
+        this.hub = hub;
+        this.emitterTimeout = properties.sse().emitterTimeout();
+        CustomizableThreadCreator names = new CustomizableThreadCreator("sse-heartbeat-");
+        names.setDaemon(true);
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(names::createThread);
+        long every = properties.sse().heartbeat().toMillis();
+        heartbeats.scheduleAtFixedRate(() -> hub.forEachSubscriber(StreamSubscription::heartbeat),
+                every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A stream of the conversation's events after {@code resumeAfter} (null: from now on). */
+    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed) {
+        SseEmitter emitter = new SseEmitter(emitterTimeout.toMillis());
+        StreamSubscription subscription = hub.subscribe(conversationId, resumeAfter,
+                new SseSink(emitter, conversationId, unnamed));
+        emitter.onCompletion(() -> subscription.close(CloseReason.CLIENT_GONE));
+        emitter.onError(error -> subscription.close(CloseReason.CLIENT_GONE));
+        emitter.onTimeout(() -> {
+            // the normal end of a long stream: EventSource reconnects and resumes
+            emitter.complete();
+            subscription.close(CloseReason.CLIENT_GONE);
+        });
+        return emitter;
+    }
+
+    @Override
+    public void destroy() {
+        heartbeats.shutdownNow();
+    }
+}

@@ -1,0 +1,163 @@
+package io.convtrail.query.stream;
+
+import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.query.stream.StreamSink.CloseReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One subscriber of one conversation. Live events are queued (bounded) by the projecting thread and
+ * written by one sender task at a time, so a slow client fills only its own queue; when the queue is
+ * full the subscriber is dropped and resumes later from its last id.
+ * <p>
+ * The gap-free hand-over: the subscription is already receiving live events when its first sender
+ * run reads the history after the resume point, so every event is either in that history or in the
+ * queue (or both). Whatever was already sent is skipped by sequence, and a live event that is ahead
+ * of the last one sent is preceded by the missing ones from the read model.
+ */
+public final class StreamSubscription {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamSubscription.class);
+    static final int HISTORY_PAGE = 500;
+
+    private final UUID conversationId;
+    private final Long resumeAfter;
+    private final StreamSink sink;
+    private final StreamHistory history;
+    private final Executor sender;
+    private final Consumer<StreamSubscription> onClose;
+    private final BlockingQueue<StreamEvent> pending;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean heartbeatDue = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private boolean started;
+    private volatile long lastSent = -1;
+
+    StreamSubscription(UUID conversationId, Long resumeAfter, StreamSink sink, StreamHistory history,
+                       Executor sender, int buffer, Consumer<StreamSubscription> onClose) {
+        this.conversationId = conversationId;
+        this.resumeAfter = resumeAfter;
+        this.sink = sink;
+        this.history = history;
+        this.sender = sender;
+        this.onClose = onClose;
+        this.pending = new ArrayBlockingQueue<>(buffer);
+    }
+
+    public UUID conversationId() {
+        return conversationId;
+    }
+
+    public String transport() {
+        return sink.transport();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Called on the projecting thread: never blocks. */
+    void offer(StreamEvent event) {
+        if (closed.get()) {
+            return;
+        }
+        if (!pending.offer(event)) {
+            log.info("Stream subscriber of {} fell {} events behind; disconnecting it", conversationId,
+                    pending.size());
+            close(CloseReason.OVERFLOW);
+            return;
+        }
+        schedule();
+    }
+
+    /** Asks for a keep-alive write; it is done by the sender, after any queued events. */
+    public void heartbeat() {
+        heartbeatDue.set(true);
+        schedule();
+    }
+
+    public void close(CloseReason reason) {
+        if (closed.compareAndSet(false, true)) {
+            pending.clear();
+            onClose.accept(this);
+            // the sink may block (a stuck client); never on the caller's thread
+            sender.execute(() -> sink.closed(reason, lastSent));
+        }
+    }
+
+    /** Schedules the first sender run: CONNECTED, then the history, then the queue. */
+    void start() {
+        schedule();
+    }
+
+    private void schedule() {
+        if (!closed.get() && scheduled.compareAndSet(false, true)) {
+            sender.execute(this::send);
+        }
+    }
+
+    private void send() {
+        try {
+            if (!started) {
+                started = true;
+                lastSent = resumeAfter != null ? resumeAfter : history.head(conversationId);
+                sink.connected(lastSent);
+                catchUp(Long.MAX_VALUE);
+            }
+            StreamEvent event;
+            while (!closed.get() && (event = pending.poll()) != null) {
+                deliver(event);
+            }
+            if (!closed.get() && heartbeatDue.getAndSet(false)) {
+                sink.heartbeat();
+            }
+        } catch (Exception e) {
+            log.debug("Stream subscriber of {} is gone: {}", conversationId, e.toString());
+            close(CloseReason.CLIENT_GONE);
+        } finally {
+            scheduled.set(false);
+            if (!pending.isEmpty() || heartbeatDue.get()) {
+                schedule();
+            }
+        }
+    }
+
+    private void deliver(StreamEvent event) throws Exception {
+        if (event.sequence() <= lastSent) {
+            return;
+        }
+        if (event.sequence() > lastSent + 1) {
+            // every earlier event of the conversation is committed before this one is emitted
+            catchUp(event.sequence() - 1);
+        }
+        write(event);
+    }
+
+    private void catchUp(long upTo) throws Exception {
+        while (!closed.get()) {
+            List<StreamEvent> page = history.after(conversationId, lastSent, HISTORY_PAGE);
+            for (StreamEvent event : page) {
+                if (event.sequence() > upTo || closed.get()) {
+                    return;
+                }
+                write(event);
+            }
+            if (page.size() < HISTORY_PAGE) {
+                return;
+            }
+        }
+    }
+
+    private void write(StreamEvent event) throws Exception {
+        sink.event(event);
+        lastSent = event.sequence();
+    }
+}
