@@ -33,10 +33,27 @@ export class ConversationStream {
 
   stop() {
     this.stopped = true;
+    this.closeSource();
+    this.onStatus({ state: 'idle', text: 'not connected' });
+  }
+
+  // A page kept in the back/forward cache would hold its connection open; browsers allow only six per
+  // server over HTTP/1.1, so a hidden page lets go of it and resumes from where it was when shown again.
+  suspend() {
+    this.closeSource();
+    this.onStatus({ state: 'idle', text: `paused after #${this.lastSequence}` });
+  }
+
+  resume() {
+    if (!this.stopped) this.connect();
+  }
+
+  closeSource() {
     clearTimeout(this.retryTimer);
     clearTimeout(this.gapTimer);
+    this.early.clear();
     if (this.source) this.source.close();
-    this.onStatus({ state: 'idle', text: 'not connected' });
+    this.source = null;
   }
 
   connect() {

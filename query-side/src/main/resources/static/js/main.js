@@ -250,6 +250,11 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
+window.addEventListener('pagehide', () => state.stream && state.stream.suspend());
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted && state.stream) state.stream.resume();
+});
+
 window.addEventListener('hashchange', () => {
   const id = location.hash.slice(1);
   if (isConversationId(id) && id !== state.conversationId) openConversation(id);

@@ -4,7 +4,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
@@ -18,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The console as a user sees it: what they can click and type, and what they can read. */
 class ConsolePage {
@@ -69,15 +71,15 @@ class ConsolePage {
     }
 
     List<String> assistantBubbles() {
-        return texts(By.cssSelector("#transcript .bubble.assistant:not(.waiting)"));
+        return texts("#transcript .bubble.assistant:not(.waiting)");
     }
 
     List<String> userBubbles() {
-        return texts(By.cssSelector("#transcript .bubble.user"));
+        return texts("#transcript .bubble.user");
     }
 
     List<String> rowTexts(String stage) {
-        return texts(By.cssSelector("#timeline .row[data-stage='" + stage + "']"));
+        return texts("#timeline .row[data-stage='" + stage + "']");
     }
 
     /**
@@ -124,12 +126,14 @@ class ConsolePage {
 
     /** The stream position of the first timeline row of that stage whose text contains the snippet. */
     long sequenceOfRow(String stage, String snippet) {
-        for (WebElement row : driver.findElements(By.cssSelector("#timeline .row[data-stage='" + stage + "']"))) {
-            if (row.getText().contains(snippet)) {
-                return Long.parseLong(row.getAttribute("data-seq"));
-            }
+        Object sequence = ((JavascriptExecutor) driver).executeScript("""
+                const row = [...document.querySelectorAll("#timeline .row[data-stage='" + arguments[0] + "']")]
+                  .find(r => r.innerText.includes(arguments[1]));
+                return row ? Number(row.dataset.seq) : null;""", stage, snippet);
+        if (sequence == null) {
+            throw new AssertionError("no " + stage + " row containing \"" + snippet + "\"");
         }
-        throw new AssertionError("no " + stage + " row containing \"" + snippet + "\"");
+        return ((Number) sequence).longValue();
     }
 
     /** Scrolls the first row of that stage to the middle of the screen, as a reader would. */
@@ -139,6 +143,12 @@ class ConsolePage {
 
     void scrollTo(String id) {
         js("document.getElementById('" + id + "').scrollIntoView({block: 'start'})");
+    }
+
+    /** Waits for positions 1..total on screen, then checks each is there exactly once: no gap, no duplicate. */
+    void assertShowsEachPositionOnce(long total) {
+        waitFor(d -> shownSequences().size() >= total);
+        assertThat(shownSequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
     }
 
     String connectionState() {
@@ -200,19 +210,27 @@ class ConsolePage {
         return ((Number) js("return document.documentElement.scrollWidth - window.innerWidth")).longValue();
     }
 
+    /** What the page showed when a wait gave up, for the failure message. */
+    private String state() {
+        return "page at " + driver.getCurrentUrl() + ": connection '" + js("return document.getElementById('connection-text').textContent")
+                + "', summary '" + js("return document.getElementById('timeline-summary').textContent")
+                + "', positions shown " + shownSequences();
+    }
+
     Object js(String script) {
         return ((JavascriptExecutor) driver).executeScript(script);
     }
 
     <T> T waitFor(Function<? super ChromeDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> condition.apply((ChromeDriver) d));
+        return new WebDriverWait(driver, Duration.ofSeconds(20))
+                .withMessage(this::state)
+                .until(d -> condition.apply((ChromeDriver) d));
     }
 
-    private List<String> texts(By selector) {
-        List<String> out = new ArrayList<>();
-        for (WebElement e : driver.findElements(selector)) {
-            out.add(e.getText());
-        }
-        return out;
+    /** Read in one script call: the page re-renders while a turn streams in, so element handles go stale. */
+    @SuppressWarnings("unchecked")
+    private List<String> texts(String cssSelector) {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())", cssSelector);
     }
 }
