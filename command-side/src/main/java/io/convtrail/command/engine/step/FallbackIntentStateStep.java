@@ -1,6 +1,7 @@
 package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
+import io.convtrail.command.engine.StageFields;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.StepOutcome;
 import io.convtrail.command.engine.TurnSession;
@@ -21,7 +22,7 @@ public class FallbackIntentStateStep implements EngineStep {
             session.moveTo(session.flow().fallback().intent(), session.flow().fallback().state());
             session.progress(this, "INTENT_MISSING", null, Map.of());
         } else if (session.state() == null) {
-            session.stage(Stage.STATE_MISSING, Map.of("fallbackState", session.flow().fallback().state()));
+            session.stage(Stage.STATE_MISSING, StageFields.of("fallbackState", session.flow().fallback().state()));
             session.setState(session.flow().fallback().state());
         }
         return StepOutcome.Continue;

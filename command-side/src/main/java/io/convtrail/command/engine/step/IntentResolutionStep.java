@@ -1,6 +1,7 @@
 package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
+import io.convtrail.command.engine.StageFields;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.StepOutcome;
 import io.convtrail.command.engine.TurnSession;
@@ -45,16 +46,16 @@ public class IntentResolutionStep implements EngineStep {
             return StepOutcome.Continue;
         }
         IntentDef intent = match.get().intent();
-        session.stage(Stage.INTENT_CLASSIFICATION_MATCHED, Map.of("intent", intent.code(),
+        session.stage(Stage.INTENT_CLASSIFICATION_MATCHED, StageFields.of("intent", intent.code(),
                 "matchedBy", match.get().matcher().kind().name(), "pattern", match.get().matcher().value(),
                 "priority", intent.priority()));
         if (locked && intent.code().equals(previous)) {
-            session.stage(Stage.INTENT_RESOLVE_NO_CHANGE, Map.of("intent", previous));
+            session.stage(Stage.INTENT_RESOLVE_NO_CHANGE, StageFields.of("intent", previous));
             return StepOutcome.Continue;
         }
         session.moveTo(intent.code(), intent.initialState());
         session.restore(Map.of(), session.context());
-        session.stage(Stage.INTENT_RESOLVED_BY_CLASSIFIER, Map.of("intent", intent.code(),
+        session.stage(Stage.INTENT_RESOLVED_BY_CLASSIFIER, StageFields.of("intent", intent.code(),
                 "state", intent.initialState()));
         session.progress(this, "INTENT_RESOLVED", null, Map.of());
         return StepOutcome.Continue;

@@ -1,6 +1,7 @@
 package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
+import io.convtrail.command.engine.StageFields;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.StepOutcome;
 import io.convtrail.command.engine.TurnSession;
@@ -12,7 +13,7 @@ public class PipelineEndGuardStep implements EngineStep {
 
     @Override
     public StepOutcome run(TurnSession session) {
-        session.stage(Stage.PIPELINE_TIMING, Map.of("totalMs", session.elapsedMs(), "steps", session.stepTimings()));
+        session.stage(Stage.PIPELINE_TIMING, StageFields.of("totalMs", session.elapsedMs(), "steps", session.stepTimings()));
         return StepOutcome.Continue;
     }
 }

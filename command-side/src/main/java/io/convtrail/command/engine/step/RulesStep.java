@@ -1,6 +1,7 @@
 package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
+import io.convtrail.command.engine.StageFields;
 import io.convtrail.command.engine.ConditionCheck;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.StepOutcome;
@@ -32,15 +33,15 @@ public class RulesStep implements EngineStep {
         Optional<RuleDef> match = session.flow().rules().stream()
                 .filter(r -> ConditionCheck.holds(r.when(), session)).findFirst();
         if (match.isEmpty()) {
-            session.stage(Stage.RULE_NO_MATCH, Map.of("rulesEvaluated", session.flow().rules().size()));
+            session.stage(Stage.RULE_NO_MATCH, StageFields.of("rulesEvaluated", session.flow().rules().size()));
             return StepOutcome.Continue;
         }
         RuleDef rule = match.get();
-        session.stage(Stage.RULE_MATCH, Map.of("ruleId", rule.id()));
+        session.stage(Stage.RULE_MATCH, StageFields.of("ruleId", rule.id()));
         for (RuleAction action : rule.then()) {
             apply(rule.id(), action, session);
         }
-        session.stage(Stage.RULE_APPLIED, Map.of("ruleId", rule.id(), "actions", rule.then().size()));
+        session.stage(Stage.RULE_APPLIED, StageFields.of("ruleId", rule.id(), "actions", rule.then().size()));
         session.progress(this, "RULE_APPLIED", rule.id(), Map.of());
         return StepOutcome.Continue;
     }

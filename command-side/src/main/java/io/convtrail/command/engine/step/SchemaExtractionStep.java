@@ -1,6 +1,7 @@
 package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
+import io.convtrail.command.engine.StageFields;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.SchemaStatus;
 import io.convtrail.command.engine.SlotExtractor;
@@ -31,7 +32,7 @@ public class SchemaExtractionStep implements EngineStep {
             session.schema(SchemaStatus.NONE);
             return StepOutcome.Continue;
         }
-        session.stage(Stage.SCHEMA_EXTRACTION_START, Map.of("schemaId", session.intent(),
+        session.stage(Stage.SCHEMA_EXTRACTION_START, StageFields.of("schemaId", session.intent(),
                 "slots", schema.get().slots().stream().map(SlotDef::name).toList()));
         List<SchemaStatus.Problem> invalid = new ArrayList<>();
         for (SlotDef slot : schema.get().slots()) {
@@ -45,11 +46,11 @@ public class SchemaExtractionStep implements EngineStep {
             Extraction extraction = found.get();
             if (extraction.valid()) {
                 session.slots().put(slot.name(), extraction.value());
-                session.stage(Stage.SCHEMA_SLOT_EXTRACTED, Map.of("slot", slot.name(), "type", slot.type().name(),
+                session.stage(Stage.SCHEMA_SLOT_EXTRACTED, StageFields.of("slot", slot.name(), "type", slot.type().name(),
                         "value", extraction.value()));
             } else {
                 invalid.add(new SchemaStatus.Problem(slot.name(), extraction.raw(), extraction.problem()));
-                session.stage(Stage.SCHEMA_SLOT_INVALID, Map.of("slot", slot.name(), "value", extraction.raw(),
+                session.stage(Stage.SCHEMA_SLOT_INVALID, StageFields.of("slot", slot.name(), "value", extraction.raw(),
                         "message", extraction.problem()));
             }
         }

@@ -1,6 +1,7 @@
 package io.convtrail.command.engine.tool;
 
 import io.convtrail.api.Stage;
+import io.convtrail.command.engine.StageFields;
 import io.convtrail.command.engine.EngineFailure;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.TurnSession;
@@ -33,21 +34,22 @@ public final class ToolInvoker {
         FlowTool tool = tools.get(def.code());
         Map<String, Object> args = new LinkedHashMap<>(session.slots());
         session.toolProgress(caller, def.code(), "TOOL_CALL", "INFO", def.before(), Map.of());
-        session.stage(Stage.MCP_TOOL_CALL, Map.of("toolCode", def.code(), "args", args));
+        session.stage(Stage.MCP_TOOL_CALL, StageFields.of("toolCode", def.code(), "args", args));
         session.journal().flush();
         long started = System.nanoTime();
         Map<String, Object> result;
         try {
-            result = tool.call(new ToolCall(session.input().conversationId(), session.intent(), session.state(),
-                    Map.copyOf(session.slots())));
+            Map<String, Object> answered = tool.call(new ToolCall(session.input().conversationId(), session.intent(),
+                    session.state(), Map.copyOf(session.slots())));
+            result = answered == null ? Map.of() : answered;
         } catch (RuntimeException e) {
             String message = String.valueOf(e.getMessage());
-            session.stage(Stage.MCP_TOOL_ERROR, Map.of("toolCode", def.code(), "errorType", e.getClass().getName(),
+            session.stage(Stage.MCP_TOOL_ERROR, StageFields.of("toolCode", def.code(), "errorType", e.getClass().getName(),
                     "errorMessage", message, "durationMs", elapsedMs(started)));
             session.toolProgress(caller, def.code(), "TOOL_ERROR", "ERROR", def.error(), Map.of("error", message));
             throw new EngineFailure("TOOL_CALL_FAILED", "Tool " + def.code() + " failed: " + message, true, e);
         }
-        session.stage(Stage.MCP_TOOL_RESULT, Map.of("toolCode", def.code(), "result", result,
+        session.stage(Stage.MCP_TOOL_RESULT, StageFields.of("toolCode", def.code(), "result", result,
                 "durationMs", elapsedMs(started)));
         rememberResult(session, def.code(), result);
         session.toolProgress(caller, def.code(), "TOOL_RESULT", "INFO", def.success(), Map.of("result", result));

@@ -1,0 +1,137 @@
+package io.convtrail.query.integrity;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.RecordChain;
+import io.convtrail.api.Stage;
+import io.convtrail.api.event.StageRecordedEvent;
+import io.convtrail.api.event.VerboseMessage;
+import io.convtrail.api.event.VerboseRecordedEvent;
+import io.convtrail.api.query.VerifyConversationChainQuery;
+import io.convtrail.api.rest.ChainVerification;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that a conversation's record is what the engine wrote. It walks the conversation's events
+ * in the event store from the first (never from a snapshot), recomputes every record's hash from its
+ * content and its predecessor's hash, and checks that the sequence has no gap. It then recomputes
+ * the same hashes from the raw-audit read model's rows, so an edited audit row is caught too.
+ * Anyone with write access could recompute the whole chain after an edit; the head hash, noted by
+ * an auditor, is what makes that visible.
+ */
+@Component
+public class ChainVerifier {
+
+    private final EventStore events;
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    public ChainVerifier(EventStore events, JdbcClient jdbc, ObjectMapper json) {
+        this.events = events;
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** A record of the chain: the hash it carries and the hash its content and predecessor give. */
+    private record Link(long sequence, String storedHash, String computedHash) {
+    }
+
+    /** A row of the raw-audit read model. */
+    private record AuditRow(long sequence, String kind, String stage, String payloadJson, Instant createdAt) {
+    }
+
+    /** Null when the conversation has no events. */
+    @QueryHandler
+    public ChainVerification handle(VerifyConversationChainQuery query) {
+        UUID id = query.conversationId();
+        DomainEventStream stream = events.readEvents(id.toString(), 0);
+        if (!stream.hasNext()) {
+            return null;
+        }
+        Map<Long, AuditRow> readModel = readModel(id);
+        String previous = RecordChain.GENESIS;
+        long records = 0;
+        while (stream.hasNext()) {
+            Link link = link(stream.next(), previous);
+            if (link == null) {
+                continue;
+            }
+            String problem = problem(link, records + 1, previous, readModel.get(link.sequence()));
+            if (problem != null) {
+                return new ChainVerification(id, records, false, records, previous, records + 1, problem);
+            }
+            previous = link.storedHash();
+            records++;
+        }
+        if (readModel.size() > records) {
+            return new ChainVerification(id, records, false, records, previous, records + 1,
+                    "the read model holds " + readModel.size() + " records, the event store " + records);
+        }
+        return new ChainVerification(id, records, true, records, previous, null, null);
+    }
+
+    /** Null when the link is sound; otherwise what is wrong with it. */
+    private String problem(Link link, long expected, String previous, AuditRow row) {
+        if (link.sequence() != expected) {
+            return "record " + expected + " is missing (found " + link.sequence() + ")";
+        }
+        if (!link.storedHash().equals(link.computedHash())) {
+            return "the event store's record does not match its hash";
+        }
+        if (row != null && !link.storedHash().equals(hashOf(row, previous))) {
+            return "the raw audit's row differs from the event store's record";
+        }
+        return null;
+    }
+
+    /** Null for events that are not records (turn start and end). */
+    private static Link link(DomainEventMessage<?> message, String previous) {
+        Object payload = message.getPayload();
+        if (payload instanceof StageRecordedEvent e) {
+            return new Link(e.sequence(), e.hash(),
+                    RecordChain.stageHash(previous, e.sequence(), e.stage(), e.payloadJson(), e.createdAt()));
+        }
+        if (payload instanceof VerboseRecordedEvent e) {
+            return new Link(e.sequence(), e.hash(),
+                    RecordChain.verboseHash(previous, e.sequence(), e.verbose(), e.createdAt()));
+        }
+        return null;
+    }
+
+    private String hashOf(AuditRow row, String previous) {
+        if ("VERBOSE".equals(row.kind())) {
+            try {
+                VerboseMessage verbose = json.readValue(row.payloadJson(), VerboseMessage.class);
+                return RecordChain.verboseHash(previous, row.sequence(), verbose, row.createdAt());
+            } catch (JsonProcessingException e) {
+                return "unreadable";
+            }
+        }
+        try {
+            return RecordChain.stageHash(previous, row.sequence(), Stage.valueOf(row.stage()), row.payloadJson(),
+                    row.createdAt());
+        } catch (IllegalArgumentException e) {
+            return "unknown stage";
+        }
+    }
+
+    private Map<Long, AuditRow> readModel(UUID id) {
+        return jdbc.sql("SELECT seq, kind, stage, payload_json, created_at FROM audit_event WHERE conversation_id = ?")
+                .param(id)
+                .query((rs, i) -> new AuditRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant()))
+                .list().stream()
+                .collect(Collectors.toMap(AuditRow::sequence, Function.identity()));
+    }
+}

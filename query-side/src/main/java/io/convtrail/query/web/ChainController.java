@@ -1,0 +1,51 @@
+package io.convtrail.query.web;
+
+import io.convtrail.api.query.VerifyConversationChainQuery;
+import io.convtrail.api.rest.ChainVerification;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.util.UUID;
+
+/** For compliance audits: is a conversation's record still exactly what the engine wrote? */
+@RestController
+@RequestMapping("/api/v1/conversation/audit")
+@Tag(name = "audit", description = "the raw audit and the trace of a conversation")
+public class ChainController {
+
+    private final QueryGateway queries;
+
+    public ChainController(QueryGateway queries) {
+        this.queries = queries;
+    }
+
+    @Operation(summary = "Verify a conversation's hash chain",
+            description = "Recomputes every record's SHA-256 link from the event store and from the raw audit. "
+                    + "`intact` is false, with the first broken sequence and why, when anything was edited, "
+                    + "removed or reordered. Note `headHash` to prove later that nothing before it changed.")
+    @GetMapping(path = "/{conversationId}/verify", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ChainVerification verify(@PathVariable String conversationId) {
+        UUID id = QueryParameters.uuid("conversationId", conversationId);
+        ChainVerification result = queries.query(new VerifyConversationChainQuery(id),
+                ResponseTypes.instanceOf(ChainVerification.class)).join();
+        if (result == null) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                    "No conversation with id " + id);
+            problem.setTitle("Unknown conversation");
+            problem.setType(URI.create("urn:convtrail:problem:unknown-conversation"));
+            throw new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+        }
+        return result;
+    }
+}
