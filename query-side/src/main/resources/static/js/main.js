@@ -75,6 +75,7 @@ function openConversation(conversationId) {
     onEvent: (event) => {
       state.events.push(event);
       scheduleRender();
+      scheduleInspectionRefresh();
     },
     onStatus: setConnection,
   });
@@ -147,6 +148,16 @@ function selectTab(tab) {
     $(t.getAttribute('aria-controls')).hidden = !selected;
   }
   refreshActiveInspection();
+}
+
+// The trace and the rows follow the stream while a turn runs, at most twice a second.
+let inspectionTimer = null;
+function scheduleInspectionRefresh() {
+  if (inspectionTimer) return;
+  inspectionTimer = setTimeout(() => {
+    inspectionTimer = null;
+    refreshActiveInspection();
+  }, 500);
 }
 
 async function refreshActiveInspection() {
