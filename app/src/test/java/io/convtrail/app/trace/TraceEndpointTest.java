@@ -3,13 +3,13 @@ package io.convtrail.app.trace;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.app.LocalApi;
 import io.convtrail.app.ScriptedConversation;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
@@ -39,9 +39,7 @@ class TraceEndpointTest {
 
     @BeforeEach
     void client() {
-        http = RestClient.builder().baseUrl("http://localhost:" + port)
-                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> { })
-                .build();
+        http = LocalApi.client(port);
     }
 
     @Test
@@ -91,7 +89,9 @@ class TraceEndpointTest {
         assertThat(auditIds).hasSize(c.recorded()).isSorted().doesNotHaveDuplicates();
         assertThat(trace.get("stages").get(0).get("stage").asText()).isEqualTo("STEP_ENTER");
         assertThat(trace.get("stages").get(0).get("payload").get("step").asText()).isEqualTo("AuditUserInputStep");
-        JsonNode audit = http.get().uri("/api/v1/conversation/audit/{id}", c.id()).retrieve().body(JsonNode.class);
+        JsonNode audit = await().atMost(Duration.ofSeconds(20)).until(
+                () -> http.get().uri("/api/v1/conversation/audit/{id}", c.id()).retrieve().body(JsonNode.class),
+                rows -> rows.size() == c.recorded()); // the audit processor runs on its own
         List<Long> rawIds = new ArrayList<>();
         audit.forEach(row -> rawIds.add(row.get("auditId").asLong()));
         assertThat(auditIds).as("the trace's stages are the raw audit's rows").isEqualTo(rawIds);
