@@ -5,8 +5,9 @@ usage: python3 bench/jfr-hotspots.py RECORDING.jfr [RESULTS.json] [TOP]
 
 Reads `jfr print --events jdk.ExecutionSample` (the JDK's own tool), cuts the samples by the
 scenario time windows the bench wrote into RESULTS.json ("phases"), and prints per scenario:
-the share of samples by library (package of the sampled frame), the hottest methods by self
-samples, and the convtrail/Axon methods most often on the stack (inclusive).
+the share of samples by library (package of the sampled frame) and by activity (projection,
+append, aggregate load, ...), the hottest methods by self samples, and the convtrail/Axon
+methods most often on the stack (inclusive).
 """
 import collections
 import json
@@ -21,6 +22,40 @@ LIBRARIES = [
     ("org.springframework", "spring"), ("java.util.regex", "regex"), ("com.samskivert", "mustache"),
     ("reactor.", "reactor"), ("sun.nio", "nio"), ("java.", "jdk"), ("jdk.", "jdk"), ("sun.", "jdk"),
 ]
+
+
+# What a sample was doing: the marker nearest the sampled frame wins (so JSON or JDBC work is
+# charged to the projection, append or load that asked for it).
+ACTIVITIES = [
+    ("JdbcEventStorageEngine.appendEvents", "event store: append"),
+    ("AbstractSnapshotter", "aggregate: snapshot"),
+    ("EventSourcingRepository", "aggregate: load (snapshot + events)"),
+    ("JdbcEventStorageEngine.fetchTrackedEvents", "event store: processors reading"),
+    ("JdbcEventStorageEngine.readEventData", "event store: reading"),
+    ("EmbeddedEventStore", "event store: processors reading"),
+    ("io.convtrail.query.store.EventPositions", "projections: global index lookup"),
+    ("io.convtrail.query.audit.AuditProjection", "audit projection"),
+    ("io.convtrail.query.trace", "trace projection / trace query"),
+    ("io.convtrail.query.stream", "streams (hub, SSE/STOMP send)"),
+    ("io.convtrail.query.audit", "audit queries"),
+    ("org.axonframework.eventhandling.TrackingToken", "processors: tokens"),
+    ("org.axonframework.eventhandling.tokenstore", "processors: token store"),
+    ("org.axonframework.eventhandling.pooled", "processors: coordination"),
+    ("org.axonframework.queryhandling", "subscription queries"),
+    ("io.convtrail.command.aggregate", "aggregate: command handling"),
+    ("io.convtrail.command.engine", "flow engine"),
+    ("io.convtrail.command", "turn service / web"),
+    ("org.springframework.web", "Spring MVC"),
+    ("org.apache", "Tomcat"),
+]
+
+
+def activity(frames):
+    for frame in frames:
+        for marker, name in ACTIVITIES:
+            if marker in frame:
+                return name
+    return "other (" + library(frames[-1]) + " thread)"
 
 
 def library(frame):
@@ -52,20 +87,24 @@ def main():
     top = int(sys.argv[3]) if len(sys.argv) > 3 else 12
     by_phase = collections.defaultdict(list)
     for time, frames in samples(recording):
-        phase = next((n for n, (s, e) in phases.items() if s <= time[:12] <= e), "outside scenarios")
-        by_phase[phase].append(frames)
+        # a sample counts for every window it falls in: a scenario and the step inside it
+        inside = [n for n, (s, e) in phases.items() if s <= time[:12] <= e] or ["outside scenarios"]
+        for phase in inside:
+            by_phase[phase].append(frames)
     for phase, stacks in by_phase.items():
-        print(f"== scenario {phase}: {len(stacks)} samples")
+        print(f"== {phase}: {len(stacks)} samples")
         libs = collections.Counter(library(f[0]) for f in stacks)
         print("   by library (self): " + ", ".join(f"{n} {c * 100 // len(stacks)}%" for n, c in libs.most_common(8)))
+        print("   by activity:")
+        for name, count in collections.Counter(activity(f) for f in stacks).most_common(top):
+            print(f"     {count * 100.0 / len(stacks):5.1f}%  {name}")
         print("   hottest methods (self):")
         for method, count in collections.Counter(f[0] for f in stacks).most_common(top):
             print(f"     {count * 100.0 / len(stacks):5.1f}%  {method}")
         print("   convtrail and Axon methods on the stack (inclusive):")
         inclusive = collections.Counter()
         for f in stacks:
-            inclusive.update({m for m in f if m.startswith(("io.convtrail", "org.axonframework.eventhandling",
-                                                              "org.axonframework.eventsourcing"))})
+            inclusive.update({m for m in f if m.startswith(("io.convtrail", "org.axonframework"))})
         for method, count in inclusive.most_common(top):
             print(f"     {count * 100.0 / len(stacks):5.1f}%  {method}")
 

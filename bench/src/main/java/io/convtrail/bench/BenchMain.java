@@ -19,22 +19,6 @@ public final class BenchMain {
     private BenchMain() {
     }
 
-    /** A scenario's figures. */
-    private interface Scenario {
-        List<Figure> run() throws Exception;
-    }
-
-    /** Runs a scenario, noting when it ran (wall clock), so a profile of the service can be cut by scenario. */
-    private static void phase(Map<String, Object> phases, String name, List<Figure> figures, Scenario scenario)
-            throws Exception {
-        String start = Instant.now().toString();
-        try {
-            figures.addAll(scenario.run());
-        } finally {
-            phases.put(name, List.of(start, Instant.now().toString()));
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         BenchOptions options = BenchOptions.parse(args);
@@ -55,28 +39,29 @@ public final class BenchMain {
             try (ConvtrailClient client = new ConvtrailClient(service.baseUrl())) {
                 Progress.say("convtrail is up at " + service.baseUrl() + " (pid " + service.pid() + ")");
                 TurnDriver driver = new TurnDriver(client, options.messages());
-                Map<String, Object> phases = new LinkedHashMap<>();
-                run.put("phases", phases);
                 if (options.runs(1)) {
-                    phase(phases, "1+2", figures, () -> new ThroughputScenario(options, db, driver).run(details));
+                    figures.addAll(Phases.timed("scenario 1+2",
+                            () -> new ThroughputScenario(options, db, driver).run(details)));
                 }
                 if (options.runs(3) || options.runs(6)) {
                     ServiceProcess streamed = service;
-                    phase(phases, "3+6", figures,
-                            () -> new StreamScenario(options, db, streamed, client, driver).run(details));
+                    figures.addAll(Phases.timed("scenario 3+6",
+                            () -> new StreamScenario(options, db, streamed, client, driver).run(details)));
                 }
                 if (options.runs(5)) {
-                    phase(phases, "5", figures, () -> new QueryScenario(options, db, client).run(details));
+                    figures.addAll(Phases.timed("scenario 5",
+                            () -> new QueryScenario(options, db, client).run(details)));
                 }
                 if (options.runs(4)) {
                     RebuildScenario rebuild = new RebuildScenario(options, db, driver, service);
                     try {
-                        phase(phases, "4", figures, () -> rebuild.run(client, details));
+                        figures.addAll(Phases.timed("scenario 4", () -> rebuild.run(client, details)));
                     } finally {
                         service = rebuild.service();
                     }
                 }
             } finally {
+                run.put("phases", Phases.all());
                 Report.json(json, run, figures, details);
                 service.close();
             }

@@ -34,8 +34,8 @@ final class QueryScenario {
         long events = count("SELECT count(*) FROM audit_event WHERE conversation_id = ?", conversation);
         int repeats = options.queryRepeats();
         String audit = "/api/v1/conversation/audit/" + conversation;
-        Timed rawAudit = timedGets(audit, repeats, "s5 GET raw audit");
-        Timed trace = timedGets(audit + "/trace", repeats, "s5 GET trace");
+        Timed rawAudit = Phases.timed("5 GET raw audit", () -> timedGets(audit, repeats, "s5 GET raw audit"));
+        Timed trace = Phases.timed("5 GET trace", () -> timedGets(audit + "/trace", repeats, "s5 GET trace"));
         Percentiles sql = directSql(conversation, repeats);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("events", events);
@@ -68,7 +68,7 @@ final class QueryScenario {
         try (var ignored = Progress.every2s("s5 growing one conversation",
                 () -> turns[0] + " turns, " + events[0] + " of " + options.queryEvents() + " events")) {
             while (events[0] < options.queryEvents()) {
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < 5; i++) {
                     int status = client.turn(conversation, options.messages().get(turns[0]++ % options.messages().size()));
                     if (status != 200) {
                         throw new IllegalStateException("turn answered HTTP " + status);

@@ -52,7 +52,10 @@ final class RebuildScenario {
             restart(this::emptyReadModels);
             start = -1;
         }
-        watch.join(options.rebuildMaxSeconds() * 1_000L);
+        Phases.timed("4 rebuild", () -> {
+            watch.join(options.rebuildMaxSeconds() * 1_000L);
+            return null;
+        });
         watch.interrupt();
         watch.join();
         long from = start > 0 ? start : watch.firstBehindAt;

@@ -73,7 +73,8 @@ final class StreamScenario {
                 figures.addAll(memory(n, idle, openMemory(), details));
             }
             before = db.head();
-            turns = drive(conversations, "s3 turns for " + n + " SSE subscribers");
+            turns = Phases.timed("3 turns, " + n + " SSE subscribers",
+                    () -> drive(conversations, "s3 turns for " + n + " SSE subscribers"));
             drain();
             receipts = subscribers.receipts();
         }
@@ -95,7 +96,8 @@ final class StreamScenario {
         try (StompSubscribers subscribers = new StompSubscribers(client.baseUrl())) {
             connected = subscribers.open(spread(conversations, n), WAVE, "s3 opening " + n + " STOMP sessions");
             before = db.head();
-            turns = drive(conversations, "s3 turns for " + n + " STOMP subscribers");
+            turns = Phases.timed("3 turns, " + n + " STOMP subscribers",
+                    () -> drive(conversations, "s3 turns for " + n + " STOMP subscribers"));
             drain();
             receipts = subscribers.receipts();
         }

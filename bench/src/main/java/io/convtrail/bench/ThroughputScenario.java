@@ -35,7 +35,8 @@ final class ThroughputScenario {
             long after;
             try (AppendRateSampler sampler = new AppendRateSampler(db)) {
                 before = sampler.first();
-                turns = driver.fresh(clients, options.turnSeconds(), options.turnsPerConversation(), "s1 " + tag);
+                turns = Phases.timed("1 turns, " + tag, () -> driver.fresh(clients, options.turnSeconds(),
+                        options.turnsPerConversation(), "s1 " + tag));
                 after = db.head();
                 appends = sampler.perSecond();
             }
