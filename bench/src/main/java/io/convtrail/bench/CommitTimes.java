@@ -21,6 +21,8 @@ final class CommitTimes {
     private final Map<UUID, Map<Long, Long>> bySequence = new HashMap<>();
     private final Map<Long, Long> byAuditId = new HashMap<>();
     private final Map<UUID, Integer> eventsPerConversation = new HashMap<>();
+    /** Per event: the audit row's commit minus the event's commit (how long the read model took). */
+    private final LongList projectionLag = new LongList();
     private int events;
 
     static CommitTimes after(BenchDatabase db, List<UUID> conversations, long afterIndex) throws Exception {
@@ -28,7 +30,8 @@ final class CommitTimes {
         try (Connection c = db.connect();
              PreparedStatement s = c.prepareStatement("""
                      SELECT a.conversation_id, a.seq, a.audit_id,
-                            coalesce((extract(epoch FROM pg_xact_commit_timestamp(d.xmin)) * 1000000)::bigint, 0)
+                            coalesce((extract(epoch FROM pg_xact_commit_timestamp(d.xmin)) * 1000000)::bigint, 0),
+                            coalesce((extract(epoch FROM pg_xact_commit_timestamp(a.xmin)) * 1000000)::bigint, 0)
                      FROM audit_event a JOIN domainevententry d ON d.globalindex = a.audit_id
                      WHERE a.conversation_id = ANY(?) AND a.audit_id > ?""")) {
             Array ids = c.createArrayOf("uuid", conversations.stream().distinct().toArray());
@@ -41,6 +44,9 @@ final class CommitTimes {
                     times.bySequence.computeIfAbsent(conversation, k -> new HashMap<>()).put(rs.getLong(2), commit);
                     times.byAuditId.put(rs.getLong(3), commit);
                     times.eventsPerConversation.merge(conversation, 1, Integer::sum);
+                    if (commit > 0 && rs.getLong(5) > 0) {
+                        times.projectionLag.add(rs.getLong(5) - commit);
+                    }
                     times.events++;
                 }
             }
@@ -57,6 +63,11 @@ final class CommitTimes {
     long byAuditId(long auditId) {
         Long commit = byAuditId.get(auditId);
         return commit == null ? 0 : commit;
+    }
+
+    /** Event-store commit to the commit of its audit_event row: the part of stream latency spent before the push. */
+    Percentiles projectionLag() {
+        return Percentiles.of(projectionLag);
     }
 
     int events() {

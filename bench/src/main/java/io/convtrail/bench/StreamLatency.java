@@ -7,9 +7,11 @@ import java.util.List;
  * timestamp PostgreSQL recorded for the event (the issue's definition). {@code created}: receipt
  * minus the envelope's createdAt, which the service stamps before it commits (an upper bound, and
  * the fallback when commit times are not tracked). {@code expected} is what every subscriber
- * should have got: the events of its conversation appended in the window.
+ * should have got: the events of its conversation appended in the window. {@code projectionLag}:
+ * per event, from its commit to the commit of its audit_event row (the part before the push).
  */
-record StreamLatency(Percentiles commit, Percentiles created, long received, long expected, long unmatched) {
+record StreamLatency(Percentiles commit, Percentiles created, Percentiles projectionLag, long received, long expected,
+                     long unmatched) {
 
     static StreamLatency of(List<Receipts> subscribers, CommitTimes times) {
         LongList commit = new LongList();
@@ -35,7 +37,8 @@ record StreamLatency(Percentiles commit, Percentiles created, long received, lon
                 received++;
             }
         }
-        return new StreamLatency(Percentiles.of(commit), Percentiles.of(created), received, expected, unmatched);
+        return new StreamLatency(Percentiles.of(commit), Percentiles.of(created), times.projectionLag(), received,
+                expected, unmatched);
     }
 
     /** The commit-based figure when PostgreSQL tracked commit times, else the createdAt-based one. */

@@ -213,9 +213,11 @@ final class StreamScenario {
         d.put("unmatched", latency.unmatched());
         d.put("commitToReceipt", latency.commit());
         d.put("createdAtToReceipt", latency.created());
-        Progress.say(String.format("s3 %d subscribers: %s p50 %.1f ms p99 %.1f ms; received %d of %d", n,
-                latency.definition(), latency.best().p50Millis(), latency.best().p99Millis(), latency.received(),
-                latency.expected()));
+        d.put("commitToReadModelCommit", latency.projectionLag());
+        Progress.say(String.format("s3 %d subscribers: %s p50 %.1f ms p99 %.1f ms (of which commit→read-model "
+                        + "commit p50 %.1f ms p99 %.1f ms); received %d of %d", n, latency.definition(),
+                latency.best().p50Millis(), latency.best().p99Millis(), latency.projectionLag().p50Millis(),
+                latency.projectionLag().p99Millis(), latency.received(), latency.expected()));
         return d;
     }
 }

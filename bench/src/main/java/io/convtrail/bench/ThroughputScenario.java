@@ -59,6 +59,9 @@ final class ThroughputScenario {
             level.put("turnLatencyMaxMs", latency.maxMicros() / 1000.0);
             level.put("eventsAppended", events);
             level.put("eventsPerTurn", turns.turns() == 0 ? 0.0 : (double) events / turns.turns());
+            long commits = db.queryLong("SELECT count(DISTINCT xmin::text) FROM domainevententry WHERE globalindex > "
+                    + before + " AND globalindex <= " + after);
+            level.put("commitsPerTurn", turns.turns() == 0 ? 0.0 : (double) commits / turns.turns());
             if (options.runs(2)) {
                 RawAppendBound.Result raw = new RawAppendBound(db).insertAgain(before, after);
                 double appendRate = Percentiles.median(appends);
@@ -71,8 +74,9 @@ final class ThroughputScenario {
                 level.put("rawSeconds", raw.seconds());
             }
             details.put("s1." + clients, level);
-            Progress.say(String.format("s1 %s: %.0f turns/s, p50 %.1f ms, p99 %.1f ms, %.1f events/turn", tag,
-                    turnRate, latency.p50Millis(), latency.p99Millis(), level.get("eventsPerTurn")));
+            Progress.say(String.format("s1 %s: %.0f turns/s, p50 %.1f ms, p99 %.1f ms, %.1f events and %.1f "
+                            + "event-store commits per turn", tag, turnRate, latency.p50Millis(), latency.p99Millis(),
+                    level.get("eventsPerTurn"), level.get("commitsPerTurn")));
         }
         return figures;
     }
