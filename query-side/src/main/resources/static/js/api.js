@@ -1,0 +1,49 @@
+// The public REST API, nothing else: the console has no endpoint of its own.
+const BASE = '/api/v1/conversation';
+
+async function json(response) {
+  const text = await response.text();
+  const body = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const detail = body && (body.detail || body.title);
+    throw new Error(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`);
+  }
+  return body;
+}
+
+export function sendMessage(request) {
+  return fetch(`${BASE}/message`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(request),
+  }).then(json);
+}
+
+export function auditRows(conversationId) {
+  return fetch(`${BASE}/audit/${encodeURIComponent(conversationId)}`, { headers: { accept: 'application/json' } }).then(json);
+}
+
+export function trace(conversationId) {
+  return fetch(`${BASE}/audit/${encodeURIComponent(conversationId)}/trace`, { headers: { accept: 'application/json' } }).then(json);
+}
+
+export function streamUrl(conversationId, afterSequence) {
+  const query = afterSequence === null ? 'replay=true' : `lastEventId=${afterSequence}`;
+  return `${BASE}/stream/${encodeURIComponent(conversationId)}?unnamed=true&${query}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isConversationId(text) {
+  return UUID.test(text);
+}
+
+// crypto.randomUUID exists only in secure contexts; a console served over plain http on a LAN address still works.
+export function newConversationId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,275 @@
+import { auditRows, isConversationId, newConversationId, sendMessage, trace } from './api.js';
+import { ChatView } from './chat-view.js';
+import { ConversationStream } from './conversation-stream.js';
+import { el } from './element.js';
+import { download, toJsonLines } from './export.js';
+import { renderAuditRows, renderFailure, renderTrace } from './inspection-views.js';
+import { Replay } from './replay.js';
+import { buildTimeline } from './timeline-model.js';
+import { TimelineView } from './timeline-view.js';
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  conversationId: null,
+  events: [],
+  stream: null,
+  replay: null,
+  renderQueued: false,
+};
+
+const timelineView = new TimelineView($('timeline'));
+const chatView = new ChatView($('transcript'));
+const inspectionOpenKeys = new Set();
+
+function shownEvents() {
+  return state.replay ? state.events.slice(0, state.replay.shown) : state.events;
+}
+
+function render() {
+  state.renderQueued = false;
+  const events = shownEvents();
+  const timeline = buildTimeline(events);
+  timelineView.render(timeline);
+  chatView.render(buildTimeline(state.events));
+  updateStageOptions(timeline.stages);
+  const replayNote = state.replay ? ` · replay ${state.replay.shown}/${state.replay.events.length}` : '';
+  $('timeline-summary').textContent = state.conversationId
+    ? `${timeline.turns.length} turns · ${events.length} events${replayNote}` : 'Start a new conversation or open one by id.';
+}
+
+function scheduleRender() {
+  if (state.renderQueued) return;
+  state.renderQueued = true;
+  requestAnimationFrame(render);
+}
+
+function updateStageOptions(stages) {
+  const select = $('stage-filter');
+  const known = new Set([...select.options].map((o) => o.value));
+  for (const stage of stages) {
+    if (!known.has(stage)) select.append(el('option', { value: stage }, stage));
+  }
+}
+
+function setConnection({ state: connectionState, text }) {
+  $('connection').dataset.state = connectionState;
+  $('connection-text').textContent = text;
+}
+
+function openConversation(conversationId) {
+  stopReplay();
+  if (state.stream) state.stream.stop();
+  state.conversationId = conversationId;
+  state.events = [];
+  timelineView.clear();
+  timelineView.setFilter({ stage: '' });
+  $('stage-filter').replaceChildren(el('option', { value: '' }, 'all stages'));
+  chatView.clear();
+  $('trace').replaceChildren();
+  $('audit').replaceChildren();
+  $('last-answer').textContent = '';
+  $('conversation-id').textContent = conversationId;
+  if (location.hash.slice(1) !== conversationId) history.replaceState(null, '', `#${conversationId}`);
+  state.stream = new ConversationStream(conversationId, {
+    onEvent: (event) => {
+      state.events.push(event);
+      scheduleRender();
+      scheduleInspectionRefresh();
+    },
+    onStatus: setConnection,
+  });
+  state.stream.start();
+  scheduleRender();
+  refreshActiveInspection();
+}
+
+async function send(request, text) {
+  if (!state.conversationId) openConversation(newConversationId());
+  const turnsSoFar = buildTimeline(state.events).turns.length;
+  const entry = chatView.sent(text, turnsSoFar);
+  scheduleRender();
+  try {
+    const answer = await sendMessage({ conversationId: state.conversationId, ...request });
+    entry.answer = answer.payload ? answer.payload.value : '';
+    if (!answer.success || (answer.payload && answer.payload.type === 'ERROR')) entry.error = entry.answer || 'the engine failed';
+    $('last-answer').textContent = `Last answer: ${answer.intent ?? '?'} · ${answer.state ?? '?'} (${answer.payload ? answer.payload.type : 'no payload'})`;
+  } catch (error) {
+    entry.error = `Not sent: ${error.message}`;
+  }
+  // How many requests have been answered: lets a script (or a test) know the engine is done with them.
+  $('last-answer').dataset.answered = String(Number($('last-answer').dataset.answered || 0) + 1);
+  scheduleRender();
+  refreshActiveInspection();
+}
+
+// --- replay -------------------------------------------------------------------------------------------
+
+function startReplay() {
+  if (state.events.length === 0) return;
+  stopReplay();
+  const choice = $('replay-speed').value;
+  state.replay = new Replay([...state.events], {
+    speed: choice === 'step' ? 'step' : Number(choice),
+    onShow: scheduleRender,
+    onEnd: () => {
+      $('replay-next').hidden = true;
+      $('replay-stop').textContent = 'Back to live';
+    },
+  });
+  timelineView.clear();
+  $('replay-next').hidden = !state.replay.stepwise;
+  $('replay-stop').hidden = false;
+  $('replay-stop').textContent = 'Stop replay';
+  state.replay.start();
+  (state.replay.stepwise ? $('replay-next') : $('replay-stop')).focus();
+}
+
+function stopReplay() {
+  if (!state.replay) return;
+  state.replay.stop();
+  state.replay = null;
+  $('replay-next').hidden = true;
+  $('replay-stop').hidden = true;
+  timelineView.clear();
+  scheduleRender();
+  $('replay-start').focus();
+}
+
+// --- inspection tabs ----------------------------------------------------------------------------------
+
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+
+function selectTab(tab) {
+  for (const t of tabs) {
+    const selected = t === tab;
+    t.setAttribute('aria-selected', String(selected));
+    t.tabIndex = selected ? 0 : -1;
+    $(t.getAttribute('aria-controls')).hidden = !selected;
+  }
+  refreshActiveInspection();
+}
+
+// The trace and the rows follow the stream while a turn runs, at most twice a second.
+let inspectionTimer = null;
+function scheduleInspectionRefresh() {
+  if (inspectionTimer) return;
+  inspectionTimer = setTimeout(() => {
+    inspectionTimer = null;
+    refreshActiveInspection();
+  }, 500);
+}
+
+async function refreshActiveInspection() {
+  const id = state.conversationId;
+  if (!id) return;
+  const active = tabs.find((t) => t.getAttribute('aria-selected') === 'true').id;
+  if (active === 'tab-trace') {
+    try {
+      renderTrace($('trace'), await trace(id), inspectionOpenKeys);
+    } catch (error) {
+      renderFailure($('trace'), 'trace', error);
+    }
+  } else if (active === 'tab-audit') {
+    try {
+      renderAuditRows($('audit'), await auditRows(id), inspectionOpenKeys);
+    } catch (error) {
+      renderFailure($('audit'), 'audit rows', error);
+    }
+  }
+}
+
+// --- wiring -------------------------------------------------------------------------------------------
+
+$('new-conversation').addEventListener('click', () => {
+  openConversation(newConversationId());
+  $('message-input').focus();
+});
+
+$('open-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = $('open-id').value.trim();
+  if (!isConversationId(id)) {
+    $('open-id').setCustomValidity('Enter a conversation UUID');
+    $('open-id').reportValidity();
+    return;
+  }
+  $('open-id').setCustomValidity('');
+  openConversation(id.toLowerCase());
+});
+$('open-id').addEventListener('input', () => $('open-id').setCustomValidity(''));
+
+$('message-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('message-input').value;
+  if (!text.trim()) return;
+  $('message-input').value = '';
+  send({ message: text }, text);
+});
+
+$('reset').addEventListener('click', () => send({ reset: true }, null));
+
+$('stage-filter').addEventListener('change', (event) => {
+  timelineView.setFilter({ stage: event.target.value });
+  scheduleRender();
+});
+$('verbose-filter').addEventListener('change', (event) => {
+  timelineView.setFilter({ verbose: event.target.value });
+  scheduleRender();
+});
+
+$('replay-start').addEventListener('click', startReplay);
+$('replay-next').addEventListener('click', () => state.replay && state.replay.next());
+$('replay-stop').addEventListener('click', stopReplay);
+
+$('export').addEventListener('click', () => {
+  if (!state.conversationId) return;
+  download(`conversation-${state.conversationId}.jsonl`, toJsonLines(state.events));
+});
+
+$('trace-refresh').addEventListener('click', refreshActiveInspection);
+$('audit-refresh').addEventListener('click', refreshActiveInspection);
+
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', (event) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+    selectTab(next);
+    next.focus();
+  });
+}
+
+function typingInField(target) {
+  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+}
+
+document.addEventListener('keydown', (event) => {
+  if (event.altKey && event.key.toLowerCase() === 'n') {
+    event.preventDefault();
+    $('new-conversation').click();
+  } else if (event.key === 'Escape' && state.replay) {
+    stopReplay();
+  } else if (!typingInField(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    if (event.key === '/') {
+      event.preventDefault();
+      $('message-input').focus();
+    } else if (event.key.toLowerCase() === 'n' && state.replay && state.replay.stepwise) {
+      state.replay.next();
+    }
+  }
+});
+
+window.addEventListener('pagehide', () => state.stream && state.stream.suspend());
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted && state.stream) state.stream.resume();
+});
+
+window.addEventListener('hashchange', () => {
+  const id = location.hash.slice(1);
+  if (isConversationId(id) && id !== state.conversationId) openConversation(id);
+});
+
+const initial = location.hash.slice(1);
+if (isConversationId(initial)) openConversation(initial); else render();
