@@ -118,6 +118,23 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void theResetButtonStartsOverAndBlockedTurnsStandOut() {
+        page.open();
+        String conversationId = page.startNewConversation();
+        page.sendByKeyboard("My card is 4111 1111 1111 1111");
+        page.awaitAnswers(1);
+
+        page.click("reset");
+        page.awaitAnswers(2);
+
+        page.waitFor(d -> page.assistantBubbles().size() == 2);
+        assertThat(page.assistantBubbles().get(1)).startsWith("Let's start over.");
+        assertThat(page.text("transcript")).contains("Conversation reset");
+        assertThat(page.rowClasses("POLICY_BLOCK")).singleElement().asString().contains("severity-warning");
+        page.assertShowsEachPositionOnce(server.recordCount(conversationId));
+    }
+
+    @Test
     void aFinishedConversationReplaysStepByStepAndFast() {
         String conversationId = server.post(null, "What are your interest rates?");
         server.post(conversationId, "I want to apply for a loan");
