@@ -90,12 +90,14 @@ public class ProjectionsEndpoint {
             segments.add(new SegmentStatus(s.getSegment().getSegmentId(), at, s.isCaughtUp(),
                     s.isErrorState() ? String.valueOf(s.getError()) : null));
         }
+        // conservative: a segment that owns none of the latest events stores its advanced token a
+        // little later, so for a moment it shows a lag it does not really have
         Long position = segments.isEmpty() ? null : slowest;
+        Long lag = position == null ? null : Math.max(0, head - position);
         // Axon flags a segment as replaying until an event newer than the reset arrives; for an
-        // operator the rebuild is over once every segment reached the head it started from
+        // operator the rebuild is over once every segment has reached the head it started from
         boolean replaying = rebuild != null && (position == null || position < rebuild.target());
-        return new ProjectionStatus(processor.isRunning(), replaying, position,
-                position == null ? null : Math.max(0, head - position),
+        return new ProjectionStatus(processor.isRunning(), replaying, position, lag,
                 rebuild == null ? null : rebuild.startedAt().toString(), rebuild == null ? null : rebuild.target(),
                 segments);
     }
@@ -122,9 +124,9 @@ public class ProjectionsEndpoint {
     }
 
     /**
-     * {@code position} is the slowest claimed segment's position (null while no segment is claimed);
-     * {@code lag} is how many positions it is behind the head; {@code replaying} is true while a
-     * rebuild has not yet reached {@code lastRebuildTarget}, the head when it started.
+     * {@code position} is the slowest segment's position (null while no segment is claimed);
+     * {@code lag} is how far that is behind the head; {@code replaying} is true while a rebuild has
+     * not yet reached {@code lastRebuildTarget}, the head when it started.
      */
     public record ProjectionStatus(boolean running, boolean replaying, Long position, Long lag,
                                    String lastRebuildStartedAt, Long lastRebuildTarget,

@@ -94,8 +94,12 @@ public class OpenApiConfiguration {
         ApiResponse ok = new ApiResponse().description("recorded").content(new Content().addMediaType(
                 org.springframework.http.MediaType.APPLICATION_JSON_VALUE, new MediaType().schema(new ObjectSchema()
                         .addProperty("success", new BooleanSchema())
-                        .addProperty("conversationId", new UUIDSchema())
-                        .addProperty("feedbackType", new StringSchema()))));
+                        .addProperty("feedbackId", new IntegerSchema().format("int64")
+                                .description("the feedback record's sequence in the conversation"))
+                        .addProperty("capturedQueryKnowledgeCount", new IntegerSchema().description("always 0"))
+                        .addProperty("capturedUserQueryKnowledgeCount", new IntegerSchema().description("always 0"))
+                        .addProperty("embeddedUserQueryKnowledgeCount", new IntegerSchema().description("always 0"))
+                        .addProperty("message", new StringSchema()))));
         post.getResponses()
                 .addApiResponse("200", ok)
                 .addApiResponse("400", problem("a field is missing or malformed (the problem names it)"))

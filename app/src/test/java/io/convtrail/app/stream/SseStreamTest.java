@@ -4,15 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
-import org.axonframework.queryhandling.QueryGateway;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -26,26 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The SSE stream with a real HTTP client: contents, ids, resume, replay, unnamed mode, isolation. */
 @ConvtrailIntegrationTest
-class SseStreamTest {
+class SseStreamTest extends StreamClientTest {
 
     static final Duration WAIT = Duration.ofSeconds(15);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    QueryGateway queries;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    ObjectMapper json;
-
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    StoredConversations conversations;
-
-    @BeforeEach
-    void setUp() {
-        conversations = new StoredConversations(port, queries, jdbc, json);
-    }
 
     @Test
     void liveStreamIsTheStoredRecordWithIdsNamesAndTheRawAudit() {
@@ -70,14 +48,14 @@ class SseStreamTest {
     }
 
     @Test
-    void resumingAfterEveryPositionGivesExactlyTheMissingEventsThenContinuesLive() {
+    void resumingAfterEveryPositionOfATurnGivesExactlyTheMissingEventsThenContinuesLive() {
         UUID id = UUID.randomUUID();
         conversations.turn(id, "first");
-        conversations.turn(id, "second");
         List<StreamEvent> stored = conversations.storedStream(id);
 
         List<SseTestClient> resumed = new ArrayList<>();
         try {
+            // a cut before the turn, after each of its events, and after its end
             for (int cut = 0; cut <= stored.size(); cut++) {
                 // the header for even cuts, the query parameter (clients that cannot set headers) for odd ones
                 SseTestClient sse = cut % 2 == 0
@@ -90,12 +68,12 @@ class SseStreamTest {
                 List<StreamEvent> missing = stored.subList(cut, stored.size());
                 assertSameEvents(sse.next(missing.size(), WAIT), missing, false);
             }
-            conversations.turn(id, "third");
+            conversations.turn(id, "second");
             List<StreamEvent> all = conversations.storedStream(id);
-            List<StreamEvent> third = all.subList(stored.size(), all.size());
+            List<StreamEvent> second = all.subList(stored.size(), all.size());
             for (SseTestClient sse : resumed) {
-                assertSameEvents(sse.next(third.size(), WAIT), third, false);
-                assertThat(sse.silentFor(Duration.ofMillis(100))).isTrue();
+                assertSameEvents(sse.next(second.size(), WAIT), second, false);
+                assertThat(sse.silentFor(Duration.ofMillis(50))).isTrue();
             }
         } finally {
             resumed.forEach(SseTestClient::close);
@@ -175,15 +153,15 @@ class SseStreamTest {
 
     @Test
     void malformedIdsAreRejectedAsProblemJson() throws Exception {
-        for (String path : List.of("not-a-uuid", UUID.randomUUID() + "?lastEventId=abc",
-                UUID.randomUUID() + "?lastEventId=-1")) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path))
+        for (URI uri : List.of(URI.create("http://localhost:" + port + "/api/v1/conversation/stream/not-a-uuid"),
+                stream(UUID.randomUUID(), "?lastEventId=abc"), stream(UUID.randomUUID(), "?lastEventId=-1"))) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                     .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(response.statusCode()).as(uri.toString()).isEqualTo(400);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(json.readTree(response.body()).get("status").asInt()).isEqualTo(400);
         }
-        HttpResponse<String> badHeader = http.send(HttpRequest.newBuilder(uri(UUID.randomUUID().toString()))
+        HttpResponse<String> badHeader = http.send(HttpRequest.newBuilder(stream(UUID.randomUUID(), ""))
                 .header("Last-Event-ID", "x").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(badHeader.statusCode()).isEqualTo(400);
     }
@@ -195,11 +173,7 @@ class SseStreamTest {
     }
 
     private SseTestClient open(UUID id, String query, Map<String, String> headers) {
-        return SseTestClient.open(http, uri(id + query), headers);
-    }
-
-    private URI uri(String pathAndQuery) {
-        return URI.create("http://localhost:" + port + "/api/v1/conversation/stream/" + pathAndQuery);
+        return SseTestClient.open(http, stream(id, query), headers);
     }
 
     /** Same sequences in the same order, ids on every event, names by stage, envelopes as stored and valid. */

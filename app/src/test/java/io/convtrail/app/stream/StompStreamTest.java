@@ -1,16 +1,11 @@
 package io.convtrail.app.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
-import org.axonframework.queryhandling.QueryGateway;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
@@ -26,7 +21,6 @@ import org.springframework.web.socket.sockjs.client.WebSocketTransport;
 
 import java.lang.reflect.Type;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -47,29 +41,14 @@ import static org.awaitility.Awaitility.await;
  * the same envelopes in the same order.
  */
 @ConvtrailIntegrationTest
-class StompStreamTest {
+class StompStreamTest extends StreamClientTest {
 
     static final Duration WAIT = Duration.ofSeconds(15);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    QueryGateway queries;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    ObjectMapper json;
     @Autowired
     SimpleBrokerMessageHandler broker;
 
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final List<StompSession> sessions = new ArrayList<>();
-    StoredConversations conversations;
-
-    @BeforeEach
-    void setUp() {
-        conversations = new StoredConversations(port, queries, jdbc, json);
-    }
 
     @AfterEach
     void disconnect() {
@@ -81,8 +60,7 @@ class StompStreamTest {
         UUID id = UUID.randomUUID();
         Received overSockJs = subscribe(sockJs(), "http://localhost:" + port + "/ws-convengine", id);
         Received overWebSocket = subscribe(plainWebSocket(), "ws://localhost:" + port + "/ws-convengine", id);
-        try (SseTestClient sse = SseTestClient.open(http,
-                URI.create("http://localhost:" + port + "/api/v1/conversation/stream/" + id), Map.of())) {
+        try (SseTestClient sse = SseTestClient.open(http, stream(id, ""), Map.of())) {
             sse.next(WAIT);
             conversations.turn(id, "hello");
             conversations.turn(id, "once more");

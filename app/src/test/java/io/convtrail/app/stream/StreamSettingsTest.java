@@ -1,19 +1,14 @@
 package io.convtrail.app.stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.query.stream.ConversationStreamHub;
-import org.axonframework.queryhandling.QueryGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.test.context.TestPropertySource;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,22 +31,12 @@ import static org.awaitility.Awaitility.await;
         "convtrail.stream.stomp.relay.passcode=secret",
         "convtrail.stream.stomp.relay.virtual-host=/convtrail",
         "convtrail.stream.sse.emitter-timeout=1500ms"})
-class StreamSettingsTest {
+class StreamSettingsTest extends StreamClientTest {
 
     @Autowired
     List<AbstractBrokerMessageHandler> brokers;
     @Autowired
     ConversationStreamHub hub;
-    @Autowired
-    QueryGateway queries;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    ObjectMapper json;
-    @LocalServerPort
-    int port;
-
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void theRelayTargetsTheConfiguredBroker() {
@@ -67,11 +52,10 @@ class StreamSettingsTest {
 
     @Test
     void aStreamEndsAtItsEmitterTimeoutAndTheClientResumesWhereItWas() {
-        StoredConversations conversations = new StoredConversations(port, queries, jdbc, json);
         UUID id = UUID.randomUUID();
         conversations.turn(id, "before the timeout");
         int stored = conversations.storedStream(id).size();
-        URI uri = URI.create("http://localhost:" + port + "/api/v1/conversation/stream/" + id + "?replay=true");
+        URI uri = stream(id, "?replay=true");
 
         String lastId;
         try (SseTestClient sse = SseTestClient.open(http, uri, Map.of())) {

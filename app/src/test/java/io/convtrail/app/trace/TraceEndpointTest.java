@@ -3,13 +3,13 @@ package io.convtrail.app.trace;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.app.LocalApi;
 import io.convtrail.app.ScriptedConversation;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
@@ -39,9 +39,7 @@ class TraceEndpointTest {
 
     @BeforeEach
     void client() {
-        http = RestClient.builder().baseUrl("http://localhost:" + port)
-                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> { })
-                .build();
+        http = LocalApi.client(port);
     }
 
     @Test

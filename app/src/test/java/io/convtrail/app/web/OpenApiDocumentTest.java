@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
@@ -49,6 +50,26 @@ class OpenApiDocumentTest {
         assertThat(schemas.at("/TraceStage/properties/payload/type").asText()).isEqualTo("object");
         assertThat(schemas.at("/AuditRow/properties/payloadJson/type").asText()).isEqualTo("string");
         assertThat(schemas.at("/Problem/properties").has("detail")).isTrue();
+    }
+
+    @Test
+    void theDocumentedBodiesAreTheOnesAnswered() {
+        JsonNode api = http().get().uri("/v3/api-docs").retrieve().body(JsonNode.class);
+        JsonNode turn = http().post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)
+                .body("{\"message\":\"hello\"}").retrieve().body(JsonNode.class);
+        JsonNode feedback = http().post().uri("/api/v1/conversation/feedback").contentType(MediaType.APPLICATION_JSON)
+                .body("{\"conversationId\":\"" + turn.get("conversationId").asText() + "\",\"feedbackType\":\"THUMBS_UP\"}")
+                .retrieve().body(JsonNode.class);
+
+        assertThat(names(turn)).isEqualTo(names(api.at("/components/schemas/ConversationResponse/properties")));
+        assertThat(names(feedback)).isEqualTo(names(api.at("/paths/~1api~1v1~1conversation~1feedback/post/responses"
+                + "/200/content/application~1json/schema/properties")));
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -67,21 +68,25 @@ public class TraceProjection {
     @EventHandler
     void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence) {
         long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
+        List<OpenStep> open = OpenStepsOfBatch.of(e.conversationId(), e.turnId(),
+                () -> repository.openSteps(e.conversationId(), e.turnId()));
         if (e.stage() == Stage.STEP_ENTER) {
             if (store(e, auditId, null)) {
-                repository.openStep(e.conversationId(), auditId, e.turnId(), bracket(e), e.createdAt());
+                StepBracket enter = bracket(e);
+                repository.openStep(e.conversationId(), auditId, e.turnId(), enter, e.createdAt());
+                open.add(0, new OpenStep(auditId, enter.step()));
             }
         } else if (e.stage() == Stage.STEP_EXIT || e.stage() == Stage.STEP_ERROR) {
             if (store(e, auditId, null)) {
                 StepBracket exit = bracket(e);
-                OpenStep.closedBy(repository.openSteps(e.conversationId(), e.turnId()), exit.step())
-                        .ifPresent(open -> repository.closeStep(open.stepId(),
-                                e.stage() == Stage.STEP_ERROR ? TraceStep.ERROR : TraceStep.OK, exit, e.createdAt()));
+                OpenStep.closedBy(open, exit.step()).ifPresent(closed -> {
+                    repository.closeStep(closed.stepId(),
+                            e.stage() == Stage.STEP_ERROR ? TraceStep.ERROR : TraceStep.OK, exit, e.createdAt());
+                    open.remove(closed);
+                });
             }
         } else {
-            Long innermost = repository.openSteps(e.conversationId(), e.turnId()).stream()
-                    .findFirst().map(OpenStep::stepId).orElse(null);
-            store(e, auditId, innermost);
+            store(e, auditId, open.isEmpty() ? null : open.get(0).stepId());
         }
     }
 

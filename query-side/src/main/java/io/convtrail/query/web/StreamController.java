@@ -1,6 +1,13 @@
 package io.convtrail.query.web;
 
 import io.convtrail.query.stream.SseStreams;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +30,7 @@ import java.util.UUID;
  */
 @RestController
 @RequestMapping("/api/v1/conversation/stream")
+@Tag(name = "streams", description = "live audit and verbose events (the full contract is the AsyncAPI document at /asyncapi.yaml)")
 public class StreamController {
 
     private final SseStreams streams;
@@ -31,13 +39,28 @@ public class StreamController {
         this.streams = streams;
     }
 
+    @Operation(summary = "Server-sent events of a conversation",
+            description = "CONNECTED first, then every AUDIT envelope as an event named by its stage and every VERBOSE "
+                    + "envelope as an event named VERBOSE, each with id = the conversation's sequence; a heartbeat "
+                    + "comment every 15 s. Envelopes and channels: /asyncapi.yaml.")
+    @ApiResponse(responseCode = "200", description = "the event stream",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                    schema = @Schema(type = "string", description = "text/event-stream")))
+    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or the resume position is invalid",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
     // no 'produces': a rejected request is answered as problem+json whatever the client accepts
     @GetMapping("/{conversationId}")
-    public ResponseEntity<SseEmitter> stream(@PathVariable String conversationId,
-                                             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-                                             @RequestParam(required = false) String lastEventId,
-                                             @RequestParam(defaultValue = "false") boolean replay,
-                                             @RequestParam(defaultValue = "false") boolean unnamed) {
+    public ResponseEntity<SseEmitter> stream(
+            @Parameter(description = "the conversation's UUID") @PathVariable String conversationId,
+            @Parameter(in = ParameterIn.HEADER, description = "resume after this sequence (sent by EventSource on reconnect)")
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
+            @Parameter(description = "resume after this sequence, for clients that cannot set headers")
+            @RequestParam(required = false) String lastEventId,
+            @Parameter(description = "stream the whole conversation from its first event, then continue live")
+            @RequestParam(defaultValue = "false") boolean replay,
+            @Parameter(description = "send every envelope as an unnamed (message) event, for onmessage")
+            @RequestParam(defaultValue = "false") boolean unnamed) {
         UUID id = QueryParameters.uuid("conversationId", conversationId);
         Long resumeAfter = null;
         if (lastEventIdHeader != null && !lastEventIdHeader.isBlank()) {

@@ -90,6 +90,22 @@ class ConversationStreamHubTest {
     }
 
     @Test
+    void theLastSubscriberOverflowingClosesTheSubscriptionQueryFromWithinAnUpdate() {
+        CountDownLatch never = new CountDownLatch(1);
+        RecordingSink stuck = new RecordingSink(never);
+        hub.subscribe(conversationId, 0L, stuck);
+        for (long sequence = 1; sequence <= BUFFER + 5; sequence++) {
+            project(sequence);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> stuck.closedBy != null);
+        assertThat(hub.openConversations()).isZero();
+        assertThat(emitter.activeSubscriptions()).isEmpty();
+        project(BUFFER + 6);
+        assertThat(hub.subscribers(RecordingSink.TRANSPORT)).isZero();
+        never.countDown();
+    }
+
+    @Test
     void aResumedSubscriberGetsHistoryThenLiveEventsWithoutGapOrDuplicate() {
         for (long sequence = 1; sequence <= 5; sequence++) {
             project(sequence);
