@@ -177,6 +177,10 @@ class ConsolePage {
         driver.findElement(By.id(id)).click();
     }
 
+    void focus(String id) {
+        js("document.getElementById('" + id + "').focus()");
+    }
+
     void click(By selector) {
         driver.findElement(selector).click();
     }
