@@ -89,7 +89,9 @@ class TraceEndpointTest {
         assertThat(auditIds).hasSize(c.recorded()).isSorted().doesNotHaveDuplicates();
         assertThat(trace.get("stages").get(0).get("stage").asText()).isEqualTo("STEP_ENTER");
         assertThat(trace.get("stages").get(0).get("payload").get("step").asText()).isEqualTo("AuditUserInputStep");
-        JsonNode audit = http.get().uri("/api/v1/conversation/audit/{id}", c.id()).retrieve().body(JsonNode.class);
+        JsonNode audit = await().atMost(Duration.ofSeconds(20)).until(
+                () -> http.get().uri("/api/v1/conversation/audit/{id}", c.id()).retrieve().body(JsonNode.class),
+                rows -> rows.size() == c.recorded()); // the audit processor runs on its own
         List<Long> rawIds = new ArrayList<>();
         audit.forEach(row -> rawIds.add(row.get("auditId").asLong()));
         assertThat(auditIds).as("the trace's stages are the raw audit's rows").isEqualTo(rawIds);
