@@ -10,6 +10,13 @@ function parsed(text) {
   }
 }
 
+// The views refresh while a turn runs: whoever was reading an expandable payload keeps their place.
+function fill(container, nodes) {
+  const focused = container.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+  container.replaceChildren(...nodes);
+  if (focused) container.querySelector(`[data-focus-key="${focused}"]`)?.focus();
+}
+
 function table(caption, headers, rows) {
   return el('table', {},
     el('caption', {}, caption),
@@ -19,15 +26,15 @@ function table(caption, headers, rows) {
 
 export function renderAuditRows(container, rows, openKeys) {
   if (rows.length === 0) {
-    container.replaceChildren(el('p', { class: 'empty' }, 'No audit rows.'));
+    fill(container, [el('p', { class: 'empty' }, 'No audit rows.')]);
     return;
   }
-  container.replaceChildren(table(`${rows.length} audit rows`, ['auditId', 'time', 'stage', 'payload'],
+  fill(container, [table(`${rows.length} audit rows`, ['auditId', 'time', 'stage', 'payload'],
     rows.map((row) => el('tr', { dataset: { auditId: row.auditId } },
       el('td', { class: 'num' }, row.auditId),
       el('td', {}, el('time', { datetime: row.createdAt }, clockTime(row.createdAt))),
       el('td', {}, row.stage),
-      el('td', {}, jsonDetails(`audit-${row.auditId}`, 'payload JSON', parsed(row.payloadJson), openKeys))))));
+      el('td', {}, jsonDetails(`audit-${row.auditId}`, 'payload JSON', parsed(row.payloadJson), openKeys)))))]);
 }
 
 function statusBadge(status) {
@@ -66,9 +73,9 @@ export function renderTrace(container, trace, openKeys) {
     ? turns.map((turn) => turnSection(turn, openKeys))
     : [stepsTable('Steps', trace.steps || [], 'trace-step', openKeys)];
   parts.push(jsonDetails('trace-stages', `All ${(trace.stages || []).length} stages (JSON)`, trace.stages || [], openKeys));
-  container.replaceChildren(...parts);
+  fill(container, parts);
 }
 
 export function renderFailure(container, what, error) {
-  container.replaceChildren(el('p', { class: 'error-text', role: 'alert' }, `Could not load the ${what}: ${error.message}`));
+  fill(container, [el('p', { class: 'error-text', role: 'alert' }, `Could not load the ${what}: ${error.message}`)]);
 }

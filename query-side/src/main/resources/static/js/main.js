@@ -164,17 +164,20 @@ async function refreshActiveInspection() {
   const id = state.conversationId;
   if (!id) return;
   const active = tabs.find((t) => t.getAttribute('aria-selected') === 'true').id;
+  // an answer for a conversation that is no longer open is dropped
   if (active === 'tab-trace') {
     try {
-      renderTrace($('trace'), await trace(id), inspectionOpenKeys);
+      const body = await trace(id);
+      if (id === state.conversationId) renderTrace($('trace'), body, inspectionOpenKeys);
     } catch (error) {
-      renderFailure($('trace'), 'trace', error);
+      if (id === state.conversationId) renderFailure($('trace'), 'trace', error);
     }
   } else if (active === 'tab-audit') {
     try {
-      renderAuditRows($('audit'), await auditRows(id), inspectionOpenKeys);
+      const rows = await auditRows(id);
+      if (id === state.conversationId) renderAuditRows($('audit'), rows, inspectionOpenKeys);
     } catch (error) {
-      renderFailure($('audit'), 'audit rows', error);
+      if (id === state.conversationId) renderFailure($('audit'), 'audit rows', error);
     }
   }
 }

@@ -26,7 +26,6 @@ import java.util.UUID;
 public final class ScriptedConversation {
 
     public static final String STEP_PACKAGE = "io.convtrail.command.engine.step.";
-    public static final String SOURCE_ROOT = "command-side/src/main/java/io/convtrail/command/engine/step/";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,17 +68,17 @@ public final class ScriptedConversation {
 
     public ScriptedConversation enter(String step) {
         return stage(Stage.STEP_ENTER, Map.of("step", step, "stepClass", STEP_PACKAGE + step,
-                "sourceFile", SOURCE_ROOT + step + ".java"));
+                "sourceFile", step + ".java"));
     }
 
     public ScriptedConversation exit(String step, long durationMs) {
         return stage(Stage.STEP_EXIT, Map.of("step", step, "stepClass", STEP_PACKAGE + step,
-                "sourceFile", SOURCE_ROOT + step + ".java", "outcome", "Continue", "durationMs", durationMs));
+                "sourceFile", step + ".java", "outcome", "Continue", "durationMs", durationMs));
     }
 
     public ScriptedConversation error(String step, long durationMs, String message) {
         return stage(Stage.STEP_ERROR, Map.of("step", step, "stepClass", STEP_PACKAGE + step,
-                "sourceFile", SOURCE_ROOT + step + ".java", "durationMs", durationMs,
+                "sourceFile", step + ".java", "durationMs", durationMs,
                 "errorType", "IllegalStateException", "errorMessage", message));
     }
 

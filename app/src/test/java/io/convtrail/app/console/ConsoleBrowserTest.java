@@ -118,6 +118,23 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void theResetButtonStartsOverAndBlockedTurnsStandOut() {
+        page.open();
+        String conversationId = page.startNewConversation();
+        page.sendByKeyboard("My card is 4111 1111 1111 1111");
+        page.awaitAnswers(1);
+
+        page.click("reset");
+        page.awaitAnswers(2);
+
+        page.waitFor(d -> page.assistantBubbles().size() == 2);
+        assertThat(page.assistantBubbles().get(1)).startsWith("Let's start over.");
+        assertThat(page.text("transcript")).contains("Conversation reset");
+        assertThat(page.rowClasses("POLICY_BLOCK")).singleElement().asString().contains("severity-warning");
+        page.assertShowsEachPositionOnce(server.recordCount(conversationId));
+    }
+
+    @Test
     void aFinishedConversationReplaysStepByStepAndFast() {
         String conversationId = server.post(null, "What are your interest rates?");
         server.post(conversationId, "I want to apply for a loan");
@@ -176,13 +193,15 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void theTraceAndAuditTabsShowWhatTheAuditApiHolds() {
+    void theTraceAndAuditTabsReachedByArrowKeysShowWhatTheAuditApiHolds() {
         String conversationId = server.post(null, "What are your interest rates?");
         server.post(conversationId, "My card is 4111 1111 1111 1111");
         page.open(conversationId);
         page.assertShowsEachPositionOnce(server.recordCount(conversationId));
 
-        page.click("tab-trace");
+        page.focus("tab-timeline");
+        page.pressKey(Keys.ARROW_RIGHT);
+        page.waitFor(d -> "true".equals(d.findElement(By.id("tab-trace")).getAttribute("aria-selected")));
         page.waitFor(d -> {
             // the trace has its own projection, which may be a moment behind the stream: refresh as a user would
             boolean complete = d.findElements(By.cssSelector("#trace .trace-turn .status-answered")).size() == 1
@@ -195,7 +214,8 @@ class ConsoleBrowserTest {
         assertThat(page.text("trace")).contains("Turn 1", "Turn 2", "What are your interest rates?",
                 "IntentResolutionStep", "BLOCKED");
 
-        page.click("tab-audit");
+        page.focus("tab-trace");
+        page.pressKey(Keys.ARROW_RIGHT);
         int rows = server.auditRowCount(conversationId);
         page.waitFor(d -> d.findElements(By.cssSelector("#audit tbody tr")).size() == rows);
         page.click(By.cssSelector("#audit tbody tr:first-child summary"));

@@ -78,6 +78,12 @@ class ConsolePage {
         return texts("#transcript .bubble.user");
     }
 
+    @SuppressWarnings("unchecked")
+    List<String> rowClasses(String stage) {
+        return (List<String>) js("return [...document.querySelectorAll(\"#timeline .row[data-stage='" + stage
+                + "']\")].map(e => e.className)");
+    }
+
     List<String> rowTexts(String stage) {
         return texts("#timeline .row[data-stage='" + stage + "']");
     }
@@ -169,6 +175,10 @@ class ConsolePage {
 
     void click(String id) {
         driver.findElement(By.id(id)).click();
+    }
+
+    void focus(String id) {
+        js("document.getElementById('" + id + "').focus()");
     }
 
     void click(By selector) {

@@ -19,6 +19,7 @@ import org.springframework.web.socket.messaging.WebSocketStompClient;
 import org.springframework.web.socket.sockjs.client.SockJsClient;
 import org.springframework.web.socket.sockjs.client.WebSocketTransport;
 
+import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -108,15 +109,24 @@ class StompStreamTest extends StreamClientTest {
     }
 
     @Test
-    void originsOutsideTheAllowedPatternsAreRefused() throws Exception {
-        HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/ws-convengine/info"))
-                .header("Origin", "https://evil.example").GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(foreign.statusCode()).isEqualTo(403);
-        HttpResponse<String> local = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/ws-convengine/info"))
-                .header("Origin", "http://localhost:5173").GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(local.statusCode()).isEqualTo(200);
+    void originsOutsideTheAllowedPatternsAreRefusedOnBothTransports() throws Exception {
+        URI sockJsInfo = URI.create("http://localhost:" + port + "/ws-convengine/info");
+        URI sse = stream(UUID.randomUUID(), "");
+        for (URI uri : List.of(sockJsInfo, sse)) {
+            assertThat(get(uri, "https://evil.example").statusCode()).as(uri.toString()).isEqualTo(403);
+        }
+        assertThat(get(sockJsInfo, "http://localhost:5173").statusCode()).isEqualTo(200);
+        HttpResponse<InputStream> allowed = http.send(HttpRequest.newBuilder(sse)
+                .header("Origin", "http://localhost:5173").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = allowed.body()) {
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:5173");
+        }
+    }
+
+    private HttpResponse<String> get(URI uri, String origin) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).header("Origin", origin).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private WebSocketStompClient sockJs() {

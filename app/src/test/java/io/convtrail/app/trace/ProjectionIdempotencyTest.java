@@ -117,14 +117,16 @@ class ProjectionIdempotencyTest {
         });
     }
 
+    /** The audit once every record is projected: the row count is checked first, then the answer read. */
     private String awaitAudit(ScriptedConversation c) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/conversation/audit/{id}", c.id()),
-                body -> rows("audit_event", c.id()) == c.recorded() + 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows("audit_event", c.id()) == c.recorded() + 1);
+        return get("/api/v1/conversation/audit/{id}", c.id());
     }
 
     private String awaitTrace(ScriptedConversation c) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/conversation/audit/{id}/trace", c.id()),
-                body -> rows("trace_stage", c.id()) == c.recorded() && body.contains("\"status\":\"COMPLETED\""));
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows("trace_stage", c.id()) == c.recorded()
+                && get("/api/v1/conversation/audit/{id}/trace", c.id()).contains("\"status\":\"COMPLETED\""));
+        return get("/api/v1/conversation/audit/{id}/trace", c.id());
     }
 
     private long rows(String table, UUID conversationId) {

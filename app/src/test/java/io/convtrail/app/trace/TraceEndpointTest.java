@@ -67,7 +67,7 @@ class TraceEndpointTest {
 
         JsonNode input = trace.get("steps").get(0);
         assertThat(input.get("stepClass").asText()).isEqualTo(ScriptedConversation.STEP_PACKAGE + "AuditUserInputStep");
-        assertThat(input.get("sourceFile").asText()).isEqualTo(ScriptedConversation.SOURCE_ROOT + "AuditUserInputStep.java");
+        assertThat(input.get("sourceFile").asText()).isEqualTo("AuditUserInputStep.java");
         assertThat(input.get("durationMs").asLong()).isEqualTo(3);
         assertThat(input.get("startedAt").asText()).isEqualTo("2026-11-24T06:00:00.002Z");
         assertThat(input.get("endedAt").asText()).isEqualTo("2026-11-24T06:00:00.004Z");

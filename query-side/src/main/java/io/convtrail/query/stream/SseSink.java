@@ -67,7 +67,11 @@ public final class SseSink implements StreamSink {
     @Override
     public void closed(CloseReason reason, long lastSent) {
         if (reason != CloseReason.CLIENT_GONE) {
-            emitter.complete();
+            try {
+                emitter.complete();
+            } catch (IllegalStateException alreadyEnded) {
+                // completed meanwhile (timeout): nothing left to end
+            }
         }
     }
 }

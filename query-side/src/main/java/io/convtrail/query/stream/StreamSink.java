@@ -28,6 +28,8 @@ public interface StreamSink {
         OVERFLOW,
         /** the client went away, timed out, or a write to it failed */
         CLIENT_GONE,
+        /** the server could not serve the stream (e.g. the read model could not be read) */
+        FAILED,
         /** the transport or the application is shutting down */
         SHUTDOWN
     }

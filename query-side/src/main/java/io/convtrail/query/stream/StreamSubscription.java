@@ -5,6 +5,7 @@ import io.convtrail.query.stream.StreamSink.CloseReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -119,9 +120,13 @@ public final class StreamSubscription {
             if (!closed.get() && heartbeatDue.getAndSet(false)) {
                 sink.heartbeat();
             }
-        } catch (Exception e) {
+        } catch (IOException e) {
             log.debug("Stream subscriber of {} is gone: {}", conversationId, e.toString());
             close(CloseReason.CLIENT_GONE);
+        } catch (RuntimeException e) {
+            // e.g. the read model could not be read: end the stream, the client resumes from its last id
+            log.warn("Stream of {} failed; disconnecting its subscriber: {}", conversationId, e.toString());
+            close(CloseReason.FAILED);
         } finally {
             scheduled.set(false);
             if (!pending.isEmpty() || heartbeatDue.get()) {
@@ -130,7 +135,7 @@ public final class StreamSubscription {
         }
     }
 
-    private void deliver(StreamEvent event) throws Exception {
+    private void deliver(StreamEvent event) throws IOException {
         if (event.sequence() <= lastSent) {
             return;
         }
@@ -141,7 +146,7 @@ public final class StreamSubscription {
         write(event);
     }
 
-    private void catchUp(long upTo) throws Exception {
+    private void catchUp(long upTo) throws IOException {
         while (!closed.get()) {
             List<StreamEvent> page = history.after(conversationId, lastSent, HISTORY_PAGE);
             for (StreamEvent event : page) {
@@ -156,7 +161,7 @@ public final class StreamSubscription {
         }
     }
 
-    private void write(StreamEvent event) throws Exception {
+    private void write(StreamEvent event) throws IOException {
         sink.event(event);
         lastSent = event.sequence();
     }

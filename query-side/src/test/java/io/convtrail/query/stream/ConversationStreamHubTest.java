@@ -125,6 +125,17 @@ class ConversationStreamHubTest {
     }
 
     @Test
+    void aStreamWhoseHistoryCannotBeReadEndsSoItsClientReconnects() {
+        readModel.unavailable = true;
+        RecordingSink sink = new RecordingSink(null);
+        hub.subscribe(conversationId, 0L, sink);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.closedBy != null);
+        assertThat(sink.closedBy).isEqualTo(StreamSink.CloseReason.FAILED);
+        assertThat(hub.subscribers(RecordingSink.TRANSPORT)).isZero();
+        assertThat(hub.openConversations()).isZero();
+    }
+
+    @Test
     void theSubscriptionQueryOpensWithTheFirstSubscriberAndClosesWithTheLast() {
         StreamSubscription first = hub.subscribe(conversationId, null, new RecordingSink(null));
         StreamSubscription second = hub.subscribe(conversationId, null, new RecordingSink(null));
@@ -156,6 +167,7 @@ class ConversationStreamHubTest {
     /** What {@code audit_event} answers, kept in memory. */
     static final class ReadModel {
         private final List<StreamEvent> events = new CopyOnWriteArrayList<>();
+        volatile boolean unavailable;
 
         void store(StreamEvent event) {
             events.add(event);
@@ -163,6 +175,9 @@ class ConversationStreamHubTest {
 
         @QueryHandler
         List<StreamEvent> handle(FindStreamEventsQuery query) {
+            if (unavailable) {
+                throw new IllegalStateException("read model unavailable");
+            }
             return events.stream()
                     .filter(e -> e.conversationId().equals(query.conversationId()) && e.sequence() > query.afterSequence())
                     .limit(query.limit())
