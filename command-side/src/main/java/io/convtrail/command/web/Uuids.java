@@ -1,5 +1,7 @@
 package io.convtrail.command.web;
 
+import io.convtrail.api.ConversationIds;
+
 import java.util.UUID;
 
 final class Uuids {
@@ -8,15 +10,8 @@ final class Uuids {
     }
 
     static UUID parse(String field, String text) {
-        try {
-            UUID id = UUID.fromString(text);
-            if (!id.toString().equalsIgnoreCase(text)) {
-                throw new IllegalArgumentException("not canonical");
-            }
-            return id;
-        } catch (IllegalArgumentException e) {
-            throw InvalidRequestException.badRequest(field, "must be a UUID (got '" + abbreviate(text) + "')");
-        }
+        return ConversationIds.parse(text).orElseThrow(() ->
+                InvalidRequestException.badRequest(field, "must be a UUID (got '" + abbreviate(text) + "')"));
     }
 
     private static String abbreviate(String text) {

@@ -1,5 +1,6 @@
 package io.convtrail.query.web;
 
+import io.convtrail.api.ConversationIds;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -14,15 +15,7 @@ final class QueryParameters {
     }
 
     static UUID uuid(String name, String text) {
-        try {
-            UUID id = UUID.fromString(text);
-            if (id.toString().equalsIgnoreCase(text)) {
-                return id;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw invalid(name, "must be a UUID");
+        return ConversationIds.parse(text).orElseThrow(() -> invalid(name, "must be a UUID"));
     }
 
     static ErrorResponseException invalid(String name, String detail) {
