@@ -34,13 +34,15 @@ ACTIVITIES = [
     ("JdbcEventStorageEngine.readEventData", "event store: reading"),
     ("EmbeddedEventStore", "event store: processors reading"),
     ("io.convtrail.query.store.EventPositions", "projections: global index lookup"),
+    ("io.convtrail.query.audit.AuditRepository.insert", "audit projection: insert"),
     ("io.convtrail.query.audit.AuditProjection", "audit projection"),
     ("io.convtrail.query.trace", "trace projection / trace query"),
     ("io.convtrail.query.stream", "streams (hub, SSE/STOMP send)"),
     ("io.convtrail.query.audit", "audit queries"),
     ("org.axonframework.eventhandling.TrackingToken", "processors: tokens"),
     ("org.axonframework.eventhandling.tokenstore", "processors: token store"),
-    ("org.axonframework.eventhandling.pooled", "processors: coordination"),
+    ("org.axonframework.eventhandling.pooled", "processors (Axon: payload deserialization, dispatch, batching)"),
+    ("org.axonframework.eventhandling.TrackingEventProcessor", "processors (Axon: payload deserialization, dispatch, batching)"),
     ("org.axonframework.queryhandling", "subscription queries"),
     ("io.convtrail.command.aggregate", "aggregate: command handling"),
     ("io.convtrail.command.engine", "flow engine"),
@@ -82,7 +84,8 @@ def main():
     phases = {}
     if len(sys.argv) > 2:
         with open(sys.argv[2]) as f:
-            for name, (start, end) in json.load(f).get("phases", {}).items():
+            for name, window in json.load(f).get("phases", {}).items():
+                start, end = (window["start"], window["end"]) if isinstance(window, dict) else window
                 phases[name] = (start[11:23], end[11:23])
     top = int(sys.argv[3]) if len(sys.argv) > 3 else 12
     by_phase = collections.defaultdict(list)

@@ -74,6 +74,7 @@ final class ServiceProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "bench-stop-service"));
         ServiceProcess service = new ServiceProcess(process, port, log);
         service.awaitHealthy(Duration.ofMinutes(3));
+        Phases.service(process.pid());
         return service;
     }
 
