@@ -36,10 +36,13 @@ public class EmbeddedPostgresAutoConfiguration {
             Files.createDirectories(dataDir.getParent());
             boolean existing = Files.exists(dataDir.resolve("PG_VERSION"));
             log.info("Starting embedded PostgreSQL, {} data directory {}", existing ? "reusing" : "creating", dataDir);
+            String durable = properties.durable() ? "on" : "off";
             return EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(properties.port())
+                    .setServerConfig("fsync", durable)
+                    .setServerConfig("synchronous_commit", durable)
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir

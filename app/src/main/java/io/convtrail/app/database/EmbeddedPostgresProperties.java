@@ -10,9 +10,13 @@ import java.nio.file.Path;
  *
  * @param dataDir where PostgreSQL keeps its files; they survive restarts
  * @param port    the port it listens on (loopback only); 0 picks a free one at every start
+ * @param durable whether a commit waits for the disk (fsync and synchronous_commit on). The embedded
+ *                library turns both off for speed; the default turns them back on, since this database
+ *                holds the audit record and should survive a crash, not only a clean restart
  */
 @ConfigurationProperties("convtrail.embedded-postgres")
 public record EmbeddedPostgresProperties(
         @DefaultValue("./data/postgres") Path dataDir,
-        @DefaultValue("0") int port) {
+        @DefaultValue("0") int port,
+        @DefaultValue("true") boolean durable) {
 }

@@ -8,8 +8,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
+import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +43,9 @@ class EmbeddedDefaultRestartTest {
         assertThat(Files.exists(dataDir.resolve("PG_VERSION"))).as("data directory kept").isTrue();
 
         try (ConfigurableApplicationContext second = start(dataDir)) {
+            JdbcClient jdbc = JdbcClient.create(second.getBean(DataSource.class));
+            assertThat(jdbc.sql("SHOW fsync").query(String.class).single()).as("durable by default").isEqualTo("on");
+            assertThat(jdbc.sql("SHOW synchronous_commit").query(String.class).single()).isEqualTo("on");
             JsonNode audit = audit(second, conversationId);
             assertThat(audit.findValuesAsText("stage")).contains("USER_INPUT");
             assertThat(audit.toString()).contains("remember me");
