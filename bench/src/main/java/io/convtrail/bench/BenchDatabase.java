@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * The PostgreSQL the service and the baselines share. By default an embedded one, started here
- * with the same settings as the service's own embedded default (zonky: synchronous_commit=off,
- * max_connections=300) plus {@code track_commit_timestamp=on}, which lets the stream scenario
- * read the exact commit time of every event. Or an external one given by URL.
+ * with the same settings as the service's own embedded default (durable: fsync and
+ * synchronous_commit on; max_connections=300) plus {@code track_commit_timestamp=on}, which lets
+ * the stream scenario read the exact commit time of every event. Or an external one given by URL.
  */
 final class BenchDatabase implements AutoCloseable {
 
@@ -27,19 +27,22 @@ final class BenchDatabase implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
+    private final boolean durable;
 
-    private BenchDatabase(EmbeddedPostgres embedded, Path tempDir, String url, String user, String password) {
+    private BenchDatabase(EmbeddedPostgres embedded, Path tempDir, String url, String user, String password,
+                          boolean durable) {
         this.embedded = embedded;
         this.tempDir = tempDir;
         this.url = url;
         this.user = user;
         this.password = password;
+        this.durable = durable;
     }
 
     static BenchDatabase open(BenchOptions options) throws IOException {
         if (options.databaseUrl() != null) {
             return new BenchDatabase(null, null, options.databaseUrl(), options.databaseUser(),
-                    options.databasePassword());
+                    options.databasePassword(), true);
         }
         Path tempDir = null;
         Path dataDir = options.dataDir();
@@ -53,8 +56,11 @@ final class BenchDatabase implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setServerConfig("track_commit_timestamp", "on")
                 .setServerConfig("max_connections", "300")
+                .setServerConfig("fsync", options.durableDatabase() ? "on" : "off")
+                .setServerConfig("synchronous_commit", options.durableDatabase() ? "on" : "off")
                 .start();
-        return new BenchDatabase(pg, tempDir, pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
+        return new BenchDatabase(pg, tempDir, pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres",
+                options.durableDatabase());
     }
 
     String url() {
@@ -70,7 +76,8 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     String describe() {
-        return embedded != null ? "embedded PostgreSQL (zonky, synchronous_commit=off)" : "external " + url;
+        return embedded != null ? "embedded PostgreSQL 16 (fsync and synchronous_commit " + (durable ? "on" : "off")
+                + ")" : "external " + url;
     }
 
     Connection connect() throws SQLException {

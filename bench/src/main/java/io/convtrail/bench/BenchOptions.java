@@ -34,6 +34,7 @@ public record BenchOptions(
         String databaseUser,
         String databasePassword,
         Path dataDir,
+        boolean durableDatabase,
         Path appJar,
         List<String> appJvmArgs,
         List<String> appArgs,
@@ -59,6 +60,7 @@ public record BenchOptions(
               --query-events=10000 --query-repeats=50
               --db-url=jdbc:postgresql://host/db --db-user=u --db-password=p   external PostgreSQL (default: embedded)
               --data-dir=DIR             keep the embedded database here (reused: seeded events survive)
+              --db-durable=false         embedded database without fsync/synchronous_commit (the service's default is on)
               --app-jar=app/target/convtrail.jar
               --app-jvm-args="-Xmx1g ..."  --app-args="--some.property=value ..."
               --results=bench/results
@@ -111,6 +113,7 @@ public record BenchOptions(
                 v.string("db-user", "postgres", null),
                 v.string("db-password", "postgres", null),
                 v.path("data-dir", null),
+                Boolean.parseBoolean(v.string("db-durable", "true", null)),
                 v.path("app-jar", "app/target/convtrail.jar"),
                 v.words("app-jvm-args"),
                 v.words("app-args"),
