@@ -6,6 +6,7 @@ import io.convtrail.api.Stage;
 import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
+import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.command.TurnOutcome;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.event.VerboseMessage;
@@ -62,7 +63,7 @@ public final class ScriptedConversation {
     public ScriptedConversation turn(String userText, long abandonAfterMillis) {
         turnId = UUID.randomUUID();
         commands.sendAndWait(new StartTurnCommand(conversationId, turnId, userText, false, Map.of(), "script", "none",
-                tick(), abandonAfterMillis));
+                tick(), abandonAfterMillis, TurnRequester.UNCHECKED));
         return this;
     }
 

@@ -9,5 +9,6 @@ import java.util.UUID;
 public record RecordFeedbackCommand(
         @TargetAggregateIdentifier UUID conversationId,
         String payloadJson,
-        Instant createdAt) {
+        Instant createdAt,
+        TurnRequester requester) {
 }

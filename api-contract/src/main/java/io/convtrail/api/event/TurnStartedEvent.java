@@ -6,7 +6,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-@Revision("1")
+/**
+ * A turn began. {@code owner} is the {@code sub} that posted the conversation's first turn (null when
+ * security was off, and in revision 1 events, which had no owner); later turns repeat it, so the
+ * event store alone says whose a conversation is, before and after any read model rebuild.
+ */
+@Revision("2")
 public record TurnStartedEvent(
         UUID conversationId,
         UUID turnId,
@@ -16,5 +21,6 @@ public record TurnStartedEvent(
         Map<String, Object> inputParams,
         String flowId,
         String flowHash,
-        Instant startedAt) {
+        Instant startedAt,
+        String owner) {
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
+import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.engine.ConversationClient.TurnAudit;
@@ -42,7 +43,7 @@ class AbandonedTurnTest {
         UUID crashed = UUID.randomUUID();
         // what a node does before it dies mid-turn: open the turn, never complete it
         commands.sendAndWait(new StartTurnCommand(client.conversationId, crashed, "hello", false, Map.of(),
-                flow.id(), flow.contentHash(), Instant.now(), 1_000));
+                flow.id(), flow.contentHash(), Instant.now(), 1_000, TurnRequester.UNCHECKED));
 
         long started = System.nanoTime();
         JsonNode answer = client.say("hello");

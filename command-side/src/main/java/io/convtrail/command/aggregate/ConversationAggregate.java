@@ -13,6 +13,7 @@ import io.convtrail.api.command.RecordFeedbackCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.command.TurnRecord;
+import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
@@ -57,6 +58,8 @@ public class ConversationAggregate {
     private OpenTurn openTurn;
     private long lastSequence;
     private String lastHash = RecordChain.GENESIS;
+    /** The sub that posted the first turn; null when security was off then. */
+    private String owner;
 
     /** The turn currently running, if any. */
     record OpenTurn(UUID turnId, Instant openedAt) {
@@ -69,6 +72,10 @@ public class ConversationAggregate {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public ConversationView handle(StartTurnCommand command) {
+        boolean created = turnCount == 0 && openTurn == null;
+        if (!created) {
+            requireAllowed(command.requester());
+        }
         if (openTurn != null) {
             Instant staleAfter = openTurn.openedAt().plusMillis(command.abandonAfterMillis());
             if (command.requestedAt().isBefore(staleAfter)) {
@@ -78,7 +85,8 @@ public class ConversationAggregate {
         }
         apply(new TurnStartedEvent(command.conversationId(), command.turnId(), turnCount + 1, command.userText(),
                 command.reset(), command.inputParams() == null ? Map.of() : command.inputParams(),
-                command.flowId(), command.flowHash(), command.requestedAt()));
+                command.flowId(), command.flowHash(), command.requestedAt(),
+                created ? command.requester().subject() : owner));
         return new ConversationView(turnCount, intent, state, Map.copyOf(slots), Map.copyOf(context));
     }
 
@@ -99,6 +107,7 @@ public class ConversationAggregate {
     /** Answers the feedback record's sequence number, which the endpoint reports as ConvEngine's feedbackId. */
     @CommandHandler
     public long handle(RecordFeedbackCommand command) {
+        requireAllowed(command.requester());
         long sequence = lastSequence + 1;
         String payload = withConversationState(command.payloadJson());
         apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, payload,
@@ -142,6 +151,13 @@ public class ConversationAggregate {
         }
     }
 
+    /** Refused exactly like an unknown conversation, so a refusal does not tell that it exists. */
+    private void requireAllowed(TurnRequester requester) {
+        if (!requester.mayUse(owner)) {
+            throw new ConversationNotOwnedException(conversationId);
+        }
+    }
+
     private void requireOpen(UUID turnId) {
         if (openTurn == null || !openTurn.turnId().equals(turnId)) {
             throw new TurnNotOpenException(conversationId, turnId);
@@ -166,6 +182,7 @@ public class ConversationAggregate {
     void on(TurnStartedEvent event) {
         conversationId = event.conversationId();
         turnCount = event.turnIndex();
+        owner = event.owner();
         openTurn = new OpenTurn(event.turnId(), event.startedAt());
     }
 

@@ -6,6 +6,7 @@ import io.convtrail.api.Stage;
 import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.StartTurnCommand;
+import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.rest.ConversationResponse;
 import io.convtrail.api.rest.ErrorPayload;
 import io.convtrail.command.aggregate.TurnInProgressException;
@@ -47,7 +48,8 @@ public class TurnService {
     }
 
     /** A validated turn request. */
-    public record TurnRequest(UUID conversationId, String message, boolean reset, Map<String, Object> inputParams) {
+    public record TurnRequest(UUID conversationId, String message, boolean reset, Map<String, Object> inputParams,
+                              TurnRequester requester) {
     }
 
     public ConversationResponse handle(TurnRequest request) {
@@ -83,7 +85,8 @@ public class TurnService {
             try {
                 return commands.sendAndWait(new StartTurnCommand(request.conversationId(), turnId,
                         request.message(), request.reset(), request.inputParams(), engine.flow().flowId(),
-                        engine.flow().contentHash(), clock.instant(), properties.abandonAfter().toMillis()));
+                        engine.flow().contentHash(), clock.instant(), properties.abandonAfter().toMillis(),
+                        request.requester()));
             } catch (TurnInProgressException | ConcurrencyException e) {
                 if (!clock.instant().isBefore(deadline)) {
                     throw new ConversationBusyException(request.conversationId(), properties.busyWait());

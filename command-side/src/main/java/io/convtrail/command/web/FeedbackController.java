@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.RecordFeedbackCommand;
+import io.convtrail.command.aggregate.ConversationNotOwnedException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,7 +41,7 @@ public class FeedbackController {
 
     @PostMapping(path = "/feedback", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    public Map<String, Object> feedback(@RequestBody JsonNode body) {
+    public Map<String, Object> feedback(@RequestBody JsonNode body, HttpServletRequest http) {
         if (body == null || !body.isObject()) {
             throw InvalidRequestException.badRequest("body", "the request body must be a JSON object");
         }
@@ -57,9 +59,13 @@ public class FeedbackController {
             throw InvalidRequestException.badRequest("metadata", "must be a JSON object");
         }
         Instant at = clock.instant();
-        Long feedbackId = commands.sendAndWait(new RecordFeedbackCommand(conversationId,
-                payload(conversationId, body, at), at));
-        return response(feedbackId);
+        try {
+            Long feedbackId = commands.sendAndWait(new RecordFeedbackCommand(conversationId,
+                    payload(conversationId, body, at), at, Requesters.of(http)));
+            return response(feedbackId);
+        } catch (ConversationNotOwnedException e) {
+            throw new UnknownConversationException(conversationId);
+        }
     }
 
     /**

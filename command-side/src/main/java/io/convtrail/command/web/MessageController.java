@@ -2,11 +2,14 @@ package io.convtrail.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.rest.ConversationRequest;
 import io.convtrail.api.rest.ConversationResponse;
+import io.convtrail.command.aggregate.ConversationNotOwnedException;
 import io.convtrail.command.turn.TurnProperties;
 import io.convtrail.command.turn.TurnService;
 import io.convtrail.command.turn.TurnService.TurnRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -34,18 +37,23 @@ public class MessageController {
 
     @PostMapping(path = "/message", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    public ConversationResponse message(@RequestBody ConversationRequest request) {
-        return turns.handle(validate(request));
+    public ConversationResponse message(@RequestBody ConversationRequest request, HttpServletRequest http) {
+        TurnRequest turn = validate(request, Requesters.of(http));
+        try {
+            return turns.handle(turn);
+        } catch (ConversationNotOwnedException e) {
+            throw new UnknownConversationException(turn.conversationId());
+        }
     }
 
-    TurnRequest validate(ConversationRequest request) {
+    TurnRequest validate(ConversationRequest request, TurnRequester requester) {
         if (request == null) {
             throw InvalidRequestException.badRequest("body", "the request body must be a JSON object");
         }
         boolean reset = readReset(request.reset());
         String message = readMessage(request.message(), reset);
         return new TurnRequest(readConversationId(request.conversationId()), message, reset,
-                readInputParams(request.inputParams()));
+                readInputParams(request.inputParams()), requester);
     }
 
     private static UUID readConversationId(JsonNode node) {

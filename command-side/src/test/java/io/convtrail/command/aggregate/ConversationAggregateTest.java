@@ -7,6 +7,7 @@ import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.RecordFeedbackCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
+import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.command.TurnOutcome;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.event.StageRecordedEvent;
@@ -38,6 +39,8 @@ class ConversationAggregateTest {
     private static final UUID TURN_2 = UUID.fromString("00000000-0000-0000-0000-0000000000a2");
     private static final Instant T0 = Instant.parse("2026-11-24T05:00:00Z");
     private static final long ABANDON_AFTER_MS = 120_000;
+    private static final TurnRequester ALICE = new TurnRequester("alice", false);
+    private static final TurnRequester BOB = new TurnRequester("bob", false);
     /** Feedback as recorded: the aggregate adds the conversation's intent and state to its _meta. */
     private static final String FEEDBACK = "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\",\"intent\":\"FAQ_RATES\","
             + "\"state\":\"ANSWERED\"},\"feedbackType\":\"THUMBS_UP\"}";
@@ -153,7 +156,7 @@ class ConversationAggregateTest {
                         new TurnCompletedEvent(CONVERSATION, TURN_1, "FAQ_RATES", "ANSWERED", Map.of(), Map.of(),
                                 TurnOutcome.ANSWERED, T0))
                 .when(new RecordFeedbackCommand(CONVERSATION,
-                        "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\"},\"feedbackType\":\"THUMBS_UP\"}", t1))
+                        "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\"},\"feedbackType\":\"THUMBS_UP\"}", t1, ALICE))
                 .expectEvents(new StageRecordedEvent(CONVERSATION, null, 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1,
                         RecordChain.stageHash(hashOf(1), 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1)))
                 .expectResultMessagePayload(2L);
@@ -162,17 +165,60 @@ class ConversationAggregateTest {
     @Test
     void feedbackOnAnUnknownConversationIsRejected() {
         fixture.givenNoPriorActivity()
-                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0))
+                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, ALICE))
                 .expectException(AggregateNotFoundException.class);
     }
 
+    @Test
+    void theFirstTurnMakesItsRequesterTheOwnerAndLaterTurnsKeepIt() {
+        fixture.givenNoPriorActivity()
+                .when(start(TURN_1, T0))
+                .expectEvents(started(TURN_1, 1, T0));
+        fixture.given(started(TURN_1, 1, T0), completed(TURN_1, T0))
+                .when(start(TURN_2, T0.plusSeconds(1)))
+                .expectEvents(started(TURN_2, 2, T0.plusSeconds(1)));
+    }
+
+    @Test
+    void anotherUsersTurnIsRefusedAsIfTheConversationDidNotExist() {
+        fixture.given(started(TURN_1, 1, T0), completed(TURN_1, T0))
+                .when(start(TURN_2, T0.plusSeconds(1), BOB))
+                .expectException(ConversationNotOwnedException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void anotherUsersFeedbackIsRefused() {
+        fixture.given(started(TURN_1, 1, T0), completed(TURN_1, T0))
+                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, BOB))
+                .expectException(ConversationNotOwnedException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void anAdminMayPostIntoAnyonesConversationWithoutTakingItOver() {
+        TurnRequester admin = new TurnRequester("root", true);
+        fixture.given(started(TURN_1, 1, T0), completed(TURN_1, T0))
+                .when(start(TURN_2, T0.plusSeconds(1), admin))
+                .expectEvents(started(TURN_2, 2, T0.plusSeconds(1)));
+    }
+
+    private static TurnCompletedEvent completed(UUID turnId, Instant at) {
+        return new TurnCompletedEvent(CONVERSATION, turnId, null, "IDLE", Map.of(), Map.of(), TurnOutcome.ANSWERED, at);
+    }
+
     private static StartTurnCommand start(UUID turnId, Instant at) {
+        return start(turnId, at, ALICE);
+    }
+
+    private static StartTurnCommand start(UUID turnId, Instant at, TurnRequester requester) {
         return new StartTurnCommand(CONVERSATION, turnId, "hello", false, Map.of(), "loan-demo", "abc", at,
-                ABANDON_AFTER_MS);
+                ABANDON_AFTER_MS, requester);
     }
 
     private static TurnStartedEvent started(UUID turnId, int index, Instant at) {
-        return new TurnStartedEvent(CONVERSATION, turnId, index, "hello", false, Map.of(), "loan-demo", "abc", at);
+        return new TurnStartedEvent(CONVERSATION, turnId, index, "hello", false, Map.of(), "loan-demo", "abc", at,
+                ALICE.subject());
     }
 
     private static StageRecordedEvent stage(UUID turnId, long sequence, String previousHash, Stage stage,

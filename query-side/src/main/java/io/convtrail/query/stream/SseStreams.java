@@ -7,9 +7,11 @@ import org.springframework.util.CustomizableThreadCreator;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,17 +36,29 @@ public class SseStreams implements DisposableBean {
                 every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** A stream of the conversation's events after {@code resumeAfter} (null: from now on). */
-    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed) {
+    /**
+     * A stream of the conversation's events after {@code resumeAfter} (null: from now on), ended at
+     * {@code endAt} when that is not null: the expiry of the caller's access token.
+     */
+    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed, Instant endAt) {
         SseEmitter emitter = new SseEmitter(emitterTimeout.toMillis());
         StreamSubscription subscription = hub.subscribe(conversationId, resumeAfter,
                 new SseSink(emitter, conversationId, unnamed));
-        emitter.onCompletion(() -> subscription.close(CloseReason.CLIENT_GONE));
-        emitter.onError(error -> subscription.close(CloseReason.CLIENT_GONE));
+        ScheduledFuture<?> expiry = endAt == null ? null : heartbeats.schedule(
+                () -> subscription.close(CloseReason.EXPIRED),
+                Math.max(0, Duration.between(Instant.now(), endAt).toMillis()), TimeUnit.MILLISECONDS);
+        Runnable gone = () -> {
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+            subscription.close(CloseReason.CLIENT_GONE);
+        };
+        emitter.onCompletion(gone);
+        emitter.onError(error -> gone.run());
         emitter.onTimeout(() -> {
             // the normal end of a long stream: EventSource reconnects and resumes
             emitter.complete();
-            subscription.close(CloseReason.CLIENT_GONE);
+            gone.run();
         });
         return emitter;
     }

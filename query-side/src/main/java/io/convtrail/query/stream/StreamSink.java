@@ -31,6 +31,8 @@ public interface StreamSink {
         /** the server could not serve the stream (e.g. the read model could not be read) */
         FAILED,
         /** the transport or the application is shutting down */
-        SHUTDOWN
+        SHUTDOWN,
+        /** the caller's access token expired: it reconnects with a fresh one and resumes */
+        EXPIRED
     }
 }

@@ -13,12 +13,14 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -32,6 +34,12 @@ import java.util.UUID;
 @RequestMapping("/api/v1/conversation/stream")
 @Tag(name = "streams", description = "live audit and verbose events (the full contract is the AsyncAPI document at /asyncapi.yaml)")
 public class StreamController {
+
+    /**
+     * Request attribute (an {@link Instant}) set by the security layer: when the caller's access token
+     * expires, and so when its stream ends.
+     */
+    public static final String STREAM_END_ATTRIBUTE = "io.convtrail.stream.endAt";
 
     private final SseStreams streams;
 
@@ -60,7 +68,8 @@ public class StreamController {
             @Parameter(description = "stream the whole conversation from its first event, then continue live")
             @RequestParam(defaultValue = "false") boolean replay,
             @Parameter(description = "send every envelope as an unnamed (message) event, for onmessage")
-            @RequestParam(defaultValue = "false") boolean unnamed) {
+            @RequestParam(defaultValue = "false") boolean unnamed,
+            @Parameter(hidden = true) @RequestAttribute(name = STREAM_END_ATTRIBUTE, required = false) Instant endAt) {
         UUID id = QueryParameters.uuid("conversationId", conversationId);
         Long resumeAfter = null;
         if (lastEventIdHeader != null && !lastEventIdHeader.isBlank()) {
@@ -74,7 +83,7 @@ public class StreamController {
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .cacheControl(CacheControl.noStore())
                 .header("X-Accel-Buffering", "no")
-                .body(streams.open(id, resumeAfter, unnamed));
+                .body(streams.open(id, resumeAfter, unnamed, endAt));
     }
 
     private static long position(String name, String text) {
