@@ -1,6 +1,7 @@
 package io.convtrail.app;
 
 import io.convtrail.testsupport.PostgresTestConfiguration;
+import io.convtrail.testsupport.TestTokens;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
@@ -10,13 +11,14 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The whole application on a random port against real PostgreSQL. Test classes that use it alone
- * share one Spring context (and one database); add properties only when a test needs different
- * behaviour, since each distinct set starts another context.
+ * The whole application on a random port against real PostgreSQL, with security on and the test
+ * secret of {@link TestTokens}. Test classes that use it alone share one Spring context (and one
+ * database); add properties only when a test needs different behaviour, since each distinct set
+ * starts another context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 @Import(PostgresTestConfiguration.class)
 public @interface ConvtrailIntegrationTest {
 }

@@ -1,5 +1,6 @@
 package io.convtrail.app.console;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +21,7 @@ final class RecordedConversation {
     private final ObjectMapper json;
 
     RecordedConversation(int port, JdbcClient jdbc, ObjectMapper json) {
-        this.http = RestClient.create("http://localhost:" + port);
+        this.http = LocalApi.strict(port);
         this.jdbc = jdbc;
         this.json = json;
     }

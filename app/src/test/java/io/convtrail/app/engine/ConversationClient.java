@@ -1,5 +1,6 @@
 package io.convtrail.app.engine;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.http.MediaType;
@@ -47,9 +48,7 @@ final class ConversationClient {
     final UUID conversationId = UUID.randomUUID();
 
     ConversationClient(int port) {
-        this.http = RestClient.builder().baseUrl("http://localhost:" + port)
-                .defaultStatusHandler(status -> true, (request, response) -> { })
-                .build();
+        this.http = LocalApi.client(port);
     }
 
     JsonNode say(String message) {

@@ -1,5 +1,6 @@
 package io.convtrail.app.engine;
 
+import io.convtrail.app.LocalApi;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,8 +49,7 @@ class InvalidRequestTest {
     void isRefusedWithProblemJsonAndChangesNothing(String name, String contentType, String body, int status) {
         long eventsBefore = storedEvents();
 
-        ResponseEntity<String> response = RestClient.builder().baseUrl("http://localhost:" + port)
-                .defaultStatusHandler(s -> true, (request, r) -> { }).build()
+        ResponseEntity<String> response = LocalApi.client(port)
                 .post().uri("/api/v1/conversation/message").header("Content-Type", contentType).body(body)
                 .retrieve().toEntity(String.class);
 
@@ -62,7 +62,7 @@ class InvalidRequestTest {
     @Test
     void aBareResetNeedsNoMessage() {
         String body = "{\"conversationId\":\"" + UUID.randomUUID() + "\",\"reset\":true}";
-        String answer = RestClient.create("http://localhost:" + port).post().uri("/api/v1/conversation/message")
+        String answer = LocalApi.strict(port).post().uri("/api/v1/conversation/message")
                 .header("Content-Type", "application/json").body(body).retrieve().body(String.class);
 
         assertThat(answer).contains("\"success\":true", "Let's start over.");

@@ -1,5 +1,6 @@
 package io.convtrail.app.foundation;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailApplication;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,6 @@ class EmbeddedDefaultRestartTest {
 
     private static RestClient http(ConfigurableApplicationContext context) {
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return RestClient.create("http://localhost:" + port);
+        return LocalApi.strict(port);
     }
 }

@@ -1,5 +1,6 @@
 package io.convtrail.app.foundation;
 
+import io.convtrail.testsupport.TestTokens;
 import io.convtrail.app.ConvtrailApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +30,7 @@ class UnreachableDatabaseTest {
         Instant start = Instant.now();
 
         assertThatThrownBy(() -> new SpringApplicationBuilder(ConvtrailApplication.class)
-                .run("--server.port=0", "--spring.datasource.url=" + url,
+                .run("--server.port=0", "--" + TestTokens.SECRET_PROPERTY, "--spring.datasource.url=" + url,
                         "--spring.datasource.username=convtrail", "--spring.datasource.password=convtrail"))
                 .isNotNull();
 

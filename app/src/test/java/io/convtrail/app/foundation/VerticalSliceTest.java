@@ -1,5 +1,6 @@
 package io.convtrail.app.foundation;
 
+import io.convtrail.app.LocalApi;
 import io.convtrail.app.ConvtrailIntegrationTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +33,7 @@ class VerticalSliceTest {
 
     @Test
     void postedMessageIsStoredProjectedAndReturnedByTheAuditEndpoint() {
-        RestClient http = RestClient.create("http://localhost:" + port);
+        RestClient http = LocalApi.strict(port);
         UUID conversationId = UUID.randomUUID();
 
         JsonNode answer = http.post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package io.convtrail.app.integrity;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class ChainVerificationTest {
 
     @Test
     void anUntouchedConversationVerifiesAndAnEditedAuditRowIsCaught() {
-        RestClient http = RestClient.create("http://localhost:" + port);
+        RestClient http = LocalApi.strict(port);
         UUID id = UUID.randomUUID();
         for (String message : new String[]{"hello", "what are your rates?"}) {
             http.post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)
@@ -59,7 +60,7 @@ class ChainVerificationTest {
 
     @Test
     void anEditedEventInTheStoreIsCaught() {
-        RestClient http = RestClient.create("http://localhost:" + port);
+        RestClient http = LocalApi.strict(port);
         UUID id = UUID.randomUUID();
         http.post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)
                 .body("{\"conversationId\":\"" + id + "\",\"message\":\"hello there\"}")
@@ -79,7 +80,7 @@ class ChainVerificationTest {
 
     @Test
     void unknownConversationIsNotFoundAndABadIdIsRejected() {
-        RestClient http = RestClient.create("http://localhost:" + port);
+        RestClient http = LocalApi.strict(port);
         HttpStatusCode unknown = http.get().uri("/api/v1/conversation/audit/{id}/verify", UUID.randomUUID())
                 .exchange((req, res) -> res.getStatusCode());
         HttpStatusCode bad = http.get().uri("/api/v1/conversation/audit/not-a-uuid/verify")

@@ -1,5 +1,6 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.stream.StreamEvent;
@@ -156,13 +157,15 @@ class SseStreamTest extends StreamClientTest {
         for (URI uri : List.of(URI.create("http://localhost:" + port + "/api/v1/conversation/stream/not-a-uuid"),
                 stream(UUID.randomUUID(), "?lastEventId=abc"), stream(UUID.randomUUID(), "?lastEventId=-1"))) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-                    .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Accept", "text/event-stream").header("Authorization", TestTokens.adminBearer()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(uri.toString()).isEqualTo(400);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(json.readTree(response.body()).get("status").asInt()).isEqualTo(400);
         }
         HttpResponse<String> badHeader = http.send(HttpRequest.newBuilder(stream(UUID.randomUUID(), ""))
-                .header("Last-Event-ID", "x").GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Last-Event-ID", "x").header("Authorization", TestTokens.adminBearer()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(badHeader.statusCode()).isEqualTo(400);
     }
 

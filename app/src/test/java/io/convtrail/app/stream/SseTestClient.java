@@ -1,5 +1,7 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.testsupport.TestTokens;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,12 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real text/event-stream client over the JDK HttpClient: it parses the stream line by line as a
  * browser's EventSource does (event, id, data, comments, blank line ends an event) and queues the
- * events for the test. It does not reconnect: tests reconnect explicitly, with Last-Event-ID.
+ * events for the test. It does not reconnect: tests reconnect explicitly, with Last-Event-ID. It
+ * sends an admin token ({@link TestTokens}) unless the headers carry an {@code Authorization}.
  */
-final class SseTestClient implements AutoCloseable {
+public final class SseTestClient implements AutoCloseable {
 
     /** One dispatched event; {@code name} is "message" when the server sent no {@code event:} field. */
-    record Event(String name, String id, String data) {
+    public record Event(String name, String id, String data) {
         long sequence() {
             return Long.parseLong(id);
         }
@@ -47,11 +50,11 @@ final class SseTestClient implements AutoCloseable {
         this.reader.start();
     }
 
-    static SseTestClient open(HttpClient http, URI uri, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
-        headers.forEach(request::header);
+    public static SseTestClient open(HttpClient http, URI uri, Map<String, String> headers) {
+        Map<String, String> sent = new java.util.LinkedHashMap<>(headers);
+        sent.putIfAbsent("Authorization", TestTokens.adminBearer());
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = attempt(http, uri, sent);
             if (response.statusCode() != 200) {
                 String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
                 throw new AssertionError("SSE " + uri + " answered " + response.statusCode() + ": " + body);
@@ -65,12 +68,25 @@ final class SseTestClient implements AutoCloseable {
         }
     }
 
+    /** A stream request with exactly these headers; the response, whatever its status. */
+    public static HttpResponse<InputStream> attempt(HttpClient http, URI uri, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** Starts reading a response that answered 200. */
+    public static SseTestClient reading(HttpResponse<InputStream> response) {
+        return new SseTestClient(response);
+    }
+
     HttpResponse<InputStream> response() {
         return response;
     }
 
     /** The next event, failing the test if none comes in time or the stream ended. */
-    Event next(Duration timeout) {
+    public Event next(Duration timeout) {
         try {
             Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (event == null) {
@@ -88,7 +104,7 @@ final class SseTestClient implements AutoCloseable {
     }
 
     /** The next {@code count} events. */
-    List<Event> next(int count, Duration timeout) {
+    public List<Event> next(int count, Duration timeout) {
         List<Event> taken = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (taken.size() < count) {
@@ -98,7 +114,7 @@ final class SseTestClient implements AutoCloseable {
     }
 
     /** Events until (and including) the one with sequence {@code last}. */
-    List<Event> upTo(long last, Duration timeout) {
+    public List<Event> upTo(long last, Duration timeout) {
         List<Event> taken = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         Event event;
@@ -110,7 +126,7 @@ final class SseTestClient implements AutoCloseable {
     }
 
     /** True when nothing more arrives within {@code quiet}. */
-    boolean silentFor(Duration quiet) {
+    public boolean silentFor(Duration quiet) {
         try {
             Event event = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
             if (event == END) {
@@ -128,7 +144,7 @@ final class SseTestClient implements AutoCloseable {
         return comments.get();
     }
 
-    boolean ended() {
+    public boolean ended() {
         return ended;
     }
 

@@ -1,5 +1,6 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -117,7 +118,8 @@ class StompStreamTest extends StreamClientTest {
         }
         assertThat(get(sockJsInfo, "http://localhost:5173").statusCode()).isEqualTo(200);
         HttpResponse<InputStream> allowed = http.send(HttpRequest.newBuilder(sse)
-                .header("Origin", "http://localhost:5173").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                .header("Origin", "http://localhost:5173").header("Authorization", TestTokens.adminBearer()).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = allowed.body()) {
             assertThat(allowed.statusCode()).isEqualTo(200);
             assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:5173");
@@ -139,7 +141,7 @@ class StompStreamTest extends StreamClientTest {
 
     private StompSession connect(WebSocketStompClient client, String url) {
         try {
-            StompSession session = client.connectAsync(url, new StompSessionHandlerAdapter() {
+            StompSession session = StompConnect.asAdmin(client, url, new StompSessionHandlerAdapter() {
             }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             sessions.add(session);
             return session;

@@ -1,5 +1,6 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +35,7 @@ final class StoredConversations {
     private final ObjectMapper json;
 
     StoredConversations(int port, QueryGateway queries, JdbcClient jdbc, ObjectMapper json) {
-        this.http = RestClient.create("http://localhost:" + port);
+        this.http = LocalApi.strict(port);
         this.queries = queries;
         this.jdbc = jdbc;
         this.json = json;

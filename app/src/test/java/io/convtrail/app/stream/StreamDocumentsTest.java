@@ -1,5 +1,6 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -25,7 +26,7 @@ class StreamDocumentsTest {
 
     @Test
     void theAsyncApiDocumentDescribesBothChannelsAndItsSchemaReferenceResolves() throws Exception {
-        RestClient http = RestClient.create("http://localhost:" + port);
+        RestClient http = LocalApi.strict(port);
         String yaml = http.get().uri("/asyncapi.yaml").retrieve().body(String.class);
         JsonNode asyncApi = json.valueToTree(new Yaml().<Map<String, Object>>load(yaml));
 

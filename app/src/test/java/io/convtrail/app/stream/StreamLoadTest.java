@@ -1,5 +1,6 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -101,7 +102,7 @@ class StreamLoadTest extends StreamClientTest {
         }
         WebSocketStompClient stomp = new WebSocketStompClient(new StandardWebSocketClient());
         for (int cycle = 0; cycle < 100; cycle++) {
-            StompSession session = stomp.connectAsync("ws://localhost:" + port + "/ws-convengine",
+            StompSession session = StompConnect.asAdmin(stomp, "ws://localhost:" + port + "/ws-convengine",
                     new StompSessionHandlerAdapter() {
                     }).get(10, TimeUnit.SECONDS);
             StompSession.Subscription subscription = session.subscribe("/topic/convengine/audit/" + id,
@@ -116,11 +117,11 @@ class StreamLoadTest extends StreamClientTest {
 
     /** Read through the actuator, as an operator would. */
     private void awaitNoLiveSubscribers() {
-        RestClient actuator = RestClient.create("http://localhost:" + port + "/actuator/metrics/");
+        RestClient actuator = LocalApi.strict(port);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             for (String metric : List.of("convtrail.stream.subscribers?tag=transport:sse",
                     "convtrail.stream.subscribers?tag=transport:stomp", "convtrail.stream.conversations")) {
-                JsonNode gauge = actuator.get().uri(metric).retrieve().body(JsonNode.class);
+                JsonNode gauge = actuator.get().uri("/actuator/metrics/" + metric).retrieve().body(JsonNode.class);
                 assertThat(gauge.get("measurements").get(0).get("value").asDouble()).as(metric).isZero();
             }
         });

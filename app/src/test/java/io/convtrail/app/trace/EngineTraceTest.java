@@ -1,5 +1,6 @@
 package io.convtrail.app.trace;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -31,7 +32,7 @@ class EngineTraceTest {
 
     @Test
     void traceStepsAreTheAuditsStepBracketsGroupedByTurn() throws Exception {
-        RestClient http = RestClient.create("http://localhost:" + port);
+        RestClient http = LocalApi.strict(port);
         UUID id = UUID.randomUUID();
         for (String message : List.of("What are your interest rates?", "I want to apply for a loan")) {
             http.post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)

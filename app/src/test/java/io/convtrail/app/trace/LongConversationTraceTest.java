@@ -1,5 +1,6 @@
 package io.convtrail.app.trace;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -39,7 +40,7 @@ class LongConversationTraceTest {
 
     @Test
     void aLongConversationsTraceHoldsEveryTurnStepAndStage() {
-        RestClient http = RestClient.create("http://localhost:" + port);
+        RestClient http = LocalApi.strict(port);
         ScriptedConversation c = new ScriptedConversation(commands);
         long recordStarted = System.nanoTime();
         for (int turn = 1; turn <= TURNS; turn++) {

@@ -1,5 +1,6 @@
 package io.convtrail.app.trace;
 
+import io.convtrail.app.LocalApi;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.ScriptedConversation;
@@ -57,7 +58,7 @@ class ProjectionIdempotencyTest {
 
     @BeforeEach
     void client() {
-        http = RestClient.create("http://localhost:" + port);
+        http = LocalApi.strict(port);
     }
 
     @Test

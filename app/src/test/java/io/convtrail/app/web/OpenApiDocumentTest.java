@@ -1,5 +1,6 @@
 package io.convtrail.app.web;
 
+import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,6 @@ class OpenApiDocumentTest {
     }
 
     private RestClient http() {
-        return RestClient.create("http://localhost:" + port);
+        return LocalApi.strict(port);
     }
 }

@@ -1,0 +1,124 @@
+package io.convtrail.app.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.security.oauth2.resource.OAuth2ResourceServerProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+import static org.springframework.security.config.Customizer.withDefaults;
+
+/**
+ * Who may call what over HTTP and SSE (STOMP: {@link StompSecurityConfiguration}). Stateless bearer
+ * tokens, no cookies and so no CSRF; everything not named here is for admins only, so a new endpoint
+ * is closed until someone gives it a rule.
+ */
+@Configuration
+@EnableConfigurationProperties({ConvtrailSecurityProperties.class, OAuth2ResourceServerProperties.class})
+class SecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger("io.convtrail");
+
+    static final String STREAM_PATH = "/api/v1/conversation/stream/";
+
+    /** Only the console's own files: no inline script or style, no other origin, no framing. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
+    private static final String[] CONSOLE = {"/", "/index.html", "/console.css", "/js/**", "/favicon.ico"};
+    private static final String[] DOCUMENTS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+            "/swagger-ui/**", "/asyncapi.yaml", "/schema/**"};
+    private static final String[] CONVERSATION_READS = {"/api/v1/conversation/audit/{conversationId}",
+            "/api/v1/conversation/audit/{conversationId}/trace", "/api/v1/conversation/audit/{conversationId}/verify",
+            STREAM_PATH + "{conversationId}"};
+
+    @Bean
+    @Conditional(SecurityConditions.SharedSecret.class)
+    JwtSecret jwtSecret(ConvtrailSecurityProperties properties) {
+        return JwtSecret.resolve(properties.jwt().secret(), properties.jwt().generatedSecretFile());
+    }
+
+    @Bean
+    @Conditional(SecurityConditions.Enabled.class)
+    JwtDecoder jwtDecoder(ConvtrailSecurityProperties properties, OAuth2ResourceServerProperties resourceServer,
+                          ObjectProvider<JwtSecret> secret) {
+        OAuth2ResourceServerProperties.Jwt provider = resourceServer.getJwt();
+        if (JwtDecoders.identityProviderConfigured(provider)) {
+            log.info("Access tokens are verified with the identity provider's keys ({})",
+                    provider.getJwkSetUri() != null ? provider.getJwkSetUri() : provider.getIssuerUri());
+            return JwtDecoders.identityProvider(provider, properties.jwt().clockSkew());
+        }
+        return JwtDecoders.sharedSecret(secret.getObject().key(), properties.jwt().clockSkew());
+    }
+
+    @Bean
+    SecurityProblems securityProblems(ObjectMapper json, DeniedAttempts denied) {
+        return new SecurityProblems(json, denied);
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ConvtrailSecurityProperties properties,
+                                            ObjectProvider<JwtDecoder> decoder, SecurityProblems problems,
+                                            ConversationAccess access) throws Exception {
+        http.csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .cors(withDefaults())
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frame -> frame.deny())
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+        if (!properties.enabled()) {
+            http.authorizeHttpRequests(rules -> rules.anyRequest().permitAll());
+            return http.build();
+        }
+        http.oauth2ResourceServer(server -> server
+                        .jwt(jwt -> jwt.decoder(decoder.getObject()).jwtAuthenticationConverter(RoleAuthorities.converter()))
+                        .bearerTokenResolver(tokens())
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .authorizeHttpRequests(rules -> rules
+                        // the async dispatch of a stream and the error page were authorized with their request
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers(HttpMethod.GET, CONSOLE).permitAll()
+                        // browsers cannot set headers on a WebSocket: STOMP authenticates its CONNECT frame
+                        .requestMatchers("/ws-convengine", "/ws-convengine/**").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/conversation/message",
+                                "/api/v1/conversation/feedback").hasAnyRole("USER", "ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/conversation/audit/{conversationId}/access")
+                        .hasAnyRole("AUDITOR", "ADMIN")
+                        .requestMatchers(HttpMethod.GET, CONVERSATION_READS).access(new ConversationReadAuthorization(access))
+                        .requestMatchers(HttpMethod.GET, DOCUMENTS).hasAnyRole("USER", "AUDITOR", "ADMIN")
+                        .anyRequest().hasRole("ADMIN"));
+        return http.build();
+    }
+
+    /** The header everywhere; on the SSE stream also {@code ?access_token=}, since EventSource cannot set headers. */
+    private static BearerTokenResolver tokens() {
+        DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
+        DefaultBearerTokenResolver headerOrQuery = new DefaultBearerTokenResolver();
+        headerOrQuery.setAllowUriQueryParameter(true);
+        return request -> request.getRequestURI().startsWith(STREAM_PATH)
+                ? headerOrQuery.resolve(request) : header.resolve(request);
+    }
+}
