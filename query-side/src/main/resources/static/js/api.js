@@ -1,7 +1,10 @@
 // The public REST API, nothing else: the console has no endpoint of its own.
+import { accessToken, authorization, refused } from './auth.js';
+
 const BASE = '/api/v1/conversation';
 
 async function json(response) {
+  if (response.status === 401) refused();
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
   if (!response.ok) {
@@ -14,22 +17,33 @@ async function json(response) {
 export function sendMessage(request) {
   return fetch(`${BASE}/message`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...authorization() },
     body: JSON.stringify(request),
   }).then(json);
 }
 
 export function auditRows(conversationId) {
-  return fetch(`${BASE}/audit/${encodeURIComponent(conversationId)}`, { headers: { accept: 'application/json' } }).then(json);
+  return fetch(`${BASE}/audit/${encodeURIComponent(conversationId)}`, { headers: { accept: 'application/json', ...authorization() } }).then(json);
 }
 
 export function trace(conversationId) {
-  return fetch(`${BASE}/audit/${encodeURIComponent(conversationId)}/trace`, { headers: { accept: 'application/json' } }).then(json);
+  return fetch(`${BASE}/audit/${encodeURIComponent(conversationId)}/trace`, { headers: { accept: 'application/json', ...authorization() } }).then(json);
 }
 
+// EventSource cannot send headers, so the stream takes the token as a parameter; the service never logs it,
+// and the page's Referrer-Policy (no-referrer) keeps it out of any Referer.
 export function streamUrl(conversationId, afterSequence) {
   const query = afterSequence === null ? 'replay=true' : `lastEventId=${afterSequence}`;
-  return `${BASE}/stream/${encodeURIComponent(conversationId)}?unnamed=true&${query}`;
+  const token = accessToken();
+  const auth = token ? `&access_token=${encodeURIComponent(token)}` : '';
+  return `${BASE}/stream/${encodeURIComponent(conversationId)}?unnamed=true&${query}${auth}`;
+}
+
+// Whether this service asks for a token at all (it does unless security was turned off).
+export async function needsToken() {
+  const response = await fetch(`${BASE}/audit/00000000-0000-0000-0000-000000000000?limit=1`,
+    { headers: { accept: 'application/json' } });
+  return response.status === 401;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -48,6 +48,13 @@ export class ConversationStream {
     if (!this.stopped) this.connect();
   }
 
+  // Reconnects at once instead of waiting out the back-off, when the stream is not open.
+  reconnectIfDown() {
+    if (this.stopped || (this.source && this.source.readyState !== EventSource.CLOSED)) return;
+    clearTimeout(this.retryTimer);
+    this.connect();
+  }
+
   closeSource() {
     clearTimeout(this.retryTimer);
     clearTimeout(this.gapTimer);

@@ -1,4 +1,5 @@
-import { auditRows, isConversationId, newConversationId, sendMessage, trace } from './api.js';
+import { auditRows, isConversationId, needsToken, newConversationId, sendMessage, trace } from './api.js';
+import { accessToken, onSignedOut, signIn, takeTokenFromAddress } from './auth.js';
 import { ChatView } from './chat-view.js';
 import { ConversationStream } from './conversation-stream.js';
 import { el } from './element.js';
@@ -92,6 +93,8 @@ async function send(request, text) {
   try {
     const answer = await sendMessage({ conversationId: state.conversationId, ...request });
     entry.answer = answer.payload ? answer.payload.value : '';
+    // a user's stream is refused until its first turn makes the conversation theirs: catch up now
+    if (state.stream) state.stream.reconnectIfDown();
     if (!answer.success || (answer.payload && answer.payload.type === 'ERROR')) entry.error = entry.answer || 'the engine failed';
     $('last-answer').textContent = `Last answer: ${answer.intent ?? '?'} · ${answer.state ?? '?'} (${answer.payload ? answer.payload.type : 'no payload'})`;
   } catch (error) {
@@ -274,5 +277,39 @@ window.addEventListener('hashchange', () => {
   if (isConversationId(id) && id !== state.conversationId) openConversation(id);
 });
 
-const initial = location.hash.slice(1);
-if (isConversationId(initial)) openConversation(initial); else render();
+// --- access --------------------------------------------------------------------------------------------
+
+function showSignIn(message) {
+  if (state.stream) state.stream.stop();
+  document.body.dataset.auth = 'signed-out';
+  $('sign-in').hidden = false;
+  $('sign-in-message').textContent = message;
+  $('token-input').focus();
+}
+
+function startConsole() {
+  document.body.dataset.auth = 'signed-in';
+  $('sign-in').hidden = true;
+  const initial = location.hash.slice(1);
+  if (isConversationId(initial)) openConversation(initial); else render();
+}
+
+onSignedOut(() => showSignIn('The service refused the token (expired or not valid). Paste a new one.'));
+
+$('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = $('token-input').value.trim();
+  if (!token) return;
+  signIn(token);
+  $('token-input').value = '';
+  startConsole();
+});
+
+takeTokenFromAddress();
+if (accessToken()) {
+  startConsole();
+} else {
+  needsToken().then((needed) => (needed
+    ? showSignIn('Open the link the service logged at startup, or paste an access token.')
+    : startConsole()), () => startConsole());
+}
