@@ -41,7 +41,7 @@ class SecurityConfiguration {
             + "form-action 'self'; frame-ancestors 'none'";
 
     private static final String[] CONSOLE = {"/", "/index.html", "/console.css", "/js/**", "/favicon.ico"};
-    private static final String[] DOCUMENTS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+    private static final String[] DOCUMENTS = {"/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**", "/swagger-ui.html",
             "/swagger-ui/**", "/asyncapi.yaml", "/schema/**"};
     private static final String[] CONVERSATION_READS = {"/api/v1/conversation/audit/{conversationId}",
             "/api/v1/conversation/audit/{conversationId}/trace", "/api/v1/conversation/audit/{conversationId}/verify",
@@ -109,6 +109,8 @@ class SecurityConfiguration {
                         .hasAnyRole("AUDITOR", "ADMIN")
                         .requestMatchers(HttpMethod.GET, CONVERSATION_READS).access(new ConversationReadAuthorization(access))
                         .requestMatchers(HttpMethod.GET, DOCUMENTS).hasAnyRole("USER", "AUDITOR", "ADMIN")
+                        // only ever reached as the error dispatch above; called directly it answers nothing useful
+                        .requestMatchers("/error").denyAll()
                         .anyRequest().hasRole("ADMIN"));
         return http.build();
     }
