@@ -1,5 +1,6 @@
 package io.convtrail.app.database;
 
+import io.convtrail.app.security.SecretFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,9 @@ import java.nio.file.Path;
  * Starts a real PostgreSQL inside the process when no external database is configured, so a fresh
  * clone runs with one command. Its data directory is kept between runs. Any
  * {@code spring.datasource.url} (or a connection-details bean, as tests provide) turns it off.
+ * It listens on loopback only and requires a password for every connection, local socket included:
+ * the event store is the audit record, and the embedded library's default (trust: any local user is
+ * superuser without a password) would let anyone on the machine rewrite it.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
@@ -29,21 +33,33 @@ public class EmbeddedPostgresAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresAutoConfiguration.class);
 
+    /** The superuser's password, generated next to the data directory on first start (owner-readable only). */
+    record Password(String value) {
+    }
+
+    @Bean
+    Password embeddedPostgresPassword(EmbeddedPostgresProperties properties) {
+        return new Password(SecretFiles.readOrCreate(EmbeddedPostgresPasswords.file(properties.dataDir())));
+    }
+
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) {
+    EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties, Password password) {
         Path dataDir = properties.dataDir().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dataDir.getParent());
             boolean existing = Files.exists(dataDir.resolve("PG_VERSION"));
             log.info("Starting embedded PostgreSQL, {} data directory {}", existing ? "reusing" : "creating", dataDir);
             String durable = properties.durable() ? "on" : "off";
-            return EmbeddedPostgres.builder()
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(properties.port())
+                    .setServerConfig("listen_addresses", "localhost")
                     .setServerConfig("fsync", durable)
                     .setServerConfig("synchronous_commit", durable)
                     .start();
+            EmbeddedPostgresPasswords.require(postgres, dataDir, password.value());
+            return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir
                     + " (set SPRING_DATASOURCE_URL to use an external PostgreSQL)", e);
@@ -51,7 +67,7 @@ public class EmbeddedPostgresAutoConfiguration {
     }
 
     @Bean
-    JdbcConnectionDetails embeddedPostgresConnectionDetails(EmbeddedPostgres postgres) {
+    JdbcConnectionDetails embeddedPostgresConnectionDetails(EmbeddedPostgres postgres, Password password) {
         String url = postgres.getJdbcUrl("postgres", "postgres");
         return new JdbcConnectionDetails() {
             @Override
@@ -61,7 +77,7 @@ public class EmbeddedPostgresAutoConfiguration {
 
             @Override
             public String getPassword() {
-                return "postgres";
+                return password.value();
             }
 
             @Override

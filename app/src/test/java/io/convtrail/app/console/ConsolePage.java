@@ -1,5 +1,6 @@
 package io.convtrail.app.console;
 
+import io.convtrail.testsupport.TestTokens;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -28,24 +29,55 @@ class ConsolePage {
 
     private final ChromeDriver driver;
     private final String baseUrl;
+    private final String token;
 
+    /** A page that signs in as an admin (the test secret), through the link format the service logs. */
     ConsolePage(ChromeDriver driver, String baseUrl) {
+        this(driver, baseUrl, TestTokens.admin());
+    }
+
+    ConsolePage(ChromeDriver driver, String baseUrl, String token) {
         this.driver = driver;
         this.baseUrl = baseUrl;
+        this.token = token;
     }
 
     ConsolePage open() {
         driver.get("about:blank");
-        driver.get(baseUrl + "/");
+        driver.get(baseUrl + "/#token=" + token);
         waitFor(d -> d.findElement(By.id("timeline-summary")).getText().length() > 0);
         return this;
     }
 
     ConsolePage open(String conversationId) {
         driver.get("about:blank");
-        driver.get(baseUrl + "/#" + conversationId);
+        driver.get(baseUrl + "/#token=" + token + "&conversation=" + conversationId);
         waitFor(d -> conversationId.equals(conversationId()));
         return this;
+    }
+
+    /** Opens a URL as it is (a logged link, or the console without a token). */
+    ConsolePage openUrl(String url) {
+        driver.get("about:blank");
+        driver.get(url);
+        return this;
+    }
+
+    boolean signInShown() {
+        return driver.findElement(By.id("sign-in")).isDisplayed();
+    }
+
+    void signIn(String pastedToken) {
+        driver.findElement(By.id("token-input")).sendKeys(pastedToken);
+        driver.findElement(By.id("sign-in-submit")).click();
+    }
+
+    String address() {
+        return driver.getCurrentUrl();
+    }
+
+    void forgetToken() {
+        js("sessionStorage.clear(); return null");
     }
 
     String startNewConversation() {
