@@ -52,6 +52,14 @@ public final class BenchMain {
                     figures.addAll(Phases.timed("scenario 5",
                             () -> new QueryScenario(options, db, client).run(details)));
                 }
+                if (options.runs(7)) {
+                    SecurityOverheadScenario security = new SecurityOverheadScenario(options, db, driver, service);
+                    try {
+                        figures.addAll(Phases.timed("scenario 7", () -> security.run(details)));
+                    } finally {
+                        service = security.service();
+                    }
+                }
                 if (options.runs(4)) {
                     RebuildScenario rebuild = new RebuildScenario(options, db, driver, service);
                     try {

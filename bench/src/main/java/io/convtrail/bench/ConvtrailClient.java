@@ -40,19 +40,22 @@ final class ConvtrailClient implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/conversation/message"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
+                .header("Authorization", BenchTokens.authorization("/api"))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120)).GET()
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
+                .header("Authorization", BenchTokens.authorization(path)).GET()
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json")
+                .header("Authorization", BenchTokens.authorization(path))
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }

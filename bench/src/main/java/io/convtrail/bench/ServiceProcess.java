@@ -29,24 +29,32 @@ final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final boolean secured;
 
-    private ServiceProcess(Process process, int port, Path log) {
+    private ServiceProcess(Process process, int port, Path log, boolean secured) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.secured = secured;
     }
 
     static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log) throws Exception {
-        return start(options, db, log, freePort());
+        return start(options, db, log, freePort(), true);
     }
 
     /** Starts it again on the same port, so clients keep their base URL. */
     ServiceProcess restart(BenchOptions options, BenchDatabase db) throws Exception {
-        close();
-        return start(options, db, log, port);
+        return restart(options, db, secured);
     }
 
-    private static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log, int port) throws Exception {
+    /** The same, with security on (tokens from {@link BenchTokens}) or off. */
+    ServiceProcess restart(BenchOptions options, BenchDatabase db, boolean withSecurity) throws Exception {
+        close();
+        return start(options, db, log, port, withSecurity);
+    }
+
+    private static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log, int port,
+                                        boolean secured) throws Exception {
         Path jar = options.appJar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (see the README's Performance section)");
@@ -61,6 +69,8 @@ final class ServiceProcess implements AutoCloseable {
         command.add("--spring.datasource.username=" + db.user());
         command.add("--spring.datasource.password=" + db.password());
         command.add("--management.endpoints.web.exposure.include=*");
+        command.add("--convtrail.security.enabled=" + secured);
+        command.add("--convtrail.security.jwt.secret=" + BenchTokens.SECRET);
         if (options.appArgs().stream().noneMatch(a -> a.startsWith("--" + DEMO_TOOL_DELAY + "="))) {
             command.add("--" + DEMO_TOOL_DELAY + "=0ms");
         }
@@ -72,7 +82,7 @@ final class ServiceProcess implements AutoCloseable {
                 .start();
         // a bench stopped by Ctrl-C or a timeout must not leave the service running
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "bench-stop-service"));
-        ServiceProcess service = new ServiceProcess(process, port, log);
+        ServiceProcess service = new ServiceProcess(process, port, log, secured);
         service.awaitHealthy(Duration.ofMinutes(3));
         Phases.service(process.pid());
         return service;

@@ -54,7 +54,8 @@ final class SseSubscribers implements AutoCloseable {
                     Stream s = new Stream(conversations.get(i));
                     HttpRequest request = HttpRequest.newBuilder(
                                     URI.create(baseUrl + "/api/v1/conversation/stream/" + conversations.get(i)))
-                            .header("Accept", "text/event-stream").GET().build();
+                            .header("Accept", "text/event-stream")
+                            .header("Authorization", BenchTokens.authorization("/api")).GET().build();
                     clients.get(i % CLIENTS).sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(s))
                             .whenComplete((response, error) -> s.ended(response, error));
                     batch.add(s);

@@ -123,7 +123,8 @@ final class StompSubscribers implements AutoCloseable {
         @Override
         public void onOpen(WebSocket webSocket) {
             socket = webSocket;
-            webSocket.sendText("CONNECT\naccept-version:1.1,1.2\nhost:localhost\nheart-beat:0,0\n\n\0", true);
+            webSocket.sendText("CONNECT\naccept-version:1.1,1.2\nhost:localhost\nheart-beat:0,0\nAuthorization:"
+                    + BenchTokens.authorization("/api") + "\n\n\0", true);
             webSocket.request(1);
         }
 

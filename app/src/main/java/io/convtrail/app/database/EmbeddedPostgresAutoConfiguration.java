@@ -55,6 +55,8 @@ public class EmbeddedPostgresAutoConfiguration {
                     .setCleanDataDirectory(false)
                     .setPort(properties.port())
                     .setServerConfig("listen_addresses", "localhost")
+                    // the library's own readiness check logs in: with the password from the second start on
+                    .setConnectConfig("password", password.value())
                     .setServerConfig("fsync", durable)
                     .setServerConfig("synchronous_commit", durable)
                     .start();
