@@ -1,5 +1,6 @@
 package io.convtrail.app.web;
 
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -14,6 +15,8 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.media.UUIDSchema;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,14 +35,19 @@ public class OpenApiConfiguration {
     /** The problem+json schema; the query controllers' annotations refer to it by this name. */
     public static final String PROBLEM = "Problem";
     private static final String CONVERSATION_TAG = "conversation";
+    private static final String BEARER = "bearer";
     private static final String MESSAGE = "/api/v1/conversation/message";
     private static final String FEEDBACK = "/api/v1/conversation/feedback";
 
     @Bean
     OpenAPI convtrailOpenApi() {
         return new OpenAPI().info(new Info().title("convtrail").version("v1").description(
-                "ConvEngine-compatible conversation API: run turns, record feedback, read the raw audit and the "
-                        + "turn-aware trace. Errors are RFC 9457 problem+json."));
+                        "ConvEngine-compatible conversation API: run turns, record feedback, read the raw audit and the "
+                                + "turn-aware trace. Errors are RFC 9457 problem+json."))
+                .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
+                        .description("roles claim: user, auditor, admin; `java -jar convtrail.jar token` makes one")))
+                .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 
     @Bean

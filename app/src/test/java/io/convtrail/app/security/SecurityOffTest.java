@@ -17,9 +17,11 @@ import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code convtrail.security.enabled=false}: ConvEngine's open behaviour for clients on a trusted
@@ -39,8 +41,9 @@ class SecurityOffTest {
                 .contentType(MediaType.APPLICATION_JSON).body("{\"message\":\"What are your interest rates?\"}")
                 .retrieve().body(JsonNode.class);
         String id = answer.get("conversationId").asText();
-        assertThat(LocalApi.client(port, null).get().uri("/api/v1/conversation/audit/{id}", id)
-                .retrieve().body(JsonNode.class).findValuesAsText("stage")).contains("USER_INPUT");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(LocalApi.client(port, null).get()
+                .uri("/api/v1/conversation/audit/{id}", id).retrieve().body(JsonNode.class).findValuesAsText("stage"))
+                .contains("USER_INPUT"));
         assertThat(LocalApi.client(port, null).get().uri("/actuator/projections").retrieve().toBodilessEntity()
                 .getStatusCode().value()).isEqualTo(200);
         StompSession stomp = StompConnect.as(new WebSocketStompClient(new StandardWebSocketClient()),

@@ -84,7 +84,7 @@ class TokenVerificationTest {
     private static JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder().subject("alice").claim("roles", List.of("user"))
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)));
+                .issueTime(Date.from(now.minusSeconds(300))).expirationTime(Date.from(now.plusSeconds(600)));
     }
 
     private static String sign(JWTClaimsSet claims) throws Exception {

@@ -30,7 +30,7 @@ public final class SseTestClient implements AutoCloseable {
 
     /** One dispatched event; {@code name} is "message" when the server sent no {@code event:} field. */
     public record Event(String name, String id, String data) {
-        long sequence() {
+        public long sequence() {
             return Long.parseLong(id);
         }
     }

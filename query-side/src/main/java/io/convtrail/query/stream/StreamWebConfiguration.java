@@ -30,6 +30,6 @@ class StreamWebConfiguration implements WebMvcConfigurer {
         registry.addMapping("/api/v1/conversation/stream/**")
                 .allowedOriginPatterns(properties.allowedOrigins().toArray(String[]::new))
                 .allowedMethods("GET")
-                .allowedHeaders("Last-Event-ID", "Cache-Control", "Accept");
+                .allowedHeaders("Last-Event-ID", "Cache-Control", "Accept", "Authorization");
     }
 }
