@@ -68,11 +68,12 @@ class AccountabilityTest {
                 }).get(10, TimeUnit.SECONDS);
         stomp.subscribe("/topic/convengine/audit/" + id, new StompSessionHandlerAdapter() {
         });
+        // a SUBSCRIBE is answered by nothing: wait until the server has handled it
+        await().atMost(WAIT).until(() -> access(id, auditor).size() == 3);
         LocalApi.client(port).get().uri("/api/v1/conversation/audit/{id}/verify", id).retrieve().toBodilessEntity();
 
         await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode access = LocalApi.client(port, auditor).get().uri("/api/v1/conversation/audit/{id}/access", id)
-                    .retrieve().body(JsonNode.class);
+            JsonNode access = access(id, auditor);
             assertThat(access.findValuesAsText("subject"))
                     .containsExactly("carol", "carol", "carol", TestTokens.ADMIN_SUBJECT);
             assertThat(access.findValuesAsText("channel")).containsExactly("http", "sse", "stomp", "http");
@@ -141,6 +142,11 @@ class AccountabilityTest {
             assertThat(resumed.next(WAIT).name()).isEqualTo("CONNECTED");
             assertThat(resumed.next(WAIT).sequence()).isEqualTo(lastSeen + 1);
         }
+    }
+
+    private JsonNode access(UUID id, String token) {
+        return LocalApi.client(port, token).get().uri("/api/v1/conversation/audit/{id}/access", id)
+                .retrieve().body(JsonNode.class);
     }
 
     private double denied(String channel) {
