@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
 class StompAuthorization implements ChannelInterceptor, DisposableBean {
 
     private static final Pattern CONVERSATION_TOPIC = Pattern.compile("/topic/convengine/audit/([^/]+)");
+    private static final long ERROR_DELAY_MILLIS = 100;
 
     private final JwtAuthenticationProvider tokens;
     private final ConversationAccess access;
@@ -126,7 +127,11 @@ class StompAuthorization implements ChannelInterceptor, DisposableBean {
                               String why) {
         String what = stomp.getCommand() + (stomp.getDestination() == null ? "" : " " + stomp.getDestination());
         denied.record(Channel.STOMP, reason, caller == null ? null : caller.getName(), what);
-        sendError(stomp.getSessionId(), why);
+        // A moment later, not now: a frame still being written to the session (the CONNECTED that
+        // prompted this SUBSCRIBE) holds its send lock, an ERROR sent meanwhile is only buffered, and
+        // Spring's close after an ERROR drops what is buffered. The refused frame went nowhere already.
+        String session = stomp.getSessionId();
+        expiries.schedule(() -> sendError(session, why), ERROR_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         return null;
     }
 
