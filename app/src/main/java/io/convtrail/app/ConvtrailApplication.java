@@ -11,6 +11,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class ConvtrailApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(ConvtrailApplication.class, args);
+        OrderedShutdown.install(SpringApplication.run(ConvtrailApplication.class, args));
     }
 }
