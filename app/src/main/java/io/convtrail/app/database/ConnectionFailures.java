@@ -1,5 +1,7 @@
 package io.convtrail.app.database;
 
+import org.springframework.transaction.TransactionSystemException;
+
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -20,6 +22,13 @@ public final class ConnectionFailures {
     public static Throwable find(Throwable failure) {
         Throwable found = null;
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof TransactionSystemException tx && tx.getApplicationException() != null) {
+                // the rollback after a failed commit failed too: the commit's failure says what happened
+                Throwable commit = find(tx.getApplicationException());
+                if (commit != null) {
+                    return commit;
+                }
+            }
             if (t instanceof ConnectException || t instanceof UnknownHostException
                     || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException) {
                 return t;
