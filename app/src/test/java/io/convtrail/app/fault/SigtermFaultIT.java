@@ -40,6 +40,7 @@ class SigtermFaultIT {
             awaitStage(client, finishing, "MCP_TOOL_CALL");
             Thread.sleep(TOOL.toMillis() - 1_500); // about 1.5 s of the tool left: inside the 3 s grace
             ResumingSseClient stream = new ResumingSseClient(first::baseUrl, cutOff);
+            StompWatcher stomp = StompWatcher.subscribe(port, cutOff);
             CompletableFuture<Answer> cutOffTurn = toolTurn(client, cutOff);
             awaitStage(client, cutOff, "MCP_TOOL_CALL");  // nearly 6 s of the tool left: beyond the grace
 
@@ -63,6 +64,9 @@ class SigtermFaultIT {
             assertThat(log.subList(indexOf(log, "SIGTERM received"), log.size()))
                     .as("no WARN while stopping").noneMatch(line -> line.contains(" WARN "));
 
+            assertThat(stomp.stages()).as("STOMP: the abandoned turn's last record, then the session ends")
+                    .endsWith("TURN_ABANDONED");
+            assertThat(stomp.ended()).isTrue();
             stream.close();
             List<Long> delivered = stream.delivered();
             assertThat(stream.resumeFrames()).as("the stream's last frame re-states where to resume")
