@@ -15,6 +15,8 @@ import java.sql.SQLTransientConnectionException;
  */
 public final class ConnectionFailures {
 
+    private static final String HIKARI_CLOSED_CONNECTION = "Connection is closed";
+
     private ConnectionFailures() {
     }
 
@@ -35,11 +37,20 @@ public final class ConnectionFailures {
             }
             if (t instanceof SQLTransientConnectionException) {
                 found = found == null ? t : found; // the pool gave up waiting; a deeper cause may say why
-            } else if (t instanceof SQLException sql && isConnectionState(sql.getSQLState())) {
+            } else if (t instanceof SQLException sql && (isConnectionState(sql.getSQLState())
+                    || isEvictedByPool(sql))) {
                 found = t;
             }
         }
         return found;
+    }
+
+    /**
+     * HikariCP's answer on a pooled connection it has closed under its user, after another statement
+     * found the connection broken (it sets no SQLSTATE): the connection to the server was lost.
+     */
+    private static boolean isEvictedByPool(SQLException sql) {
+        return sql.getSQLState() == null && HIKARI_CLOSED_CONNECTION.equals(sql.getMessage());
     }
 
     /**

@@ -106,14 +106,15 @@ public class TurnGate {
             Boolean closedIt = commands.sendAndWait(new AbandonTurnCommand(turn.conversationId(), turn.turnId(),
                     "SHUTDOWN", clock.instant()));
             if (Boolean.TRUE.equals(closedIt)) {
-                turn.abandonAndInterrupt();
+                turn.abandoned = true;
+                turn.interrupt();
                 return true;
             }
             return false;
         } catch (RuntimeException e) {
             // e.g. the database is down: the next turn of the conversation closes it (its runner is gone by then)
             log.warn("Could not record turn {} as abandoned while stopping: {}", turn.turnId(), e.toString());
-            turn.abandonAndInterrupt();
+            turn.interrupt();
             return false;
         }
     }
@@ -163,8 +164,7 @@ public class TurnGate {
         }
 
         /** Interrupts the turn's blocking call (a tool, an LLM) unless the turn has already finished. */
-        synchronized void abandonAndInterrupt() {
-            abandoned = true;
+        synchronized void interrupt() {
             if (!finished) {
                 thread.interrupt();
             }

@@ -9,7 +9,6 @@ import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.rest.ConversationResponse;
 import io.convtrail.api.rest.ErrorPayload;
 import io.convtrail.command.aggregate.TurnInProgressException;
-import io.convtrail.command.aggregate.TurnNotOpenException;
 import io.convtrail.command.turn.TurnGate.RunningTurn;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -88,8 +87,10 @@ public class TurnService {
             commands.sendAndWait(new CompleteTurnCommand(request.conversationId(), turnId, journal.drain(),
                     result.intent(), result.state(), result.slots(), result.context(), result.outcome(),
                     clock.instant()));
-        } catch (TurnNotOpenException e) {
+        } catch (RuntimeException e) {
+            // closed meanwhile by the stopping service: refused as not open, or cut by its interrupt
             if (running.abandoned()) {
+                Thread.interrupted();
                 throw ServiceStoppingException.abandoned();
             }
             throw e;
