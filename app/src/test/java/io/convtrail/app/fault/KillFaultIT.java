@@ -32,14 +32,14 @@ class KillFaultIT {
             drivers.start();
             for (int kill = 1; kill <= KILLS; kill++) {
                 long before = drivers.answeredTurns();
-                Thread.sleep(3_000);
+                Thread.sleep(2_000);
                 assertThat(drivers.answeredTurns()).as("turns answered before kill %d", kill).isGreaterThan(before);
                 service.kill();
                 // restart at once; the drivers keep sending (connection refused until it is up)
                 service = ServiceProcess.start(HOME.resolve("service-" + kill + ".log"), port, args);
                 assertThat(service.logLines()).noneMatch(line -> line.contains("could not lock"));
             }
-            Thread.sleep(2_000);
+            Thread.sleep(1_000);
             drivers.stop();
             drivers.finishPending();
 
@@ -47,7 +47,7 @@ class KillFaultIT {
                     .containsOnly(200, -1);
             client.awaitProjectionsCaughtUp(Duration.ofSeconds(60));
             int abandoned = drivers.assertRecordComplete();
-            System.out.printf("KillFaultIT: %d kills, %d turns answered 200, %d requests cut, %d turns closed as"
+            System.out.printf("KillFaultIT: %d kills, %d turns answered 200, %d requests refused or cut, %d turns closed as"
                             + " abandoned by the next turn%n", KILLS, drivers.answeredTurns(),
                     drivers.answers().stream().filter(a -> a.status() == -1).count(), abandoned);
             assertThat(service.logLines()).as("the last run's log").noneMatch(line -> line.contains(" ERROR "));

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutageFaultIT {
 
     private static final Path HOME = Path.of("target", "fault", "outage-" + UUID.randomUUID().toString().substring(0, 8));
-    private static final Duration OUTAGE = Duration.ofSeconds(12);
+    private static final Duration OUTAGE = Duration.ofSeconds(8);
     /** hikari connection-timeout (3 s) per database access, plus a loaded machine's slack */
     private static final Duration LONGEST_ANSWER = Duration.ofSeconds(10);
 
@@ -39,7 +39,7 @@ class OutageFaultIT {
             service = ServiceProcess.start(HOME.resolve("service.log"), ServiceProcess.freePort(),
                     "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
                     "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                    "--convtrail.demo-tool.delay=100ms");
+                    "--convtrail.demo-tool.delay=1s"); // a tool turn spans the outage now and then
             FaultClient client = new FaultClient(service.baseUrl());
             ServiceProcess running = service;
             UUID watched = UUID.randomUUID();
@@ -60,7 +60,7 @@ class OutageFaultIT {
                 }
                 postgres = startPostgres(dataDir, pgPort);
                 awaitHealth(service, 200, Duration.ofSeconds(60));
-                Thread.sleep(4_000);
+                Thread.sleep(2_000);
                 drivers.stop();
                 chatter.interrupt();
                 chatter.join(30_000);
