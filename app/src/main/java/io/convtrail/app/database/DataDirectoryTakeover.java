@@ -51,12 +51,12 @@ final class DataDirectoryTakeover {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the embedded database directory " + lockFile.getParent()
                         + " is in use by another running convtrail (it holds " + LOCK_FILE + " for longer than "
-                        + lockWait.toSeconds() + " s); stop it, or give this one another "
+                        + seconds(lockWait) + " s); stop it, or give this one another "
                         + "CONVTRAIL_EMBEDDED_POSTGRES_DATA_DIR");
             }
             if (!told) {
                 log.info("The embedded database directory is still held by a stopping convtrail; waiting up to {} s",
-                        lockWait.toSeconds());
+                        seconds(lockWait));
                 told = true;
             }
             sleep(200);
@@ -98,6 +98,10 @@ final class DataDirectoryTakeover {
             throw new IllegalStateException("the PostgreSQL left running on " + dataDir + " (pid " + postmaster.pid()
                     + ") did not stop within " + POSTMASTER_STOP_WAIT.toSeconds() + " s; stop it by hand", e);
         }
+    }
+
+    private static String seconds(Duration duration) {
+        return Double.toString(duration.toMillis() / 1000.0);
     }
 
     private static void sleep(long millis) {

@@ -80,13 +80,17 @@ final class LoanDrivers {
 
     /**
      * Every turn answered 200 is a completed turn of its conversation, in order; no turn is left
-     * running; the conversation's chain is intact and its audit rows match its events. Answers how
+     * running; the trace holds the raw audit's stages; the conversation's chain is intact and its
+     * audit rows match its events (what {@code /verify} checks). Answers how
      * many turns were closed as abandoned.
      */
     int assertRecordComplete() throws IOException, InterruptedException {
         int abandoned = 0;
         for (Map.Entry<UUID, List<String>> conversation : answered.entrySet()) {
-            JsonNode turns = client.trace(conversation.getKey()).get("turns");
+            JsonNode trace = client.trace(conversation.getKey());
+            assertThat(trace.get("stages").size()).as("trace and raw audit of %s hold the same stages",
+                    conversation.getKey()).isEqualTo(client.auditStages(conversation.getKey()).size());
+            JsonNode turns = trace.get("turns");
             List<String> completed = new ArrayList<>();
             for (JsonNode turn : turns) {
                 assertThat(turn.get("status").asText()).as("turn %s of %s", turn.get("index"), conversation.getKey())
