@@ -20,6 +20,6 @@ public class ConvtrailApplication {
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv()));
         }
-        SpringApplication.run(ConvtrailApplication.class, args);
+        OrderedShutdown.install(SpringApplication.run(ConvtrailApplication.class, args));
     }
 }

@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A turn began. {@code owner} is the {@code sub} that posted the conversation's first turn (null when
- * security was off, and in revision 1 events, which had no owner); later turns repeat it, so the
- * event store alone says whose a conversation is, before and after any read model rebuild.
+ * A turn began. Revision 2 added two fields, null in revision 1 events: {@code owner}, the {@code sub}
+ * that posted the conversation's first turn (null when security was off; later turns repeat it, so the
+ * event store alone says whose a conversation is, before and after any read model rebuild), and
+ * {@code runnerId}, the process that runs the turn (a turn without one only the timeout can abandon).
  */
 @Revision("2")
 public record TurnStartedEvent(
@@ -22,5 +23,6 @@ public record TurnStartedEvent(
         String flowId,
         String flowHash,
         Instant startedAt,
-        String owner) {
+        String owner,
+        UUID runnerId) {
 }

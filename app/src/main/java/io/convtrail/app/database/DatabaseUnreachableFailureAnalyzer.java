@@ -4,12 +4,6 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.env.Environment;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.sql.SQLException;
-
 /**
  * Turns "cannot reach the configured PostgreSQL" into one clear message naming the URL, instead of
  * a wall of stack traces.
@@ -24,7 +18,7 @@ public class DatabaseUnreachableFailureAnalyzer implements FailureAnalyzer {
 
     @Override
     public FailureAnalysis analyze(Throwable failure) {
-        Throwable cause = rootConnectionCause(failure);
+        Throwable cause = ConnectionFailures.find(failure);
         if (cause == null) {
             return null;
         }
@@ -35,22 +29,6 @@ public class DatabaseUnreachableFailureAnalyzer implements FailureAnalyzer {
                         + "SPRING_DATASOURCE_PASSWORD are right, or unset SPRING_DATASOURCE_URL to use the embedded "
                         + "PostgreSQL.",
                 failure);
-    }
-
-    private static Throwable rootConnectionCause(Throwable failure) {
-        Throwable found = null;
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException) {
-                return t;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("28")
-                    || sql.getSQLState().equals("3D000"))) {
-                found = t;
-            }
-        }
-        return found;
     }
 
     private static String describe(Throwable cause) {

@@ -48,6 +48,7 @@ public class EmbeddedPostgresAutoConfiguration {
         try {
             Files.createDirectories(dataDir.getParent());
             boolean existing = Files.exists(dataDir.resolve("PG_VERSION"));
+            DataDirectoryTakeover.prepare(dataDir, properties.lockWait());
             log.info("Starting embedded PostgreSQL, {} data directory {}", existing ? "reusing" : "creating", dataDir);
             String durable = properties.durable() ? "on" : "off";
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()

@@ -4,6 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The zero-setup database, used when no {@code spring.datasource.url} is configured.
@@ -13,10 +14,13 @@ import java.nio.file.Path;
  * @param durable whether a commit waits for the disk (fsync and synchronous_commit on). The embedded
  *                library turns both off for speed; the default turns them back on, since this database
  *                holds the audit record and should survive a crash, not only a clean restart
+ * @param lockWait how long a starting service waits for a previous one that still holds the data directory
+ *                 (it is stopping) before it gives up
  */
 @ConfigurationProperties("convtrail.embedded-postgres")
 public record EmbeddedPostgresProperties(
         @DefaultValue("./data/postgres") Path dataDir,
         @DefaultValue("0") int port,
-        @DefaultValue("true") boolean durable) {
+        @DefaultValue("true") boolean durable,
+        @DefaultValue("60s") Duration lockWait) {
 }

@@ -83,7 +83,9 @@ public class OpenApiConfiguration {
         post.getResponses()
                 .addApiResponse("400", problem("a field is missing or malformed (the problem names it)"))
                 .addApiResponse("409", problem("another turn of this conversation is still running"))
-                .addApiResponse("413", problem("the message is larger than the configured limit"));
+                .addApiResponse("413", problem("the message is larger than the configured limit"))
+                .addApiResponse("503", problem("the service is stopping (the turn was refused, or recorded as abandoned)"
+                        + " or the database cannot be reached; retry after Retry-After seconds"));
     }
 
     private static void describeFeedback(PathItem path) {

@@ -1,11 +1,14 @@
 package io.convtrail.app.web;
 
+import io.convtrail.app.database.ConnectionFailures;
 import io.convtrail.command.aggregate.TurnNotOpenException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -21,6 +24,7 @@ import java.net.URI;
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+    private static final String DATABASE_RETRY_AFTER_SECONDS = "5";
 
     @ExceptionHandler(AggregateNotFoundException.class)
     ProblemDetail unknownConversation(AggregateNotFoundException e) {
@@ -36,10 +40,20 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        Throwable outage = ConnectionFailures.find(e);
+        if (outage != null) {
+            // expected while PostgreSQL is down or restarting: one line, no stack trace, and a retryable answer
+            log.warn("Database unavailable: {}", outage.toString());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS)
+                    .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable",
+                            "The database cannot be reached; nothing more of this request was recorded."
+                                    + " Retry in a few seconds.", "database-unavailable"));
+        }
         log.error("Unhandled error", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
-                "The server failed to handle the request; the error has been logged.", "internal-error");
+        return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "The server failed to handle the request; the error has been logged.", "internal-error"));
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail, String type) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convtrail.api.RecordChain;
 import io.convtrail.api.Stage;
+import io.convtrail.api.command.AbandonTurnCommand;
 import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.RecordFeedbackCommand;
@@ -61,8 +62,8 @@ public class ConversationAggregate {
     /** The sub that posted the first turn; null when security was off then. */
     private String owner;
 
-    /** The turn currently running, if any. */
-    record OpenTurn(UUID turnId, Instant openedAt) {
+    /** The turn currently running, if any, and the process running it (null for turns of revision 1). */
+    record OpenTurn(UUID turnId, Instant openedAt, UUID runnerId) {
     }
 
     protected ConversationAggregate() {
@@ -78,15 +79,16 @@ public class ConversationAggregate {
         }
         if (openTurn != null) {
             Instant staleAfter = openTurn.openedAt().plusMillis(command.abandonAfterMillis());
-            if (command.requestedAt().isBefore(staleAfter)) {
-                throw new TurnInProgressException(command.conversationId(), openTurn.turnId());
+            boolean runnerGone = openTurn.turnId().equals(command.abandonTurnId());
+            if (!runnerGone && command.requestedAt().isBefore(staleAfter)) {
+                throw new TurnInProgressException(command.conversationId(), openTurn.turnId(), openTurn.runnerId());
             }
-            abandonOpenTurn(command);
+            abandonOpenTurn(runnerGone ? "RUNNER_GONE" : "TIMEOUT", command.turnId(), command.requestedAt());
         }
         apply(new TurnStartedEvent(command.conversationId(), command.turnId(), turnCount + 1, command.userText(),
                 command.reset(), command.inputParams() == null ? Map.of() : command.inputParams(),
                 command.flowId(), command.flowHash(), command.requestedAt(),
-                created ? command.requester().subject() : owner));
+                created ? command.requester().subject() : owner, command.runnerId()));
         return new ConversationView(turnCount, intent, state, Map.copyOf(slots), Map.copyOf(context));
     }
 
@@ -104,6 +106,16 @@ public class ConversationAggregate {
                 command.slots(), command.context(), command.outcome(), command.completedAt()));
     }
 
+    /** Answers whether the turn was still open and is now closed; a turn that finished meanwhile stays as it is. */
+    @CommandHandler
+    public boolean handle(AbandonTurnCommand command) {
+        if (openTurn == null || !openTurn.turnId().equals(command.turnId())) {
+            return false;
+        }
+        abandonOpenTurn(command.reason(), null, command.requestedAt());
+        return true;
+    }
+
     /** Answers the feedback record's sequence number, which the endpoint reports as ConvEngine's feedbackId. */
     @CommandHandler
     public long handle(RecordFeedbackCommand command) {
@@ -116,7 +128,12 @@ public class ConversationAggregate {
         return sequence;
     }
 
-    private void abandonOpenTurn(StartTurnCommand command) {
+    /**
+     * Closes the open turn with a {@code TURN_ABANDONED} stage saying why: {@code TIMEOUT} (open longer
+     * than the limit), {@code RUNNER_GONE} (the process that ran it is known to be gone) or
+     * {@code SHUTDOWN} (its own process is stopping). {@code closedBy} is the turn that closed it, if any.
+     */
+    private void abandonOpenTurn(String reason, UUID closedBy, Instant at) {
         UUID abandoned = openTurn.turnId();
         Instant openedAt = openTurn.openedAt();
         ObjectNode payload = PAYLOADS.createObjectNode();
@@ -124,13 +141,16 @@ public class ConversationAggregate {
         meta.put("stage", Stage.TURN_ABANDONED.name());
         meta.put("conversationId", conversationId.toString());
         meta.put("turnId", abandoned.toString());
-        meta.put("emittedAt", command.requestedAt().toString());
+        meta.put("emittedAt", at.toString());
         payload.put("abandonedTurnId", abandoned.toString());
         payload.put("openedAt", openedAt.toString());
-        payload.put("closedByTurnId", command.turnId().toString());
+        payload.put("reason", reason);
+        if (closedBy != null) {
+            payload.put("closedByTurnId", closedBy.toString());
+        }
         record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED,
-                withConversationState(payload.toString()), command.requestedAt())));
-        apply(new TurnAbandonedEvent(conversationId, abandoned, openedAt, command.requestedAt(), command.turnId()));
+                withConversationState(payload.toString()), at)));
+        apply(new TurnAbandonedEvent(conversationId, abandoned, openedAt, at, closedBy));
     }
 
     /**
@@ -183,7 +203,7 @@ public class ConversationAggregate {
         conversationId = event.conversationId();
         turnCount = event.turnIndex();
         owner = event.owner();
-        openTurn = new OpenTurn(event.turnId(), event.startedAt());
+        openTurn = new OpenTurn(event.turnId(), event.startedAt(), event.runnerId());
     }
 
     @EventSourcingHandler

@@ -7,11 +7,14 @@ public class TurnInProgressException extends RuntimeException {
 
     private final UUID conversationId;
     private final UUID openTurnId;
+    private final UUID runnerId;
 
-    public TurnInProgressException(UUID conversationId, UUID openTurnId) {
+    /** {@code runnerId}: the process running the open turn, null when the turn did not record it. */
+    public TurnInProgressException(UUID conversationId, UUID openTurnId, UUID runnerId) {
         super("conversation " + conversationId + " has turn " + openTurnId + " in progress");
         this.conversationId = conversationId;
         this.openTurnId = openTurnId;
+        this.runnerId = runnerId;
     }
 
     public UUID conversationId() {
@@ -20,5 +23,9 @@ public class TurnInProgressException extends RuntimeException {
 
     public UUID openTurnId() {
         return openTurnId;
+    }
+
+    public UUID runnerId() {
+        return runnerId;
     }
 }

@@ -10,6 +10,7 @@ import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.rest.ConversationResponse;
 import io.convtrail.api.rest.ErrorPayload;
 import io.convtrail.command.aggregate.TurnInProgressException;
+import io.convtrail.command.turn.TurnGate.RunningTurn;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
@@ -37,14 +38,18 @@ public class TurnService {
     private final ObjectMapper json;
     private final Clock clock;
     private final TurnProperties properties;
+    private final TurnGate gate;
+    private final TurnRunners runners;
 
     public TurnService(CommandGateway commands, ConversationEngine engine, ObjectMapper json, Clock clock,
-                       TurnProperties properties) {
+                       TurnProperties properties, TurnGate gate, TurnRunners runners) {
         this.commands = commands;
         this.engine = engine;
         this.json = json;
         this.clock = clock;
         this.properties = properties;
+        this.gate = gate;
+        this.runners = runners;
     }
 
     /** A validated turn request. */
@@ -54,6 +59,15 @@ public class TurnService {
 
     public ConversationResponse handle(TurnRequest request) {
         UUID turnId = UUID.randomUUID();
+        RunningTurn running = gate.admit(request.conversationId(), turnId);
+        try {
+            return run(request, turnId, running);
+        } finally {
+            gate.release(running);
+        }
+    }
+
+    private ConversationResponse run(TurnRequest request, UUID turnId, RunningTurn running) {
         ConversationView view = startTurn(request, turnId);
         TurnJournal journal = new TurnJournal(commands, json, clock, request.conversationId(), turnId);
         TurnInput input = new TurnInput(request.conversationId(), turnId, request.message(), request.reset(),
@@ -66,9 +80,23 @@ public class TurnService {
                     request.conversationId(), e);
             result = recordUnexpectedFailure(journal, view, e);
         }
-        commands.sendAndWait(new CompleteTurnCommand(request.conversationId(), turnId, journal.drain(),
-                result.intent(), result.state(), result.slots(), result.context(), result.outcome(),
-                clock.instant()));
+        if (running.abandoned()) {
+            // closed by the stopping service (which interrupted the turn's blocking call): nothing more to record
+            Thread.interrupted();
+            throw ServiceStoppingException.abandoned();
+        }
+        try {
+            commands.sendAndWait(new CompleteTurnCommand(request.conversationId(), turnId, journal.drain(),
+                    result.intent(), result.state(), result.slots(), result.context(), result.outcome(),
+                    clock.instant()));
+        } catch (RuntimeException e) {
+            // closed meanwhile by the stopping service: refused as not open, or cut by its interrupt
+            if (running.abandoned()) {
+                Thread.interrupted();
+                throw ServiceStoppingException.abandoned();
+            }
+            throw e;
+        }
         if (!result.success()) {
             // ConvEngine's failure body: HTTP 200, success false, intent and state ERROR, no context
             return new ConversationResponse(false, request.conversationId(), "ERROR", "ERROR",
@@ -78,16 +106,27 @@ public class TurnService {
                 result.payload(), toJson(result.context()));
     }
 
+    /**
+     * Opens the turn, waiting for the conversation's running turn. An open turn whose runner is gone
+     * (this process, not running it any more; or another process that stopped or died) is closed as
+     * abandoned at once; one a live process is running is waited for, up to the abandon timeout.
+     */
     private ConversationView startTurn(TurnRequest request, UUID turnId) {
         Instant deadline = clock.instant().plus(properties.busyWait());
         long pause = 10;
+        UUID abandonTurnId = null;
         while (true) {
             try {
                 return commands.sendAndWait(new StartTurnCommand(request.conversationId(), turnId,
                         request.message(), request.reset(), request.inputParams(), engine.flow().flowId(),
                         engine.flow().contentHash(), clock.instant(), properties.abandonAfter().toMillis(),
-                        request.requester()));
+                        request.requester(), runners.self(), abandonTurnId));
             } catch (TurnInProgressException | ConcurrencyException e) {
+                if (e instanceof TurnInProgressException open && !open.openTurnId().equals(abandonTurnId)
+                        && isDead(open)) {
+                    abandonTurnId = open.openTurnId();
+                    continue;
+                }
                 if (!clock.instant().isBefore(deadline)) {
                     throw new ConversationBusyException(request.conversationId(), properties.busyWait());
                 }
@@ -95,6 +134,16 @@ public class TurnService {
                 pause = Math.min(pause * 2, 100);
             }
         }
+    }
+
+    private boolean isDead(TurnInProgressException open) {
+        if (open.runnerId() == null) {
+            return false; // recorded before turns named their runner: only the timeout can tell
+        }
+        if (open.runnerId().equals(runners.self())) {
+            return !gate.isRunning(open.openTurnId()); // ours, but it ended without closing (e.g. a database outage)
+        }
+        return runners.isGone(open.runnerId());
     }
 
     private TurnResult recordUnexpectedFailure(TurnJournal journal, ConversationView view, RuntimeException e) {

@@ -2,6 +2,7 @@ package io.convtrail.command.aggregate;
 
 import io.convtrail.api.RecordChain;
 import io.convtrail.api.Stage;
+import io.convtrail.api.command.AbandonTurnCommand;
 import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.RecordFeedbackCommand;
@@ -41,6 +42,7 @@ class ConversationAggregateTest {
     private static final long ABANDON_AFTER_MS = 120_000;
     private static final TurnRequester ALICE = new TurnRequester("alice", false);
     private static final TurnRequester BOB = new TurnRequester("bob", false);
+    private static final UUID RUNNER = UUID.fromString("00000000-0000-0000-0000-0000000000f1");
     /** Feedback as recorded: the aggregate adds the conversation's intent and state to its _meta. */
     private static final String FEEDBACK = "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\",\"intent\":\"FAQ_RATES\","
             + "\"state\":\"ANSWERED\"},\"feedbackType\":\"THUMBS_UP\"}";
@@ -80,12 +82,61 @@ class ConversationAggregateTest {
                         predicate(e -> e instanceof StageRecordedEvent s && s.stage() == Stage.TURN_ABANDONED
                                 && s.sequence() == 2 && TURN_1.equals(s.turnId())
                                 && s.payloadJson().contains("\"closedByTurnId\":\"" + TURN_2 + "\"")
+                                && s.payloadJson().contains("\"reason\":\"TIMEOUT\"")
                                 && s.payloadJson().contains("\"_meta\"") && s.payloadJson().contains("\"state\":\"COLLECTING\"")
                                 && s.hash().equals(RecordChain.stageHash(hashOf(1), 2, Stage.TURN_ABANDONED,
                                 s.payloadJson(), later))),
                         predicate(e -> e.equals(new TurnAbandonedEvent(CONVERSATION, TURN_1, T0, later, TURN_2))),
                         predicate(e -> e.equals(started(TURN_2, 3, later))),
                         andNoMore())));
+    }
+
+    @Test
+    void anOpenTurnWhoseRunnerIsGoneIsClosedAtOnceByTheNextTurn() {
+        Instant soon = T0.plusSeconds(1);
+        fixture.given(started(TURN_1, 1, T0))
+                .when(new StartTurnCommand(CONVERSATION, TURN_2, "hello", false, Map.of(), "loan-demo", "abc", soon,
+                        ABANDON_AFTER_MS, ALICE, RUNNER, TURN_1))
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(
+                        predicate(e -> e instanceof StageRecordedEvent s && s.stage() == Stage.TURN_ABANDONED
+                                && s.payloadJson().contains("\"reason\":\"RUNNER_GONE\"")
+                                && s.payloadJson().contains("\"closedByTurnId\":\"" + TURN_2 + "\"")),
+                        predicate(e -> e.equals(new TurnAbandonedEvent(CONVERSATION, TURN_1, T0, soon, TURN_2))),
+                        predicate(e -> e instanceof TurnStartedEvent s && TURN_2.equals(s.turnId())
+                                && RUNNER.equals(s.runnerId())),
+                        andNoMore())));
+    }
+
+    @Test
+    void aGoneRunnerNamedForAnotherTurnDoesNotCloseTheOpenOne() {
+        fixture.given(started(TURN_1, 1, T0))
+                .when(new StartTurnCommand(CONVERSATION, TURN_2, "hello", false, Map.of(), "loan-demo", "abc",
+                        T0.plusSeconds(1), ABANDON_AFTER_MS, ALICE, RUNNER, TURN_0))
+                .expectException(TurnInProgressException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aStoppingServiceClosesItsOpenTurnWithoutANextTurn() {
+        Instant stop = T0.plusSeconds(3);
+        fixture.given(started(TURN_1, 1, T0))
+                .when(new AbandonTurnCommand(CONVERSATION, TURN_1, "SHUTDOWN", stop))
+                .expectResultMessagePayload(true)
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(
+                        predicate(e -> e instanceof StageRecordedEvent s && s.stage() == Stage.TURN_ABANDONED
+                                && s.payloadJson().contains("\"reason\":\"SHUTDOWN\"")
+                                && !s.payloadJson().contains("closedByTurnId")),
+                        predicate(e -> e.equals(new TurnAbandonedEvent(CONVERSATION, TURN_1, T0, stop, null))),
+                        andNoMore())));
+    }
+
+    @Test
+    void abandoningATurnThatFinishedMeanwhileChangesNothing() {
+        fixture.given(started(TURN_1, 1, T0), new TurnCompletedEvent(CONVERSATION, TURN_1, null, "IDLE", Map.of(),
+                        Map.of(), TurnOutcome.ANSWERED, T0))
+                .when(new AbandonTurnCommand(CONVERSATION, TURN_1, "SHUTDOWN", T0.plusSeconds(1)))
+                .expectResultMessagePayload(false)
+                .expectNoEvents();
     }
 
     @Test
@@ -218,7 +269,7 @@ class ConversationAggregateTest {
 
     private static TurnStartedEvent started(UUID turnId, int index, Instant at) {
         return new TurnStartedEvent(CONVERSATION, turnId, index, "hello", false, Map.of(), "loan-demo", "abc", at,
-                ALICE.subject());
+                ALICE.subject(), null);
     }
 
     private static StageRecordedEvent stage(UUID turnId, long sequence, String previousHash, Stage stage,

@@ -19,6 +19,8 @@ public final class SseSink implements StreamSink {
 
     public static final String TRANSPORT = "sse";
     public static final String CONNECTED = "CONNECTED";
+    /** Reconnect delay asked of EventSource when the server ends the stream: about a restart's first seconds. */
+    static final long RECONNECT_AFTER_MS = 2_000;
 
     private final SseEmitter emitter;
     private final UUID conversationId;
@@ -61,17 +63,29 @@ public final class SseSink implements StreamSink {
     }
 
     /**
-     * Ends the response when the server drops the subscriber. A client that is gone is left to the
-     * container, which is already ending the request (completing it as well races that error path).
+     * Ends the response when the server drops the subscriber. When the server stops or cannot serve
+     * the stream, the last frame re-states the resume position ({@code id:}, without data, so no
+     * listener fires and the envelope contract is untouched) and asks EventSource to reconnect after
+     * {@link #RECONNECT_AFTER_MS}; it then resumes with that Last-Event-ID. A client that is gone is
+     * left to the container, which is already ending the request (completing it as well races that
+     * error path).
      */
     @Override
     public void closed(CloseReason reason, long lastSent) {
-        if (reason != CloseReason.CLIENT_GONE) {
+        if (reason == CloseReason.CLIENT_GONE) {
+            return;
+        }
+        if ((reason == CloseReason.SHUTDOWN || reason == CloseReason.FAILED) && lastSent >= 0) {
             try {
-                emitter.complete();
-            } catch (IllegalStateException alreadyEnded) {
-                // completed meanwhile (timeout): nothing left to end
+                emitter.send(SseEmitter.event().id(Long.toString(lastSent)).reconnectTime(RECONNECT_AFTER_MS));
+            } catch (IOException | IllegalStateException gone) {
+                // the client left or the response ended meanwhile: it resumes from the last id it has
             }
+        }
+        try {
+            emitter.complete();
+        } catch (IllegalStateException alreadyEnded) {
+            // completed meanwhile (timeout): nothing left to end
         }
     }
 }

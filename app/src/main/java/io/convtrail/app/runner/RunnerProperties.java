@@ -1,0 +1,23 @@
+package io.convtrail.app.runner;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * How this process announces itself as a turn runner.
+ *
+ * @param name            the node: a process that starts under a name ends every earlier run registered
+ *                        under it, so two processes running at the same time must never share one. Empty:
+ *                        the host name plus the embedded data directory (which only one process can use),
+ *                        or plus the HTTP port with an external database
+ * @param heartbeat       how often the process marks itself alive
+ * @param livenessTimeout a runner silent for longer is gone: its open turns are closed by the next turn
+ */
+@ConfigurationProperties("convtrail.node")
+public record RunnerProperties(
+        @DefaultValue("") String name,
+        @DefaultValue("5s") Duration heartbeat,
+        @DefaultValue("30s") Duration livenessTimeout) {
+}
