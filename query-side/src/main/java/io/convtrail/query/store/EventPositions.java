@@ -3,6 +3,7 @@ package io.convtrail.query.store;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -28,5 +29,23 @@ public class EventPositions {
                 .param("sequence", aggregateSequence)
                 .query(Long.class)
                 .single();
+    }
+
+    /** The global index of the conversation's newest event (its head), empty when it has none. */
+    public Optional<Long> head(UUID conversationId) {
+        return jdbc.sql("""
+                        SELECT globalindex FROM domainevententry
+                        WHERE aggregateidentifier = :aggregateId
+                        ORDER BY sequencenumber DESC LIMIT 1""")
+                .param("aggregateId", conversationId.toString())
+                .query(Long.class)
+                .optional();
+    }
+
+    public Optional<Long> globalIndexOf(String eventIdentifier) {
+        return jdbc.sql("SELECT globalindex FROM domainevententry WHERE eventidentifier = :eventId")
+                .param("eventId", eventIdentifier)
+                .query(Long.class)
+                .optional();
     }
 }
