@@ -1,6 +1,7 @@
 package io.convtrail.app.operations;
 
 import io.convtrail.query.ProjectionConfiguration;
+import io.convtrail.query.projection.ProjectionCommits;
 import io.convtrail.query.projection.ProjectionQuarantine;
 import io.convtrail.query.projection.QuarantineRetry;
 import io.convtrail.query.projection.QuarantinedEvent;
@@ -48,6 +49,7 @@ public class ProjectionsEndpoint {
     private final Clock clock;
     private final ProjectionQuarantine quarantine;
     private final QuarantineRetry retry;
+    private final ProjectionCommits commits;
     private final Map<String, Rebuild> rebuilds = new ConcurrentHashMap<>();
 
     /** When a rebuild started and the head it replays up to. */
@@ -55,12 +57,13 @@ public class ProjectionsEndpoint {
     }
 
     public ProjectionsEndpoint(EventProcessingConfiguration processing, EventStore events, Clock clock,
-                               ProjectionQuarantine quarantine, QuarantineRetry retry) {
+                               ProjectionQuarantine quarantine, QuarantineRetry retry, ProjectionCommits commits) {
         this.processing = processing;
         this.events = events;
         this.clock = clock;
         this.quarantine = quarantine;
         this.retry = retry;
+        this.commits = commits;
     }
 
     /** The event store's head and, per projection, its slowest segment's position and the lag behind the head. */
@@ -97,6 +100,7 @@ public class ProjectionsEndpoint {
             processor.shutdownAsync().join();
             try {
                 processor.resetTokens();
+                commits.forget(name);
                 quarantine.releaseAll(name);
             } finally {
                 processor.start();

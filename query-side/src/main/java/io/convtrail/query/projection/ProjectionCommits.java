@@ -58,6 +58,14 @@ public class ProjectionCommits {
         }
     }
 
+    /** Forgets the committed tokens after the projection's tokens were reset: they are ahead of the replay. */
+    public void forget(String processor) {
+        Signal signal = signal(processor);
+        synchronized (signal) {
+            signal.committed.clear();
+        }
+    }
+
     /**
      * Registers one after-commit callback per batch (unit of work) of the processor. The segment and
      * the token the batch stores are the resources Axon's tracking processor gives its batches;

@@ -11,6 +11,7 @@ import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
@@ -112,13 +113,14 @@ public class ProjectionTokens {
 
     /** Whether the token is past the event at {@code globalIndex} (null: before the first event). */
     public static boolean covers(TrackingToken token, long globalIndex) {
-        if (token == null) {
+        // a replay covers what it has replayed so far: the rows are being written again
+        TrackingToken current = token instanceof ReplayToken replay ? replay.getCurrentToken() : token;
+        if (current == null) {
             return false;
         }
-        // a replay token covers what its current position covers: the rows are being written again
-        return WrappedToken.unwrap(token, GapAwareTrackingToken.class)
+        return WrappedToken.unwrap(current, GapAwareTrackingToken.class)
                 .map(gapAware -> gapAware.getIndex() >= globalIndex && !gapAware.getGaps().contains(globalIndex))
-                .orElseGet(() -> token.position().orElse(-1L) >= globalIndex);
+                .orElseGet(() -> current.position().orElse(-1L) >= globalIndex);
     }
 
     private TrackingToken token(StoredToken stored) {
