@@ -38,7 +38,7 @@ public final class BenchMain {
             ServiceProcess service = ServiceProcess.start(options, db, log);
             try (ConvtrailClient client = new ConvtrailClient(service.baseUrl())) {
                 Progress.say("convtrail is up at " + service.baseUrl() + " (pid " + service.pid() + ")");
-                TurnDriver driver = new TurnDriver(client, options.messages());
+                TurnDriver driver = new TurnDriver(client, options.messages(), options.readAfterTurn());
                 if (options.runs(1)) {
                     figures.addAll(Phases.timed("scenario 1+2",
                             () -> new ThroughputScenario(options, db, driver).run(details)));

@@ -20,6 +20,7 @@ public record BenchOptions(
         int turnSeconds,
         int turnsPerConversation,
         List<String> messages,
+        boolean readAfterTurn,
         List<Integer> sseSubscribers,
         int stompSubscribers,
         int subscribersPerConversation,
@@ -51,6 +52,8 @@ public record BenchOptions(
               --clients=1,16,64          scenario 1 concurrency levels
               --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=5
               --messages=a|b|c           turn messages, in order on each conversation (default: a loan application)
+              --read-after-turn=false    scenario 1: each turn is followed by GET /audit/{id} of its conversation
+                                         (read-your-writes); a turn counts when both answered 200
               --sse=1,1000,10000         scenario 3 SSE subscriber counts
               --stomp=1000               scenario 3 STOMP subscribers (0: skip)
               --subscribers-per-conversation=10
@@ -100,6 +103,7 @@ public record BenchOptions(
                 v.integer("turn-seconds", 20, 2),
                 v.integer("turns-per-conversation", 5, 5),
                 List.of(v.string("messages", DEMO_APPLICATION, null).split("\\|")),
+                Boolean.parseBoolean(v.string("read-after-turn", "false", null)),
                 v.ints("sse", "1,1000,10000", "1,50"),
                 v.integer("stomp", 1000, 20),
                 v.integer("subscribers-per-conversation", 10, 10),

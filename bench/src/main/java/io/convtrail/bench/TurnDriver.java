@@ -27,10 +27,13 @@ final class TurnDriver {
 
     private final ConvtrailClient client;
     private final List<String> messages;
+    private final boolean readAfterTurn;
 
-    TurnDriver(ConvtrailClient client, List<String> messages) {
+    /** {@code readAfterTurn}: each turn is followed by a read of its conversation's audit, timed with it. */
+    TurnDriver(ConvtrailClient client, List<String> messages, boolean readAfterTurn) {
         this.client = client;
         this.messages = messages;
+        this.readAfterTurn = readAfterTurn;
     }
 
     /** {@code clients} clients, each on fresh conversations of {@code turnsPerConversation} turns. */
@@ -134,7 +137,11 @@ final class TurnDriver {
     private Call turns(Conversations conversations) {
         return () -> {
             UUID conversation = conversations.next();
-            return client.turn(conversation, messages.get(conversations.turnIndex() % messages.size()));
+            int status = client.turn(conversation, messages.get(conversations.turnIndex() % messages.size()));
+            if (status != 200 || !readAfterTurn) {
+                return status;
+            }
+            return client.get("/api/v1/conversation/audit/" + conversation).statusCode();
         };
     }
 

@@ -1,7 +1,10 @@
 package io.convtrail.app.operations;
 
-import io.convtrail.query.audit.AuditProjection;
-import io.convtrail.query.trace.TraceProjection;
+import io.convtrail.query.ProjectionConfiguration;
+import io.convtrail.query.projection.ProjectionCommits;
+import io.convtrail.query.projection.ProjectionQuarantine;
+import io.convtrail.query.projection.QuarantineRetry;
+import io.convtrail.query.projection.QuarantinedEvent;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -23,31 +26,44 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code /actuator/projections}: where each read model stands against the event store (GET) and a
- * rebuild from the first event (POST). A rebuild stops the processor, resets its tokens (its reset
- * handler empties its tables in the same transaction) and starts it again; it then replays in the
- * background while the old rows are gone, so the read model fills up again as the GET shows.
- * Run it on one node: a processor still running on another node keeps its token claims.
+ * {@code /actuator/projections}: where each read model stands against the event store and which
+ * events it holds in quarantine (GET); a rebuild from the first event, or a retry of the quarantined
+ * events (POST). A rebuild stops the processor, resets its tokens (its reset handler empties its
+ * tables in the same transaction), forgets its quarantine (the replay applies or holds every event
+ * again) and starts it again; it then replays in the background while the old rows are gone, so the
+ * read model fills up again as the GET shows. Run it on one node: a processor still running on
+ * another node keeps its token claims.
  */
 @Component
 @Endpoint(id = "projections")
 public class ProjectionsEndpoint {
 
-    static final List<String> PROJECTIONS = List.of(AuditProjection.PROCESSING_GROUP, TraceProjection.PROCESSING_GROUP);
+    static final List<String> PROJECTIONS = ProjectionConfiguration.PROJECTIONS;
+    static final String REBUILD = "rebuild";
+    static final String RETRY_QUARANTINED = "retry-quarantined";
+    /** The quarantined events the GET lists per projection; the count is always complete. */
+    static final int LISTED_QUARANTINE = 100;
 
     private final EventProcessingConfiguration processing;
     private final EventStore events;
     private final Clock clock;
+    private final ProjectionQuarantine quarantine;
+    private final QuarantineRetry retry;
+    private final ProjectionCommits commits;
     private final Map<String, Rebuild> rebuilds = new ConcurrentHashMap<>();
 
     /** When a rebuild started and the head it replays up to. */
     private record Rebuild(Instant startedAt, long target) {
     }
 
-    public ProjectionsEndpoint(EventProcessingConfiguration processing, EventStore events, Clock clock) {
+    public ProjectionsEndpoint(EventProcessingConfiguration processing, EventStore events, Clock clock,
+                               ProjectionQuarantine quarantine, QuarantineRetry retry, ProjectionCommits commits) {
         this.processing = processing;
         this.events = events;
         this.clock = clock;
+        this.quarantine = quarantine;
+        this.retry = retry;
+        this.commits = commits;
     }
 
     /** The event store's head and, per projection, its slowest segment's position and the lag behind the head. */
@@ -55,22 +71,37 @@ public class ProjectionsEndpoint {
     public ProjectionsStatus status() {
         long head = position(events.createHeadToken());
         Map<String, ProjectionStatus> projections = new LinkedHashMap<>();
+        Map<String, Long> quarantined = quarantine.counts();
         for (String name : PROJECTIONS) {
-            projections.put(name, status(name, head));
+            projections.put(name, status(name, head, quarantined.getOrDefault(name, 0L)));
         }
         return new ProjectionsStatus(head, projections);
     }
 
-    /** Rebuilds one projection ({@code {"projection":"trace"}}) or, without a body, all of them. */
+    /**
+     * Rebuilds one projection ({@code {"projection":"trace"}}) or, without a body, all of them; with
+     * {@code "action":"retry-quarantined"} retries the projection's (or every projection's) quarantined
+     * events instead.
+     */
     @WriteOperation
-    public ProjectionsStatus rebuild(@Nullable String projection) {
+    public ProjectionsStatus rebuild(@Nullable String projection, @Nullable String action) {
         List<String> names = projection == null ? PROJECTIONS : List.of(known(projection));
+        if (RETRY_QUARANTINED.equals(action)) {
+            names.forEach(retry::retry);
+            return status();
+        }
+        if (action != null && !REBUILD.equals(action)) {
+            String reason = "unknown action " + action + "; known: " + List.of(REBUILD, RETRY_QUARANTINED);
+            throw new InvalidEndpointRequestException(reason, reason);
+        }
         for (String name : names) {
             long target = position(events.createHeadToken());
             StreamingEventProcessor processor = processor(name);
             processor.shutdownAsync().join();
             try {
                 processor.resetTokens();
+                commits.forget(name);
+                quarantine.releaseAll(name);
             } finally {
                 processor.start();
             }
@@ -79,7 +110,7 @@ public class ProjectionsEndpoint {
         return status();
     }
 
-    private ProjectionStatus status(String name, long head) {
+    private ProjectionStatus status(String name, long head, long quarantined) {
         StreamingEventProcessor processor = processor(name);
         List<SegmentStatus> segments = new ArrayList<>();
         Rebuild rebuild = rebuilds.get(name);
@@ -99,7 +130,8 @@ public class ProjectionsEndpoint {
         boolean replaying = rebuild != null && (position == null || position < rebuild.target());
         return new ProjectionStatus(processor.isRunning(), replaying, position, lag,
                 rebuild == null ? null : rebuild.startedAt().toString(), rebuild == null ? null : rebuild.target(),
-                segments);
+                segments, quarantined,
+                quarantined == 0 ? List.of() : quarantine.of(name).stream().limit(LISTED_QUARANTINE).toList());
     }
 
     private StreamingEventProcessor processor(String name) {
@@ -126,11 +158,13 @@ public class ProjectionsEndpoint {
     /**
      * {@code position} is the slowest segment's position (null while no segment is claimed);
      * {@code lag} is how far that is behind the head; {@code replaying} is true while a rebuild has
-     * not yet reached {@code lastRebuildTarget}, the head when it started.
+     * not yet reached {@code lastRebuildTarget}, the head when it started; {@code quarantined} counts
+     * the events it holds aside, {@code quarantine} lists the first of them with their errors.
      */
     public record ProjectionStatus(boolean running, boolean replaying, Long position, Long lag,
                                    String lastRebuildStartedAt, Long lastRebuildTarget,
-                                   List<SegmentStatus> segments) {
+                                   List<SegmentStatus> segments, long quarantined,
+                                   List<QuarantinedEvent> quarantine) {
     }
 
     public record SegmentStatus(int segment, long position, boolean caughtUp, String error) {

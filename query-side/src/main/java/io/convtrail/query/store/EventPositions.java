@@ -3,6 +3,8 @@ package io.convtrail.query.store;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -28,5 +30,28 @@ public class EventPositions {
                 .param("sequence", aggregateSequence)
                 .query(Long.class)
                 .single();
+    }
+
+    /**
+     * The global index of the conversation's newest event (its head) of a type other than
+     * {@code ignoredTypes}, empty when it has none. Walks the conversation's events backwards on the
+     * (aggregate, sequence) key, so it reads a row or a few.
+     */
+    public Optional<Long> head(UUID conversationId, Collection<String> ignoredTypes) {
+        return jdbc.sql("""
+                        SELECT globalindex FROM domainevententry
+                        WHERE aggregateidentifier = :aggregateId AND NOT (payloadtype = ANY (string_to_array(:ignored, ',')))
+                        ORDER BY sequencenumber DESC LIMIT 1""")
+                .param("aggregateId", conversationId.toString())
+                .param("ignored", String.join(",", ignoredTypes))
+                .query(Long.class)
+                .optional();
+    }
+
+    public Optional<Long> globalIndexOf(String eventIdentifier) {
+        return jdbc.sql("SELECT globalindex FROM domainevententry WHERE eventidentifier = :eventId")
+                .param("eventId", eventIdentifier)
+                .query(Long.class)
+                .optional();
     }
 }

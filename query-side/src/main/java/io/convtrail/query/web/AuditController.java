@@ -3,6 +3,8 @@ package io.convtrail.query.web;
 import io.convtrail.api.Stage;
 import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.rest.AuditRow;
+import io.convtrail.query.audit.AuditProjection;
+import io.convtrail.query.consistency.ReadConsistency;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -30,9 +32,11 @@ public class AuditController {
     static final int MAX_LIMIT = 10_000;
 
     private final QueryGateway queries;
+    private final ReadConsistency consistency;
 
-    public AuditController(QueryGateway queries) {
+    public AuditController(QueryGateway queries, ReadConsistency consistency) {
         this.queries = queries;
+        this.consistency = consistency;
     }
 
     /**
@@ -45,6 +49,10 @@ public class AuditController {
                     + "page with `afterAuditId` (the last auditId you have) and `limit`.")
     @ApiResponse(responseCode = "200", description = "the audit rows")
     @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or a parameter is invalid",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "503", description = "the read model has not yet applied every event of the "
+            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(ref = "#/components/schemas/Problem")))
     @GetMapping(path = "/{conversationId}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -62,6 +70,7 @@ public class AuditController {
         if (stage != null && !isStage(stage)) {
             throw QueryParameters.invalid("stage", "is not a known stage: " + stage);
         }
+        consistency.awaitProjected(AuditProjection.PROCESSING_GROUP, id);
         return queries.query(new FindConversationAuditQuery(id, afterAuditId, limit, stage),
                 ResponseTypes.multipleInstancesOf(AuditRow.class)).join();
     }

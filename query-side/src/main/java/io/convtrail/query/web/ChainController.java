@@ -2,7 +2,12 @@ package io.convtrail.query.web;
 
 import io.convtrail.api.query.VerifyConversationChainQuery;
 import io.convtrail.api.rest.ChainVerification;
+import io.convtrail.query.audit.AuditProjection;
+import io.convtrail.query.consistency.ReadConsistency;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -25,18 +30,27 @@ import java.util.UUID;
 public class ChainController {
 
     private final QueryGateway queries;
+    private final ReadConsistency consistency;
 
-    public ChainController(QueryGateway queries) {
+    public ChainController(QueryGateway queries, ReadConsistency consistency) {
         this.queries = queries;
+        this.consistency = consistency;
     }
 
     @Operation(summary = "Verify a conversation's hash chain",
             description = "Recomputes every record's SHA-256 link from the event store and from the raw audit. "
                     + "`intact` is false, with the first broken sequence and why, when anything was edited, "
                     + "removed or reordered. Note `headHash` to prove later that nothing before it changed.")
+    @ApiResponse(responseCode = "200", description = "the verification")
+    @ApiResponse(responseCode = "503", description = "the read model has not yet applied every event of the "
+            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
     @GetMapping(path = "/{conversationId}/verify", produces = MediaType.APPLICATION_JSON_VALUE)
     public ChainVerification verify(@PathVariable String conversationId) {
         UUID id = QueryParameters.uuid("conversationId", conversationId);
+        // the chain is checked against the raw audit too, so that read model must hold every record
+        consistency.awaitProjected(AuditProjection.PROCESSING_GROUP, id);
         ChainVerification result = queries.query(new VerifyConversationChainQuery(id),
                 ResponseTypes.instanceOf(ChainVerification.class)).join();
         if (result == null) {

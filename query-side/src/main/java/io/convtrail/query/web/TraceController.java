@@ -2,6 +2,8 @@ package io.convtrail.query.web;
 
 import io.convtrail.api.query.FindConversationTraceQuery;
 import io.convtrail.api.rest.ConversationTrace;
+import io.convtrail.query.consistency.ReadConsistency;
+import io.convtrail.query.trace.TraceProjection;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -15,6 +17,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.UUID;
+
 /** ConvEngine's trace of a conversation, grouped by turn as well. */
 @RestController
 @RequestMapping("/api/v1/conversation/audit")
@@ -22,9 +26,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class TraceController {
 
     private final QueryGateway queries;
+    private final ReadConsistency consistency;
 
-    public TraceController(QueryGateway queries) {
+    public TraceController(QueryGateway queries, ReadConsistency consistency) {
         this.queries = queries;
+        this.consistency = consistency;
     }
 
     @Operation(summary = "Trace of a conversation",
@@ -35,9 +41,14 @@ public class TraceController {
     @ApiResponse(responseCode = "400", description = "conversationId is not a UUID",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "503", description = "the read model has not yet applied every event of the "
+            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
     @GetMapping(path = "/{conversationId}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
     public ConversationTrace trace(@Parameter(description = "the conversation's UUID") @PathVariable String conversationId) {
-        return queries.query(new FindConversationTraceQuery(QueryParameters.uuid("conversationId", conversationId)),
-                ConversationTrace.class).join();
+        UUID id = QueryParameters.uuid("conversationId", conversationId);
+        consistency.awaitProjected(TraceProjection.PROCESSING_GROUP, id);
+        return queries.query(new FindConversationTraceQuery(id), ConversationTrace.class).join();
     }
 }

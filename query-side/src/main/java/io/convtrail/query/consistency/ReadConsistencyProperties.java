@@ -1,0 +1,34 @@
+package io.convtrail.query.consistency;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * Read-your-writes of the audit, trace and verify reads ({@code convtrail.read.*}).
+ *
+ * @param consistencyTimeout how long a read waits for the read model to reach the conversation's newest
+ *                           event before it answers 503; 0 turns waiting off (reads are eventually consistent)
+ * @param pollInterval       how often a waiting read looks at the projections' tokens when no commit on this
+ *                           node woke it (batches committed by other nodes are only seen this way)
+ * @param retryAfter         the Retry-After of a 503 answer
+ */
+@ConfigurationProperties("convtrail.read")
+public record ReadConsistencyProperties(
+        @DefaultValue("5s") Duration consistencyTimeout,
+        @DefaultValue("100ms") Duration pollInterval,
+        @DefaultValue("1s") Duration retryAfter) {
+
+    public ReadConsistencyProperties {
+        if (consistencyTimeout.isNegative()) {
+            throw new IllegalArgumentException("convtrail.read.consistency-timeout must not be negative");
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("convtrail.read.poll-interval must be positive");
+        }
+        if (retryAfter.isNegative()) {
+            throw new IllegalArgumentException("convtrail.read.retry-after must not be negative");
+        }
+    }
+}

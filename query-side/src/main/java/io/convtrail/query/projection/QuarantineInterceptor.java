@@ -1,0 +1,112 @@
+package io.convtrail.query.projection;
+
+import io.convtrail.query.store.EventPositions;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps one event a projection cannot apply from stopping it. A batch (up to 100 events and the
+ * token, one transaction) that fails on an event is rolled back as a whole, since PostgreSQL aborts
+ * the transaction; the event is remembered as a suspect. When the processor retries the batch, the
+ * suspect alone runs inside a savepoint: if it fails again it is rolled back to the savepoint,
+ * recorded in the quarantine (same transaction as the rest of the batch and the token), logged in
+ * one line, and the batch goes on. Events that never failed pay nothing: no savepoint.
+ * <p>
+ * Failures of the database as a whole are not the event's fault and are never quarantined; the
+ * processor keeps retrying those until the database is back.
+ */
+final class QuarantineInterceptor implements MessageHandlerInterceptor<EventMessage<?>> {
+
+    private static final Logger log = LoggerFactory.getLogger(QuarantineInterceptor.class);
+
+    private final String processor;
+    private final ProjectionQuarantine quarantine;
+    private final EventPositions positions;
+    private final TransactionTemplate savepoint;
+    private final Clock clock;
+    private final Set<String> suspects = ConcurrentHashMap.newKeySet();
+
+    QuarantineInterceptor(String processor, ProjectionQuarantine quarantine, EventPositions positions,
+                          TransactionTemplate savepoint, Clock clock) {
+        this.processor = processor;
+        this.quarantine = quarantine;
+        this.positions = positions;
+        this.savepoint = savepoint;
+        this.clock = clock;
+    }
+
+    @Override
+    public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
+        EventMessage<?> event = unitOfWork.getMessage();
+        if (suspects.contains(event.getIdentifier())) {
+            return isolated(event, chain);
+        }
+        try {
+            return chain.proceed();
+        } catch (Exception e) {
+            ProjectionFailure failure = ProjectionFailure.of(e);
+            if (failure.transientFailure()) {
+                throw e;
+            }
+            suspects.add(event.getIdentifier());
+            throw new ProjectionEventFailedException(processor, event.getIdentifier(), failure);
+        }
+    }
+
+    private Object isolated(EventMessage<?> event, InterceptorChain chain) throws Exception {
+        try {
+            Object result = savepoint.execute(status -> {
+                try {
+                    return chain.proceed();
+                } catch (Exception e) {
+                    throw new HandlerFailed(e);
+                }
+            });
+            suspects.remove(event.getIdentifier());
+            return result;
+        } catch (HandlerFailed failed) {
+            ProjectionFailure failure = ProjectionFailure.of(failed.getCause());
+            if (failure.transientFailure()) {
+                throw (Exception) failed.getCause();
+            }
+            hold(event, failure);
+            suspects.remove(event.getIdentifier());
+            return null;
+        }
+    }
+
+    private void hold(EventMessage<?> event, ProjectionFailure failure) {
+        String conversationId = null;
+        Long sequence = null;
+        if (event instanceof DomainEventMessage<?> domain) {
+            conversationId = domain.getAggregateIdentifier();
+            sequence = domain.getSequenceNumber();
+        }
+        Long position = positions.globalIndexOf(event.getIdentifier()).orElse(null);
+        Instant now = clock.instant();
+        quarantine.hold(new QuarantinedEvent(processor, event.getIdentifier(), position, conversationId, sequence,
+                event.getPayloadType().getName(), failure.detail(), failure.sqlState(), 1, now, now));
+        log.warn("Projection {} quarantined event {} (position {}, conversation {}, {}): {}; "
+                        + "retry with POST /actuator/projections {\"action\":\"retry-quarantined\"}",
+                processor, event.getIdentifier(), position, conversationId,
+                event.getPayloadType().getSimpleName(), failure.summary());
+    }
+
+    /** Carries a handler's checked exception through the savepoint's callback, which then rolls back. */
+    private static final class HandlerFailed extends RuntimeException {
+        HandlerFailed(Exception cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+}
