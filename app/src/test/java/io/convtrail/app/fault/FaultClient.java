@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.convtrail.testsupport.TestTokens;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,6 +51,7 @@ final class FaultClient {
                                     + "/api/v1/conversation/message"))
                             .timeout(Duration.ofSeconds(60))
                             .header("content-type", "application/json")
+                            .header("authorization", TestTokens.adminBearer())
                             .POST(HttpRequest.BodyPublishers.ofString(request.toString())).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
@@ -61,6 +64,7 @@ final class FaultClient {
 
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("authorization", TestTokens.adminBearer())
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());

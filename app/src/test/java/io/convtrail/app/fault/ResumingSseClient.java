@@ -1,8 +1,16 @@
 package io.convtrail.app.fault;
 
+import io.convtrail.testsupport.TestTokens;
+
 import java.io.BufferedReader;
+import io.convtrail.testsupport.TestTokens;
+
 import java.io.IOException;
+import io.convtrail.testsupport.TestTokens;
+
 import java.io.InputStream;
+import io.convtrail.testsupport.TestTokens;
+
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +67,8 @@ final class ResumingSseClient implements AutoCloseable {
         while (!stopped) {
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl.get()
-                        + "/api/v1/conversation/stream/" + conversationId)).header("accept", "text/event-stream");
+                        + "/api/v1/conversation/stream/" + conversationId)).header("accept", "text/event-stream")
+                        .header("authorization", TestTokens.adminBearer());
                 if (lastEventId >= 0) {
                     request.header("Last-Event-ID", Long.toString(lastEventId));
                 }

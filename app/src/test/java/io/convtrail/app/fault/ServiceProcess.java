@@ -1,5 +1,7 @@
 package io.convtrail.app.fault;
 
+import io.convtrail.testsupport.TestTokens;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -39,7 +41,9 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException("no service jar at " + jar + ": run the package phase first");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port));
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port,
+                // the fault clients authenticate as an admin of the test secret
+                "--" + TestTokens.SECRET_PROPERTY));
         command.addAll(List.of(args));
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)

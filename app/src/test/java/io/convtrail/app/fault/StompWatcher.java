@@ -1,6 +1,7 @@
 package io.convtrail.app.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.convtrail.app.stream.StompConnect;
 import org.springframework.messaging.converter.MappingJackson2MessageConverter;
 import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
@@ -29,7 +30,7 @@ final class StompWatcher {
         StompWatcher watcher = new StompWatcher();
         WebSocketStompClient client = new WebSocketStompClient(new StandardWebSocketClient());
         client.setMessageConverter(new MappingJackson2MessageConverter());
-        StompSession session = client.connectAsync("ws://127.0.0.1:" + port + "/ws-convengine",
+        StompSession session = StompConnect.asAdmin(client, "ws://127.0.0.1:" + port + "/ws-convengine",
                 new StompSessionHandlerAdapter() {
                     @Override
                     public void handleTransportError(StompSession s, Throwable exception) {
