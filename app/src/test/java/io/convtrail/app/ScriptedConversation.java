@@ -62,7 +62,7 @@ public final class ScriptedConversation {
     public ScriptedConversation turn(String userText, long abandonAfterMillis) {
         turnId = UUID.randomUUID();
         commands.sendAndWait(new StartTurnCommand(conversationId, turnId, userText, false, Map.of(), "script", "none",
-                tick(), abandonAfterMillis));
+                tick(), abandonAfterMillis, Long.MAX_VALUE));
         return this;
     }
 

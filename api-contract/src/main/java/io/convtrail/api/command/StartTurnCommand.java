@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * Opens a turn on a conversation, creating the conversation when it does not exist yet. Rejected
  * while another turn is open, unless that turn is older than {@code abandonAfterMillis}: then it is
- * closed as abandoned first. Answers with the conversation as the turn finds it.
+ * closed as abandoned first, and refused once the conversation holds {@code maxRecords} records.
+ * Answers with the conversation as the turn finds it.
  */
 public record StartTurnCommand(
         @TargetAggregateIdentifier UUID conversationId,
@@ -20,5 +21,6 @@ public record StartTurnCommand(
         String flowId,
         String flowHash,
         Instant requestedAt,
-        long abandonAfterMillis) {
+        long abandonAfterMillis,
+        long maxRecords) {
 }

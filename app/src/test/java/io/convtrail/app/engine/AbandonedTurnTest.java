@@ -42,7 +42,7 @@ class AbandonedTurnTest {
         UUID crashed = UUID.randomUUID();
         // what a node does before it dies mid-turn: open the turn, never complete it
         commands.sendAndWait(new StartTurnCommand(client.conversationId, crashed, "hello", false, Map.of(),
-                flow.id(), flow.contentHash(), Instant.now(), 1_000));
+                flow.id(), flow.contentHash(), Instant.now(), 1_000, Long.MAX_VALUE));
 
         long started = System.nanoTime();
         JsonNode answer = client.say("hello");

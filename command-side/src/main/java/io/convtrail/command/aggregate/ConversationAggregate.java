@@ -18,6 +18,8 @@ import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -69,6 +71,7 @@ public class ConversationAggregate {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public ConversationView handle(StartTurnCommand command) {
+        refuseWhenFull(command.maxRecords());
         if (openTurn != null) {
             Instant staleAfter = openTurn.openedAt().plusMillis(command.abandonAfterMillis());
             if (command.requestedAt().isBefore(staleAfter)) {
@@ -96,9 +99,18 @@ public class ConversationAggregate {
                 command.slots(), command.context(), command.outcome(), command.completedAt()));
     }
 
-    /** Answers the feedback record's sequence number, which the endpoint reports as ConvEngine's feedbackId. */
+    /**
+     * Answers the feedback record's sequence number, which the endpoint reports as ConvEngine's feedbackId.
+     * Created if missing only to refuse it without a failed load: Axon logs a failed load with its stack
+     * trace, and any client can name a conversation that does not exist.
+     */
     @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public long handle(RecordFeedbackCommand command) {
+        if (conversationId == null) {
+            throw new RefusedException(Refusal.UNKNOWN_CONVERSATION, "No conversation with id " + command.conversationId());
+        }
+        refuseWhenFull(command.maxRecords());
         long sequence = lastSequence + 1;
         String payload = withConversationState(command.payloadJson());
         apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, payload,
@@ -139,6 +151,13 @@ public class ConversationAggregate {
             return payloadJson;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("record payload is not JSON", e);
+        }
+    }
+
+    private void refuseWhenFull(long maxRecords) {
+        if (lastSequence >= maxRecords) {
+            throw new RefusedException(Refusal.CONVERSATION_FULL, "Conversation " + conversationId + " holds "
+                    + lastSequence + " records, its limit is " + maxRecords + "; start a new conversation.");
         }
     }
 

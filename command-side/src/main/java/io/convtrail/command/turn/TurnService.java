@@ -7,6 +7,8 @@ import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.rest.ConversationResponse;
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
 import io.convtrail.api.rest.ErrorPayload;
 import io.convtrail.command.aggregate.TurnInProgressException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -36,14 +38,16 @@ public class TurnService {
     private final ObjectMapper json;
     private final Clock clock;
     private final TurnProperties properties;
+    private final TurnRateLimiter turnRate;
 
     public TurnService(CommandGateway commands, ConversationEngine engine, ObjectMapper json, Clock clock,
-                       TurnProperties properties) {
+                       TurnProperties properties, TurnRateLimiter turnRate) {
         this.commands = commands;
         this.engine = engine;
         this.json = json;
         this.clock = clock;
         this.properties = properties;
+        this.turnRate = turnRate;
     }
 
     /** A validated turn request. */
@@ -51,6 +55,7 @@ public class TurnService {
     }
 
     public ConversationResponse handle(TurnRequest request) {
+        turnRate.admit(request.conversationId());
         UUID turnId = UUID.randomUUID();
         ConversationView view = startTurn(request, turnId);
         TurnJournal journal = new TurnJournal(commands, json, clock, request.conversationId(), turnId);
@@ -83,10 +88,13 @@ public class TurnService {
             try {
                 return commands.sendAndWait(new StartTurnCommand(request.conversationId(), turnId,
                         request.message(), request.reset(), request.inputParams(), engine.flow().flowId(),
-                        engine.flow().contentHash(), clock.instant(), properties.abandonAfter().toMillis()));
+                        engine.flow().contentHash(), clock.instant(), properties.abandonAfter().toMillis(),
+                        properties.maxConversationRecords()));
             } catch (TurnInProgressException | ConcurrencyException e) {
                 if (!clock.instant().isBefore(deadline)) {
-                    throw new ConversationBusyException(request.conversationId(), properties.busyWait());
+                    throw new RefusedException(Refusal.TURN_IN_PROGRESS, "Conversation " + request.conversationId()
+                            + " is running another turn; waited " + properties.busyWait().toMillis()
+                            + " ms. Retry when it has answered.").with("conversationId", request.conversationId());
                 }
                 sleep(pause);
                 pause = Math.min(pause * 2, 100);

@@ -2,6 +2,7 @@ package io.convtrail.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.refusal.RefusedException;
 import io.convtrail.api.rest.ConversationRequest;
 import io.convtrail.api.rest.ConversationResponse;
 import io.convtrail.command.turn.TurnProperties;
@@ -40,7 +41,7 @@ public class MessageController {
 
     TurnRequest validate(ConversationRequest request) {
         if (request == null) {
-            throw InvalidRequestException.badRequest("body", "the request body must be a JSON object");
+            throw RefusedException.invalid("body", "the request body must be a JSON object");
         }
         boolean reset = readReset(request.reset());
         String message = readMessage(request.message(), reset);
@@ -53,7 +54,7 @@ public class MessageController {
             return UUID.randomUUID();
         }
         if (!node.isTextual()) {
-            throw InvalidRequestException.badRequest("conversationId", "must be a UUID string");
+            throw RefusedException.invalid("conversationId", "must be a UUID string");
         }
         return Uuids.parse("conversationId", node.asText());
     }
@@ -63,15 +64,15 @@ public class MessageController {
             if (reset) {
                 return null;
             }
-            throw InvalidRequestException.badRequest("message", "is required and must not be blank (unless reset is true)");
+            throw RefusedException.invalid("message", "is required and must not be blank (unless reset is true)");
         }
         if (!node.isTextual()) {
-            throw InvalidRequestException.badRequest("message", "must be a string");
+            throw RefusedException.invalid("message", "must be a string");
         }
         String text = node.asText();
         long limit = properties.maxMessageSize().toBytes();
-        if (text.getBytes(StandardCharsets.UTF_8).length > limit) {
-            throw InvalidRequestException.tooLarge("message", "is longer than the limit of " + limit + " bytes");
+        if (utf8Length(text) > limit) {
+            throw RefusedException.tooLarge("message", "is longer than the limit of " + limit + " bytes");
         }
         return text;
     }
@@ -81,7 +82,7 @@ public class MessageController {
             return false;
         }
         if (!node.isBoolean()) {
-            throw InvalidRequestException.badRequest("reset", "must be true or false");
+            throw RefusedException.invalid("reset", "must be true or false");
         }
         return node.booleanValue();
     }
@@ -92,9 +93,17 @@ public class MessageController {
             return Map.of();
         }
         if (!node.isObject()) {
-            throw InvalidRequestException.badRequest("inputParams", "must be a JSON object");
+            throw RefusedException.invalid("inputParams", "must be a JSON object");
+        }
+        long limit = properties.maxInputParamsSize().toBytes();
+        if (utf8Length(node.toString()) > limit) {
+            throw RefusedException.tooLarge("inputParams", "is larger than the limit of " + limit + " bytes");
         }
         return json.convertValue(node, Map.class);
+    }
+
+    private static long utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static boolean isAbsent(JsonNode node) {

@@ -15,8 +15,11 @@ import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseMessage;
 import io.convtrail.api.event.VerboseRecordedEvent;
-import org.axonframework.modelling.command.AggregateNotFoundException;
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.CustomTypeSafeMatcher;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,7 @@ class ConversationAggregateTest {
     private static final UUID TURN_2 = UUID.fromString("00000000-0000-0000-0000-0000000000a2");
     private static final Instant T0 = Instant.parse("2026-11-24T05:00:00Z");
     private static final long ABANDON_AFTER_MS = 120_000;
+    private static final long NO_LIMIT = Long.MAX_VALUE;
     /** Feedback as recorded: the aggregate adds the conversation's intent and state to its _meta. */
     private static final String FEEDBACK = "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\",\"intent\":\"FAQ_RATES\","
             + "\"state\":\"ANSWERED\"},\"feedbackType\":\"THUMBS_UP\"}";
@@ -153,22 +157,55 @@ class ConversationAggregateTest {
                         new TurnCompletedEvent(CONVERSATION, TURN_1, "FAQ_RATES", "ANSWERED", Map.of(), Map.of(),
                                 TurnOutcome.ANSWERED, T0))
                 .when(new RecordFeedbackCommand(CONVERSATION,
-                        "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\"},\"feedbackType\":\"THUMBS_UP\"}", t1))
+                        "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\"},\"feedbackType\":\"THUMBS_UP\"}", t1, NO_LIMIT))
                 .expectEvents(new StageRecordedEvent(CONVERSATION, null, 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1,
                         RecordChain.stageHash(hashOf(1), 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1)))
                 .expectResultMessagePayload(2L);
     }
 
     @Test
-    void feedbackOnAnUnknownConversationIsRejected() {
+    void feedbackOnAnUnknownConversationIsRefusedAndCreatesNothing() {
         fixture.givenNoPriorActivity()
-                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0))
-                .expectException(AggregateNotFoundException.class);
+                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, NO_LIMIT))
+                .expectException(RefusedException.class)
+                .expectException(hasReason(Refusal.UNKNOWN_CONVERSATION))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aConversationAtItsRecordLimitTakesNoNewTurnAndNoFeedback() {
+        Instant t1 = T0.plusSeconds(1);
+        Object[] twoRecords = {started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0),
+                stage(TURN_1, 2, hashOf(1), Stage.USER_INPUT, "{}", T0),
+                new TurnCompletedEvent(CONVERSATION, TURN_1, "FAQ_RATES", "ANSWERED", Map.of(), Map.of(),
+                        TurnOutcome.ANSWERED, T0)};
+        fixture.given(twoRecords)
+                .when(new StartTurnCommand(CONVERSATION, TURN_2, "hello", false, Map.of(), "loan-demo", "abc", t1,
+                        ABANDON_AFTER_MS, 2))
+                .expectException(hasReason(Refusal.CONVERSATION_FULL))
+                .expectNoEvents();
+        fixture.given(twoRecords)
+                .when(new RecordFeedbackCommand(CONVERSATION, "{}", t1, 2))
+                .expectException(hasReason(Refusal.CONVERSATION_FULL))
+                .expectNoEvents();
+        fixture.given(twoRecords)
+                .when(new StartTurnCommand(CONVERSATION, TURN_2, "hello", false, Map.of(), "loan-demo", "abc", t1,
+                        ABANDON_AFTER_MS, 3))
+                .expectSuccessfulHandlerExecution();
+    }
+
+    private static Matcher<Object> hasReason(Refusal reason) {
+        return new CustomTypeSafeMatcher<>("a refusal for " + reason) {
+            @Override
+            protected boolean matchesSafely(Object item) {
+                return item instanceof RefusedException refused && refused.reason() == reason;
+            }
+        };
     }
 
     private static StartTurnCommand start(UUID turnId, Instant at) {
         return new StartTurnCommand(CONVERSATION, turnId, "hello", false, Map.of(), "loan-demo", "abc", at,
-                ABANDON_AFTER_MS);
+                ABANDON_AFTER_MS, NO_LIMIT);
     }
 
     private static TurnStartedEvent started(UUID turnId, int index, Instant at) {

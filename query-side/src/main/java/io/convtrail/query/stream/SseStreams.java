@@ -34,17 +34,32 @@ public class SseStreams implements DisposableBean {
                 every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** A stream of the conversation's events after {@code resumeAfter} (null: from now on). */
-    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed) {
+    /**
+     * A stream of the conversation's events after {@code resumeAfter} (null: from now on), holding the
+     * client's {@code slot} until the response ends, however it ends.
+     */
+    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed, ClientStreamSlots.Slot slot) {
         SseEmitter emitter = new SseEmitter(emitterTimeout.toMillis());
-        StreamSubscription subscription = hub.subscribe(conversationId, resumeAfter,
-                new SseSink(emitter, conversationId, unnamed));
-        emitter.onCompletion(() -> subscription.close(CloseReason.CLIENT_GONE));
-        emitter.onError(error -> subscription.close(CloseReason.CLIENT_GONE));
+        StreamSubscription subscription;
+        try {
+            subscription = hub.subscribe(conversationId, resumeAfter, new SseSink(emitter, conversationId, unnamed));
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
+        emitter.onCompletion(() -> {
+            subscription.close(CloseReason.CLIENT_GONE);
+            slot.release();
+        });
+        emitter.onError(error -> {
+            subscription.close(CloseReason.CLIENT_GONE);
+            slot.release();
+        });
         emitter.onTimeout(() -> {
             // the normal end of a long stream: EventSource reconnects and resumes
             emitter.complete();
             subscription.close(CloseReason.CLIENT_GONE);
+            slot.release();
         });
         return emitter;
     }
