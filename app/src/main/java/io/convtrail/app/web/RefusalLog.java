@@ -37,10 +37,15 @@ public class RefusalLog {
     }
 
     void refused(HttpServletRequest request, HttpStatusCode status, Refusal reason, String field) {
+        refused(request.getMethod(), request.getRequestURI(), Integer.toString(status.value()), reason, field);
+    }
+
+    /** For refusals outside HTTP (a STOMP frame): {@code status} names what the client got instead. */
+    public void refused(String method, String path, String status, Refusal reason, String field) {
         Counter.builder("convtrail.requests.refused")
-                .description("requests answered with a 4xx problem, by reason")
+                .description("requests answered with a 4xx problem (or refused STOMP frames), by reason")
                 .tag("reason", reason.slug())
-                .tag("status", Integer.toString(status.value()))
+                .tag("status", status)
                 .register(meters)
                 .increment();
         if (!lines.tryConsume(1)) {
@@ -48,8 +53,8 @@ public class RefusalLog {
             return;
         }
         long skipped = suppressed.getAndSet(0);
-        log.info("Refused {} {}: {} {}{}{}", printable(request.getMethod(), 16), printable(request.getRequestURI(), MAX_PATH),
-                status.value(), reason.slug(), field == null ? "" : " (field " + printable(field, 64) + ")",
+        log.info("Refused {} {}: {} {}{}{}", printable(method, 16), printable(path, MAX_PATH), status, reason.slug(),
+                field == null ? "" : " (field " + printable(field, 64) + ")",
                 skipped == 0 ? "" : " [" + skipped + " more refusals not logged]");
     }
 

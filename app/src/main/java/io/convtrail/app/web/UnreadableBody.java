@@ -22,6 +22,7 @@ final class UnreadableBody {
     }
 
     static RefusedException describe(HttpMessageNotReadableException unreadable, RequestLimitProperties limits) {
+        // a limit anywhere in the chain wins: Jackson wraps its constraint errors in binding errors
         for (Throwable cause = unreadable.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof BodySizeLimitFilter.BodyTooLargeException) {
                 return RefusedException.tooLarge("body", "is larger than the limit of "
@@ -31,6 +32,8 @@ final class UnreadableBody {
                 return RefusedException.tooLarge("body", "nests deeper than the limit of " + limits.maxJsonDepth()
                         + " levels, or holds a value longer than a JSON body may");
             }
+        }
+        for (Throwable cause = unreadable.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof JsonParseException parse) {
                 return malformed(firstLine(parse.getOriginalMessage()) + at(parse.getLocation()));
             }
