@@ -14,6 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -93,7 +94,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             ResponseEntity<ProblemDetail> answer = problems.refuse(refused, servlet);
             return super.handleExceptionInternal(ex, answer.getBody(), answerHeaders, answer.getStatusCode(), request);
         }
-        String detail = body instanceof ProblemDetail given && given.getDetail() != null ? given.getDetail() : null;
+        String detail = body instanceof ProblemDetail given ? given.getDetail()
+                : ex instanceof ErrorResponse spring ? spring.getBody().getDetail() : null;
         ProblemDetail problem = problems.refuse(status, ProblemFactory.reasonFor(status), detail, fieldOf(ex), servlet);
         return super.handleExceptionInternal(ex, problem, answerHeaders, status, request);
     }

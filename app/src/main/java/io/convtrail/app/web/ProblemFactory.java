@@ -96,13 +96,22 @@ public class ProblemFactory {
     /** For the servlet filters, which answer before Spring MVC (and its message converters) is reached. */
     public void write(RefusedException refused, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        ResponseEntity<ProblemDetail> answer = refuse(refused, request);
-        response.setStatus(answer.getStatusCode().value());
-        answer.getHeaders().forEach((name, values) -> values.forEach(v -> response.addHeader(name, v)));
+        write(refused, status(refused.reason()).value(), request, response);
+    }
+
+    /** As above, keeping a status another handler chose (a 4xx the reasons have no finer word for). */
+    void write(RefusedException refused, int status, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        HttpStatusCode code = HttpStatusCode.valueOf(status);
+        ProblemDetail problem = refuse(code, refused.reason(), refused.getMessage(), refused.field(), request);
+        refused.properties().forEach(problem::setProperty);
+        problem.setInstance(instance(request));
+        response.setStatus(status);
+        if (refused.retryAfter() != null) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(refused.retryAfter())));
+        }
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        ProblemDetail body = answer.getBody();
-        body.setInstance(instance(request));
-        json.writeValue(response.getOutputStream(), body);
+        json.writeValue(response.getOutputStream(), problem);
     }
 
     private static ProblemDetail problem(HttpStatusCode status, Refusal reason, String detail, String field) {

@@ -6,11 +6,20 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * The edge filters, ahead of everything else that reads a request: the rate limit first (a refused
- * request costs the least), then the body size limit.
+ * The edge filters, ahead of everything else that reads a request: outermost the one that turns other
+ * handlers' refusals into problem+json, then the rate limit (a refused request costs the least), then
+ * the body size limit.
  */
 @Configuration(proxyBeanMethods = false)
 class RequestLimitsConfiguration {
+
+    @Bean
+    FilterRegistrationBean<ProblemResponseFilter> problemResponseFilter(ProblemFactory problems) {
+        FilterRegistrationBean<ProblemResponseFilter> registration =
+                new FilterRegistrationBean<>(new ProblemResponseFilter(problems));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
 
     @Bean
     FilterRegistrationBean<ClientRateLimitFilter> clientRateLimitFilter(ProblemFactory problems,

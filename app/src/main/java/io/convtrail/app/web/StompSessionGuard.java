@@ -2,8 +2,11 @@ package io.convtrail.app.web;
 
 import io.convtrail.api.refusal.Refusal;
 import io.convtrail.query.stream.ClientStreamSlots;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.stomp.BufferingStompDecoder;
+import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompDecoder;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -15,21 +18,22 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Stands in front of Spring's STOMP handling for every WebSocket (and SockJS) session. It holds one
  * of the client's stream slots for the life of the session (a session over the cap is closed at
  * once; the handshake filter answers most of them 429 before the upgrade), and it parses each
- * inbound frame first: Spring logs a frame that does not parse as an ERROR with its stack trace and
- * its content, so a malformed frame is refused here instead, with an ERROR frame, a closed session
- * and one line in the log.
+ * inbound frame first: Spring logs a frame that does not parse, or one it refuses, as an ERROR (with
+ * the frame's content), so such a frame is refused here instead: the session is closed with the
+ * reason, and the log gets one rate-limited line.
  */
 class StompSessionGuard extends WebSocketHandlerDecorator {
 
     private static final String SLOT = StompSessionGuard.class.getName() + ".slot";
     private static final String DECODER = StompSessionGuard.class.getName() + ".decoder";
+    private static final String CONNECTED = StompSessionGuard.class.getName() + ".connected";
     private static final String ENDPOINT = "/ws-convengine";
 
     private final ClientStreamSlots slots;
@@ -64,14 +68,46 @@ class StompSessionGuard extends WebSocketHandlerDecorator {
         ByteBuffer frame = message instanceof TextMessage text ? ByteBuffer.wrap(text.asBytes())
                 : message instanceof BinaryMessage binary ? binary.getPayload().duplicate() : null;
         if (frame != null) {
+            String refusal;
             try {
-                decoder.decode(frame);
+                refusal = refusalOf(session, decoder.decode(frame));
             } catch (RuntimeException malformed) {
-                refuse(session);
+                refusal = "the frame does not parse as STOMP 1.2";
+            }
+            if (refusal != null) {
+                refuse(session, refusal);
                 return;
             }
         }
         super.handleMessage(session, message);
+    }
+
+    /**
+     * Frames that parse but that Spring would answer with an ERROR in its log: anything before CONNECT,
+     * a SEND (the streams are read-only: nobody may forge a conversation's events), a SUBSCRIBE without
+     * its id or destination, an UNSUBSCRIBE without its id.
+     */
+    private static String refusalOf(WebSocketSession session, List<Message<byte[]>> frames) {
+        for (Message<byte[]> frame : frames) {
+            StompHeaderAccessor stomp = StompHeaderAccessor.wrap(frame);
+            StompCommand command = stomp.getCommand();
+            if (command == null) {
+                continue; // a heartbeat
+            }
+            if (command == StompCommand.CONNECT || command == StompCommand.STOMP) {
+                session.getAttributes().put(CONNECTED, Boolean.TRUE);
+            } else if (!session.getAttributes().containsKey(CONNECTED)) {
+                return command + " before CONNECT";
+            } else if (command == StompCommand.SEND) {
+                return "convtrail streams are read-only: SEND is not accepted";
+            } else if (command == StompCommand.SUBSCRIBE && (stomp.getSubscriptionId() == null
+                    || stomp.getDestination() == null)) {
+                return "SUBSCRIBE needs an id and a destination";
+            } else if (command == StompCommand.UNSUBSCRIBE && stomp.getSubscriptionId() == null) {
+                return "UNSUBSCRIBE needs an id";
+            }
+        }
+        return null;
     }
 
     @Override
@@ -82,16 +118,17 @@ class StompSessionGuard extends WebSocketHandlerDecorator {
         }
     }
 
-    private void refuse(WebSocketSession session) throws IOException {
-        refusals.refused("STOMP", ENDPOINT, "error-frame", Refusal.MALFORMED_FRAME, null);
+    /**
+     * Closes the session with the reason (close code 1002). No ERROR frame: the broker may be writing to
+     * this session at the same moment, and only Spring's own session decorator may send concurrently.
+     */
+    private void refuse(WebSocketSession session, String why) {
+        refusals.refused("STOMP", ENDPOINT, "close-1002", Refusal.MALFORMED_FRAME, null);
         session.getAttributes().remove(DECODER);
         try {
-            if (session.isOpen()) {
-                session.sendMessage(new TextMessage(("ERROR\ncontent-type:text/plain\nmessage:malformed STOMP frame\n\n"
-                        + "the frame does not parse as STOMP 1.2\0").getBytes(StandardCharsets.UTF_8)));
-            }
-        } finally {
-            session.close(CloseStatus.PROTOCOL_ERROR);
+            session.close(CloseStatus.PROTOCOL_ERROR.withReason(why.length() <= 100 ? why : why.substring(0, 100)));
+        } catch (IOException | RuntimeException alreadyGone) {
+            // the client went away meanwhile: the session is closed either way
         }
     }
 
