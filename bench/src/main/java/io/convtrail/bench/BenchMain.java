@@ -52,6 +52,11 @@ public final class BenchMain {
                     figures.addAll(Phases.timed("scenario 5",
                             () -> new QueryScenario(options, db, client).run(details)));
                 }
+                if (options.runs(7)) {
+                    ServiceProcess fuzzed = service;
+                    figures.addAll(Phases.timed("scenario 7",
+                            () -> new FuzzScenario(options, db, fuzzed, client).run(details)));
+                }
                 if (options.runs(4)) {
                     RebuildScenario rebuild = new RebuildScenario(options, db, driver, service);
                     try {

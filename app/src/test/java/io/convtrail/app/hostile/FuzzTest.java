@@ -6,6 +6,7 @@ import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.LocalApi;
 import io.convtrail.testsupport.fuzz.HostileRequests;
 import io.convtrail.testsupport.fuzz.HostileRequests.Endpoint;
+import io.convtrail.testsupport.fuzz.FuzzVerdict;
 import io.convtrail.testsupport.fuzz.HostileStompFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -104,8 +105,7 @@ class FuzzTest {
         assertThat(settledRows()).as("seed %d: row counts", seed).isEqualTo(rowsBefore);
         assertThat(verify(seeded)).as("seed %d: the seeded conversation's chain", seed).isEqualTo(verifyBefore);
         List<String> traces = output.getOut().substring(logStart).lines()
-                .filter(line -> line.matches("\\s+at [\\w.$<>]+\\(.*") || line.startsWith("Caused by: ")
-                        || line.contains(" ERROR ") || line.contains("Exception"))
+                .filter(FuzzVerdict::isTraceOrError)
                 .limit(20).toList();
         assertThat(traces).as("seed %d: stack traces or errors in the log", seed).isEmpty();
     }
@@ -174,12 +174,10 @@ class FuzzTest {
             }
             statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
             String body = new String(response.body(), StandardCharsets.UTF_8);
-            String type = response.headers().firstValue("Content-Type").orElse("");
-            if (response.statusCode() >= 500 || body.contains("\tat ") || body.contains("Exception")
-                    || (response.statusCode() >= 400 && !request.method().equals("HEAD")
-                    && !type.startsWith("application/problem+json"))
-                    || type.startsWith("text/event-stream") && response.statusCode() == 200 && !request.method().equals("HEAD")) {
-                failures.add(response.statusCode() + " " + type + " for " + request.describe() + ": "
+            String wrong = FuzzVerdict.judge(request, response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), body);
+            if (wrong != null) {
+                failures.add(wrong + ": " + response.statusCode() + " for " + request.describe() + ": "
                         + body.substring(0, Math.min(body.length(), 300)));
             }
         } catch (IllegalArgumentException unsendable) {
