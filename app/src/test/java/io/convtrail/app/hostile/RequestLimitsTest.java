@@ -40,7 +40,9 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "convtrail.request.per-client-burst=60", "convtrail.request.per-client-rate=1",
         "convtrail.turn.max-turns-per-minute=2", "convtrail.turn.max-conversation-records=30",
-        "convtrail.stream.max-per-client=2"})
+        "convtrail.stream.max-per-client=2",
+        // a closed stream is noticed on the next write: a short heartbeat frees its slot quickly
+        "convtrail.stream.sse.heartbeat=300ms"})
 @Import(PostgresTestConfiguration.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RequestLimitsTest {
@@ -101,7 +103,8 @@ class RequestLimitsTest {
                         e -> assertThat(e.getResponse().statusCode()).isEqualTo(429));
 
         streams.remove(0).body().close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        // polled slowly: every attempt also spends this client's request allowance
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             HttpResponse<InputStream> again = openSse();
             streams.add(again);
             return again.statusCode() == 200;
