@@ -176,6 +176,28 @@ class HostileInputTest {
     }
 
     @Test
+    void refusalLinesAreRateLimitedAndCountWhatTheyLeftOut(CapturedOutput output) throws InterruptedException {
+        int before = output.getOut().length();
+        long started = System.nanoTime();
+        for (int i = 0; i < 300; i++) {
+            http().post().uri(MESSAGE).header("Content-Type", "application/json").body("{\"message\":1}")
+                    .retrieve().toEntity(String.class);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Thread.sleep(300); // room for one more line
+        http().post().uri(MESSAGE).header("Content-Type", "application/json").body("{\"message\":1}")
+                .retrieve().toEntity(String.class);
+
+        List<String> lines = output.getOut().substring(before).lines().filter(l -> l.contains("Refused POST")).toList();
+        assertThat(lines.size()).as("refusal lines for 301 refusals in %.1f s", seconds)
+                .isLessThanOrEqualTo(20 + (int) Math.ceil((seconds + 0.3) * 10) + 1);
+        long leftOut = lines.stream().map(l -> java.util.regex.Pattern.compile("\\[(\\d+) more refusals not logged]")
+                .matcher(l)).filter(java.util.regex.Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
+        assertThat(leftOut).as("refusals counted in later lines").isPositive();
+        assertThat(lines.size() + leftOut).as("every refusal logged or counted").isEqualTo(301);
+    }
+
+    @Test
     void refusalsAreCountedByReason() {
         double before = refused("unsupported-text");
         http().post().uri(MESSAGE).header("Content-Type", "application/json").body("{\"message\":\"\\u0000\"}")

@@ -96,19 +96,18 @@ public final class HostileRequests {
 
     private String query() {
         int n = random.nextInt(4);
-        if (n == 0) {
-            return "";
-        }
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String name = pick(new String[]{"lastEventId", "replay", "unnamed", "limit", "afterAuditId", "stage", "tag",
                     "x%00", "%ED%A0%80"});
             String value = pick(new String[]{"-1", "abc", "%00", "%ED%A0%80", "99999999999999999999", "0", "10001",
                     "NOT_A_STAGE", "USER_INPUT%00", "x".repeat(5000), "true%00", "yes", "%25", "1e309", ""});
-            // a bare replay=true or unnamed=true on a valid id would open a real stream: keep stream queries invalid
             parts.add(name + "=" + value);
         }
-        return "?" + String.join("&", parts) + "&lastEventId=" + pick(BAD_POSITIONS).replace(" ", "%20");
+        // always a bad position: a stream request without one (and with a blank Last-Event-ID) would be valid
+        // and open a real stream
+        parts.add("lastEventId=" + pick(BAD_POSITIONS).replace(" ", "%20"));
+        return "?" + String.join("&", parts);
     }
 
     private byte[] body(String pattern) {
