@@ -159,8 +159,12 @@ final class FuzzScenario {
         } catch (IllegalArgumentException unsendable) {
             status = -1; // a header value the JDK client refuses to send
         } catch (Exception e) {
-            failures.add(e + " for " + request.describe());
-            status = -2;
+            if (FuzzVerdict.refusedAtTheConnection(request, e)) {
+                status = -3; // an oversized body cut off by Tomcat's own refusal: see FuzzVerdict
+            } else {
+                failures.add(e + " for " + request.describe());
+                status = -2;
+            }
         }
         synchronized (statuses) {
             statuses.merge(status, 1, Integer::sum);

@@ -185,7 +185,11 @@ class FuzzTest {
         } catch (IllegalArgumentException unsendable) {
             statuses.computeIfAbsent(-1, s -> new AtomicInteger()).incrementAndGet(); // a header the JDK client refuses
         } catch (Exception e) {
-            failures.add(e + " for " + request.describe());
+            if (FuzzVerdict.refusedAtTheConnection(request, e)) {
+                statuses.computeIfAbsent(-3, s -> new AtomicInteger()).incrementAndGet();
+            } else {
+                failures.add(e + " for " + request.describe());
+            }
         }
     }
 

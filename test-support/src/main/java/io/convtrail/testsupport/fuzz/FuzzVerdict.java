@@ -31,6 +31,20 @@ public final class FuzzVerdict {
         return null;
     }
 
+    /**
+     * Whether a request that got no answer at all was refused at the connection: a body over the
+     * service's default limit (64 KB) sent to a path Tomcat itself rejects. Tomcat answers 400 and
+     * closes without reading the rest of the body, and the client, still sending, may see the
+     * connection reset before it reads the answer. Anything else without an answer is a failure.
+     */
+    public static boolean refusedAtTheConnection(HostileRequests.Request request, Throwable failure) {
+        boolean io = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            io |= cause instanceof java.io.IOException;
+        }
+        return io && request.body() != null && request.body().length > 64 * 1024;
+    }
+
     /** A line of a multi-line stack trace, or an ERROR line, in the service's log. */
     public static boolean isTraceOrError(String logLine) {
         return logLine.matches("\\s+at [\\w.$<>/]+\\(.*") || logLine.startsWith("Caused by: ")

@@ -46,7 +46,11 @@ public final class HostileRequests {
 
     public HostileRequests(long seed, List<Endpoint> endpoints) {
         this.random = new Random(seed);
-        this.endpoints = List.copyOf(endpoints);
+        // sorted, so that a seed names the same requests however the application listed its mappings
+        this.endpoints = endpoints.stream().distinct()
+                .sorted(java.util.Comparator.comparing(Endpoint::pattern)
+                        .thenComparing(e -> String.valueOf(e.method())))
+                .toList();
     }
 
     public Request next() {
@@ -83,7 +87,7 @@ public final class HostileRequests {
             }
             if (segment.startsWith("{")) {
                 // a random valid UUID reads nothing that exists; a bad one must be a 400
-                out.append(random.nextInt(3) == 0 ? UUID.randomUUID().toString() : pick(BAD_IDS));
+                out.append(random.nextInt(3) == 0 ? uuid().toString() : pick(BAD_IDS));
             } else {
                 out.append(segment);
             }
@@ -112,8 +116,8 @@ public final class HostileRequests {
 
     private byte[] body(String pattern) {
         String valid = pattern.endsWith("/feedback")
-                ? "{\"conversationId\":\"" + UUID.randomUUID() + "\",\"feedbackType\":\"THUMBS_UP\",\"metadata\":{\"k\":1}}"
-                : "{\"conversationId\":\"" + UUID.randomUUID() + "\",\"message\":\"hello\",\"inputParams\":{\"k\":\"v\"}}";
+                ? "{\"conversationId\":\"" + uuid() + "\",\"feedbackType\":\"THUMBS_UP\",\"metadata\":{\"k\":1}}"
+                : "{\"conversationId\":\"" + uuid() + "\",\"message\":\"hello\",\"inputParams\":{\"k\":\"v\"}}";
         return switch (random.nextInt(14)) {
             case 0 -> bytes(valid.substring(0, random.nextInt(valid.length() - 1)));      // truncated
             case 1 -> bytes(valid + "}");                                                  // trailing content
@@ -154,6 +158,11 @@ public final class HostileRequests {
         random.nextBytes(bytes);
         bytes[0] = '{';
         return bytes;
+    }
+
+    /** A random id from the seed (ids that exist nowhere, in canonical form). */
+    private UUID uuid() {
+        return new UUID(random.nextLong(), random.nextLong());
     }
 
     private String pick(String[] values) {

@@ -100,11 +100,11 @@ public final class HostileStompFrames {
             case 0 -> "HELLO\n\n\0";
             case 1 -> "CONNECT\nno-colon-here\n\n\0";
             case 2 -> "CONNECT\naccept-version:1.2\nlogin:a\\qb\n\n\0";
-            case 3 -> "SEND\ndestination:/topic/convengine/audit/" + UUID.randomUUID() + "\ncontent-length:999\n\nabc\0";
+            case 3 -> "SEND\ndestination:/topic/convengine/audit/" + new UUID(random.nextLong(), random.nextLong()) + "\ncontent-length:999\n\nabc\0";
             case 4 -> "CONNECT\naccept-version:1.2\nheart-beat:x,y\n\n\0";
             case 5 -> "SUBSCRIBE\nid:1\ndestination:/topic/convengine/audit/" + garbage() + "\n\n\0";
-            case 6 -> "SEND\ndestination:/topic/convengine/audit/" + UUID.randomUUID() + "\n\n{\"forged\":true}\0";
-            case 7 -> "SUBSCRIBE\ndestination:/topic/convengine/audit/" + UUID.randomUUID() + "\n\n\0"; // no id
+            case 6 -> "SEND\ndestination:/topic/convengine/audit/" + new UUID(random.nextLong(), random.nextLong()) + "\n\n{\"forged\":true}\0";
+            case 7 -> "SUBSCRIBE\ndestination:/topic/convengine/audit/" + new UUID(random.nextLong(), random.nextLong()) + "\n\n\0"; // no id
             case 8 -> "UNSUBSCRIBE\nid:nope\n\n\0";
             case 9 -> "SEND\ndestination:/topic/x\n\n" + "x".repeat(70 * 1024) + "\0";
             case 10 -> "CONNECT\naccept-version:1.2"; // no end of headers, no NUL
