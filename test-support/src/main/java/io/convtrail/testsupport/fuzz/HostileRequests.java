@@ -1,12 +1,18 @@
 package io.convtrail.testsupport.fuzz;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Generates hostile HTTP requests against a list of endpoints, reproducibly from a seed: malformed
@@ -23,6 +29,21 @@ public final class HostileRequests {
 
     /** One request to send; {@code path} is already percent-encoded. */
     public record Request(String method, String path, Map<String, String> headers, byte[] body) {
+
+        /**
+         * Sends it and waits for the whole answer at most {@code deadline}: a request timeout alone ends at
+         * the headers, and a stream opened by mistake would never end. Throws IllegalArgumentException for
+         * a header value the JDK client refuses to send.
+         */
+        public HttpResponse<byte[]> send(HttpClient http, String baseUrl, Duration deadline) throws Exception {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .timeout(deadline)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach(builder::header);
+            return http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray())
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        }
 
         public String describe() {
             String shown = body == null ? "" : new String(body, 0, Math.min(body.length, 120), StandardCharsets.UTF_8);
