@@ -52,9 +52,9 @@ public final class BenchMain {
                     figures.addAll(Phases.timed("scenario 5",
                             () -> new QueryScenario(options, db, client).run(details)));
                 }
-                if (options.runs(7)) {
+                if (options.runs(8)) {
                     ServiceProcess fuzzed = service;
-                    figures.addAll(Phases.timed("scenario 7",
+                    figures.addAll(Phases.timed("scenario 8",
                             () -> new FuzzScenario(options, db, fuzzed, client).run(details)));
                 }
                 if (options.runs(4)) {

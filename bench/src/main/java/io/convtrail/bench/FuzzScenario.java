@@ -30,7 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Scenario 7, hostile input at length: the CI fuzz test's generators ({@code test-support}) for
+ * Scenario 8, hostile input at length: the CI fuzz test's generators ({@code test-support}) for
  * {@code --fuzz-requests} requests against every endpoint the running service maps (read from
  * {@code /actuator/mappings}) and both stream transports, judged the same way: no 5xx, no stack
  * trace in an answer or in the service's log, refusals as problem+json, the data unchanged.
@@ -65,7 +65,7 @@ final class FuzzScenario {
                 StandardCharsets.UTF_8);
         long logOffset = Files.size(service.log());
         List<Endpoint> endpoints = endpoints();
-        Progress.say("scenario 7: " + count + " hostile requests over " + endpoints.size() + " endpoints, seed " + seed
+        Progress.say("scenario 8: " + count + " hostile requests over " + endpoints.size() + " endpoints, seed " + seed
                 + " (repeat with --fuzz-seed=" + seed + ")");
 
         Map<Integer, Integer> statuses = new TreeMap<>();
@@ -100,12 +100,12 @@ final class FuzzScenario {
         String note = String.format("seed %d; %d STOMP sessions; statuses %s; %d failures; %d log lines (%d stack-trace "
                         + "or ERROR lines); data %s", seed, stompSessions, statuses, failures.size(), logLines.size(),
                 traceLines, unchanged ? "unchanged" : "CHANGED");
-        Progress.say("scenario 7: " + note);
+        Progress.say("scenario 8: " + note);
         Percentiles latency = Percentiles.of(micros);
         return List.of(
-                Figure.rate("7", "hostile requests answered, " + count + " (8 concurrent)", "req/s", count / seconds,
+                Figure.rate("8", "hostile requests answered, " + count + " (8 concurrent)", "req/s", count / seconds,
                         "none", 0, "0 × 5xx, no stack trace, data unchanged", clean, note),
-                Figure.latency("7", "hostile request latency", latency, "none", Percentiles.NONE, null, null,
+                Figure.latency("8", "hostile request latency", latency, "none", Percentiles.NONE, null, null,
                         fiveXx + " × 5xx"));
     }
 
@@ -113,7 +113,7 @@ final class FuzzScenario {
                       ConcurrentLinkedQueue<String> failures, LongList micros) throws InterruptedException {
         ExecutorService senders = Executors.newFixedThreadPool(8);
         Semaphore inFlight = new Semaphore(16);
-        try (Progress progress = Progress.every2s("scenario 7", () -> statuses.toString())) {
+        try (Progress progress = Progress.every2s("scenario 8", () -> statuses.toString())) {
             for (int i = 0; i < count; i++) {
                 HostileRequests.Request request = requests.next();
                 inFlight.acquire();
