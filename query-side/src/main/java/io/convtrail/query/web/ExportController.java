@@ -1,0 +1,117 @@
+package io.convtrail.query.web;
+
+import io.convtrail.query.export.EventExporter;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+/**
+ * Exports for compliance audits, as NDJSON (one export line per record, then a summary; schema
+ * {@code /schema/export-line.schema.json}). Written on the request thread straight from a database
+ * cursor, so no async timeout cuts a long export and nothing is held in memory. Every parameter is
+ * checked before the first byte: once streaming, a failure can only end the response early (the
+ * missing summary line tells the client).
+ */
+@RestController
+@Tag(name = "export", description = "conversations' records for offline verification and archiving")
+public class ExportController {
+
+    public static final String NDJSON = "application/x-ndjson";
+
+    private final EventExporter exporter;
+    private final Clock clock;
+
+    public ExportController(EventExporter exporter, Clock clock) {
+        this.exporter = exporter;
+        this.clock = clock;
+    }
+
+    @Operation(summary = "Export one conversation's record",
+            description = "Every stage and verbose record in order, each with its hash, the previous hash and its "
+                    + "turn's flow, then a summary line (count, chain head, exportedAt). Verify offline with "
+                    + "`java -jar convtrail.jar verify FILE`. Owner, auditors and admins.")
+    @ApiResponse(responseCode = "200", description = "the export", content = @Content(mediaType = NDJSON))
+    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "404", description = "no such conversation (or not yours)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @GetMapping(path = "/api/v1/conversation/audit/{conversationId}/export")
+    public void conversation(@PathVariable String conversationId, HttpServletResponse response) throws IOException {
+        UUID id = QueryParameters.uuid("conversationId", conversationId);
+        if (!exporter.exists(id)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No conversation with id " + id);
+            problem.setTitle("Unknown conversation");
+            problem.setType(URI.create("urn:convtrail:problem:unknown-conversation"));
+            throw new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+        }
+        response.setContentType(NDJSON);
+        response.setHeader("Content-Disposition", "attachment; filename=\"conversation-" + id + ".jsonl\"");
+        exporter.conversation(id, response.getOutputStream());
+    }
+
+    @Operation(summary = "Export every conversation with events in a time window",
+            description = "Each conversation with at least one event in [from, to) is exported whole, in global "
+                    + "order; every line carries its global `position`. An interrupted export continues with "
+                    + "`after=<the last position received>`. Auditors and admins.")
+    @ApiResponse(responseCode = "200", description = "the export", content = @Content(mediaType = NDJSON))
+    @ApiResponse(responseCode = "400", description = "from, to or after is invalid, or from is not before to",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @GetMapping(path = "/api/v1/conversation/export")
+    public void window(@Parameter(description = "ISO-8601 instant, inclusive (default: the beginning)")
+                       @RequestParam(required = false) String from,
+                       @Parameter(description = "ISO-8601 instant, exclusive (default: now)")
+                       @RequestParam(required = false) String to,
+                       @Parameter(description = "continue after this global position (default 0)")
+                       @RequestParam(required = false) String after,
+                       HttpServletResponse response) throws IOException {
+        Instant start = from == null ? Instant.EPOCH : instant("from", from);
+        Instant end = to == null ? clock.instant() : instant("to", to);
+        if (!start.isBefore(end)) {
+            throw QueryParameters.invalid("from", "must be before to");
+        }
+        long resumeAfter = position(after);
+        response.setContentType(NDJSON);
+        exporter.window(start, end, resumeAfter, response.getOutputStream());
+    }
+
+    private static Instant instant(String name, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw QueryParameters.invalid(name, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+        }
+    }
+
+    private static long position(String text) {
+        if (text == null) {
+            return 0;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, like a negative number
+        }
+        throw QueryParameters.invalid("after", "must be a global position (a whole number, 0 or more)");
+    }
+}
