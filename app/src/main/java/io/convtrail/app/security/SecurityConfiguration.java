@@ -107,6 +107,7 @@ class SecurityConfiguration {
                                 "/api/v1/conversation/feedback").hasAnyRole("USER", "ADMIN")
                         .requestMatchers(HttpMethod.GET, "/api/v1/conversation/audit/{conversationId}/access",
                                 "/api/v1/conversation/export").hasAnyRole("AUDITOR", "ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/users/{sub}/conversations").access(new SubjectAuthorization())
                         .requestMatchers(HttpMethod.GET, CONVERSATION_READS).access(new ConversationReadAuthorization(access))
                         .requestMatchers(HttpMethod.GET, DOCUMENTS).hasAnyRole("USER", "AUDITOR", "ADMIN")
                         // only ever reached as the error dispatch above; called directly it answers nothing useful

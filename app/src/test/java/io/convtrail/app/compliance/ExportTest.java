@@ -132,6 +132,26 @@ class ExportTest {
     }
 
     @Test
+    void aPersonsConversationsAreListedForThemAuditorsAndAdminsOnly() {
+        String erin = "erin-" + UUID.randomUUID();
+        UUID first = Exports.converse(port, TestTokens.user(erin), "hello");
+        UUID second = Exports.converse(port, TestTokens.user(erin), "What are your interest rates?", "hello");
+        Exports.converse(port, TestTokens.user("frank"), "hello");
+        String path = "/api/v1/users/" + erin + "/conversations";
+
+        JsonNode own = LocalApi.client(port, TestTokens.user(erin)).get().uri(path).retrieve().body(JsonNode.class);
+        assertThat(own).extracting(c -> UUID.fromString(c.get("conversationId").asText())).containsExactly(first, second);
+        assertThat(own.get(1).get("events").asLong()).isGreaterThan(own.get(0).get("events").asLong());
+        assertThat(Instant.parse(own.get(1).get("lastEventAt").asText()))
+                .isAfter(Instant.parse(own.get(1).get("startedAt").asText()));
+        assertThat(LocalApi.client(port, TestTokens.auditor("carol")).get().uri(path).retrieve().body(JsonNode.class))
+                .isEqualTo(own);
+        assertThat(status(LocalApi.client(port, TestTokens.user("frank")), path)).isEqualTo(403);
+        assertThat(LocalApi.strict(port).get().uri("/api/v1/users/nobody-{x}/conversations", UUID.randomUUID())
+                .retrieve().body(JsonNode.class)).isEmpty();
+    }
+
+    @Test
     void badIdsWindowsAndPositionsAreProblemsAndUnknownConversationsAreNotFound() {
         RestClient admin = LocalApi.client(port);
         assertProblem(admin, "/api/v1/conversation/audit/not-a-uuid/export", 400);

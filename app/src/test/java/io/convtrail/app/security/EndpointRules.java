@@ -23,6 +23,8 @@ final class EndpointRules {
         /** the SSE stream: READ_OWN, checked with an SSE client */
         STREAM,
         AUDITOR_ADMIN,
+        /** the person named in the path (the owner caller), auditor, admin; another user: 403 */
+        SUBJECT,
         /** the error page: only an error dispatch reaches it; called directly, nobody may */
         ERROR_PAGE
     }
@@ -56,6 +58,7 @@ final class EndpointRules {
             get("/api/v1/conversation/audit/{conversationId}/export", Rule.READ_OWN,
                     "/api/v1/conversation/audit/{id}/export", 200),
             get("/api/v1/conversation/export", Rule.AUDITOR_ADMIN, "/api/v1/conversation/export", 200),
+            get("/api/v1/users/{sub}/conversations", Rule.SUBJECT, "/api/v1/users/" + Callers.OWNER + "/conversations", 200),
             get("/api/v1/conversation/audit/{conversationId}/access", Rule.AUDITOR_ADMIN,
                     "/api/v1/conversation/audit/{id}/access", 200),
             get("/api/v1/conversation/stream/{conversationId}", Rule.STREAM, "/api/v1/conversation/stream/{id}", 200),
@@ -107,6 +110,7 @@ final class EndpointRules {
             };
             case READ_OWN, STREAM -> caller == Kind.OWNER && !ownConversation ? 404 : endpoint.granted();
             case AUDITOR_ADMIN -> caller == Kind.OWNER ? 403 : endpoint.granted();
+            case SUBJECT -> caller == Kind.OWNER && !ownConversation ? 403 : endpoint.granted();
             case PUBLIC -> endpoint.granted();
         };
     }
