@@ -68,6 +68,11 @@ public final class BenchMain {
                         service = rebuild.service();
                     }
                 }
+                if (options.runs(8)) {
+                    ServiceProcess exporting = service;
+                    figures.addAll(Phases.timed("scenario 8",
+                            () -> new ExportScenario(db, exporting).run(exporting.baseUrl(), details)));
+                }
             } finally {
                 run.put("phases", Phases.all());
                 Report.json(json, run, figures, details);
