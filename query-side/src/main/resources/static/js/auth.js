@@ -35,3 +35,16 @@ export function refused() {
   sessionStorage.removeItem(KEY);
   for (const listener of signedOutListeners) listener();
 }
+
+// Whether the token's own exp has passed (read, not verified: the service verifies). A stream the service
+// ended at expiry would otherwise retry with the same token forever.
+export function tokenExpired() {
+  const token = accessToken();
+  if (!token) return false;
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now();
+  } catch {
+    return false;
+  }
+}

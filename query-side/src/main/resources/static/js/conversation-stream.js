@@ -1,4 +1,5 @@
 import { streamUrl } from './api.js';
+import { refused, tokenExpired } from './auth.js';
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const GAP_PATIENCE_MS = 1500;
@@ -75,6 +76,10 @@ export class ConversationStream {
     source.onerror = () => {
       if (this.source !== source) return;
       source.close();
+      if (tokenExpired()) {
+        refused();
+        return;
+      }
       this.scheduleReconnect();
     };
   }

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The two-command start with security on: no secret configured, so the service generates one and
  * logs a console link carrying an admin token. Opened from that link the console works and the token
- * leaves the address bar; without a token it shows the sign-in box, and a pasted user token works.
+ * leaves the address bar; without a token it shows the sign-in box, and a pasted user token works
+ * until it expires, when the console asks for a new one.
  */
 @ExtendWith({OutputCaptureExtension.class, HeadlessChromium.class})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties =
@@ -74,5 +75,16 @@ class ConsoleSignInTest {
         // a user's stream opens once its first turn made the conversation its own; the answer arrives through it
         page.waitFor(d -> page.assistantBubbles().size() == 1);
         assertThat(page.rowTexts("USER_INPUT")).hasSize(1);
+
+        // a token that expires: the service ends the stream then, and the console asks for a new token
+        page.forgetToken();
+        page.openUrl("http://localhost:" + port + "/");
+        page.waitFor(d -> page.signInShown());
+        page.signIn(AccessTokens.mint(secret, "erin", List.of(Role.USER), Duration.ofSeconds(6)));
+        page.waitFor(d -> !page.signInShown());
+        page.startNewConversation();
+        page.sendByKeyboard("What are your interest rates?");
+        page.awaitAnswers(1);
+        page.waitFor(d -> page.signInShown());
     }
 }

@@ -19,6 +19,8 @@ class KillFaultIT {
 
     private static final Path HOME = Path.of("target", "fault", "kill-" + UUID.randomUUID().toString().substring(0, 8));
     private static final int KILLS = 3;
+    /** turns answered by each run before it is killed, so every kill lands in the middle of a load */
+    private static final int TURNS_PER_ROUND = 12;
 
     @Test
     void killedThreeTimesUnderLoadLosesNoAnsweredTurn() throws Exception {
@@ -31,15 +33,13 @@ class KillFaultIT {
         try {
             drivers.start();
             for (int kill = 1; kill <= KILLS; kill++) {
-                long before = drivers.answeredTurns();
-                Thread.sleep(2_000);
-                assertThat(drivers.answeredTurns()).as("turns answered before kill %d", kill).isGreaterThan(before);
+                awaitAnswered(drivers, drivers.answeredTurns() + TURNS_PER_ROUND, kill);
                 service.kill();
                 // restart at once; the drivers keep sending (connection refused until it is up)
                 service = ServiceProcess.start(HOME.resolve("service-" + kill + ".log"), port, args);
                 assertThat(service.logLines()).noneMatch(line -> line.contains("could not lock"));
             }
-            Thread.sleep(1_000);
+            awaitAnswered(drivers, drivers.answeredTurns() + TURNS_PER_ROUND, KILLS + 1);
             drivers.stop();
             drivers.finishPending();
 
@@ -55,6 +55,14 @@ class KillFaultIT {
             drivers.stop();
             service.close();
             ServiceProcess.stopLeftoverPostmaster(dataDir);
+        }
+    }
+
+    private static void awaitAnswered(LoanDrivers drivers, long turns, int round) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (drivers.answeredTurns() < turns) {
+            assertThat(System.nanoTime()).as("%d turns answered in round %d", turns, round).isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 }

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SigtermFaultIT {
 
     private static final Path HOME = Path.of("target", "fault", "sigterm-" + UUID.randomUUID().toString().substring(0, 8));
-    private static final Duration TOOL = Duration.ofSeconds(6);
+    private static final Duration TOOL = Duration.ofSeconds(8);
 
     @Test
     void sigtermFinishesWhatCanFinishAndAbandonsTheRestInTheEventStore() throws Exception {
@@ -42,7 +42,7 @@ class SigtermFaultIT {
             ResumingSseClient stream = new ResumingSseClient(first::baseUrl, cutOff);
             StompWatcher stomp = StompWatcher.subscribe(port, cutOff);
             CompletableFuture<Answer> cutOffTurn = toolTurn(client, cutOff);
-            awaitStage(client, cutOff, "MCP_TOOL_CALL");  // nearly 6 s of the tool left: beyond the grace
+            awaitStage(client, cutOff, "MCP_TOOL_CALL");  // nearly 8 s of the tool left: beyond the grace
 
             first.terminate();
             Thread.sleep(300);

@@ -50,6 +50,8 @@ final class QuarantineInterceptor implements MessageHandlerInterceptor<EventMess
     public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
         EventMessage<?> event = unitOfWork.getMessage();
         if (suspects.contains(event.getIdentifier())) {
+            // a suspect stays one until its batch commits: if a later event fails the batch, it is isolated again
+            unitOfWork.root().afterCommit(committed -> suspects.remove(event.getIdentifier()));
             return isolated(event, chain);
         }
         try {
@@ -66,22 +68,19 @@ final class QuarantineInterceptor implements MessageHandlerInterceptor<EventMess
 
     private Object isolated(EventMessage<?> event, InterceptorChain chain) throws Exception {
         try {
-            Object result = savepoint.execute(status -> {
+            return savepoint.execute(status -> {
                 try {
                     return chain.proceed();
                 } catch (Exception e) {
                     throw new HandlerFailed(e);
                 }
             });
-            suspects.remove(event.getIdentifier());
-            return result;
         } catch (HandlerFailed failed) {
             ProjectionFailure failure = ProjectionFailure.of(failed.getCause());
             if (failure.transientFailure()) {
                 throw (Exception) failed.getCause();
             }
             hold(event, failure);
-            suspects.remove(event.getIdentifier());
             return null;
         }
     }
