@@ -63,21 +63,23 @@ public class EventExporter {
                 conversationId.toString()));
     }
 
-    /** Every record of one conversation in order, then its summary (count and chain head). */
-    public void conversation(UUID conversationId, OutputStream out) throws IOException {
+    /** Every record of one conversation in order, then its summary (count and chain head); answers the count. */
+    public long conversation(UUID conversationId, OutputStream out) throws IOException {
         ExportSession session = new ExportSession(cursor, serializer, json, out);
         run(() -> cursor.query(COLUMNS + "WHERE aggregateidentifier = ? AND " + KINDS + "ORDER BY sequencenumber",
                 session::row, conversationId.toString()));
         session.write(new ExportSummary(ExportSummary.TYPE, conversationId, session.records(),
                 session.head(conversationId), null, session.lastPosition(), clock.instant().toString()));
         session.flush();
+        return session.records();
     }
 
     /**
      * Every conversation with an event in [from, to), whole (so each chain verifies from its first
      * record), in global order, from the position after {@code after}; then a summary of this response.
+     * Answers the number of records written.
      */
-    public void window(Instant from, Instant to, long after, OutputStream out) throws IOException {
+    public long window(Instant from, Instant to, long after, OutputStream out) throws IOException {
         ExportSession session = new ExportSession(cursor, serializer, json, out);
         run(() -> cursor.query(COLUMNS + "WHERE globalindex > ? AND " + KINDS + "AND aggregateidentifier IN ("
                         + "SELECT aggregateidentifier FROM domainevententry "
@@ -86,6 +88,7 @@ public class EventExporter {
         session.write(new ExportSummary(ExportSummary.TYPE, null, session.records(), null, after,
                 session.lastPosition(), clock.instant().toString()));
         session.flush();
+        return session.records();
     }
 
     private void run(Runnable query) throws IOException {

@@ -8,6 +8,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -17,7 +19,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,6 +39,8 @@ import java.util.UUID;
 public class ExportController {
 
     public static final String NDJSON = "application/x-ndjson";
+
+    private static final Logger log = LoggerFactory.getLogger(ExportController.class);
 
     private final EventExporter exporter;
     private final Clock clock;
@@ -64,7 +70,7 @@ public class ExportController {
         }
         response.setContentType(NDJSON);
         response.setHeader("Content-Disposition", "attachment; filename=\"conversation-" + id + ".jsonl\"");
-        exporter.conversation(id, response.getOutputStream());
+        stream("Export of conversation " + id, response, out -> exporter.conversation(id, out));
     }
 
     @Operation(summary = "Export every conversation with events in a time window",
@@ -81,7 +87,7 @@ public class ExportController {
                        @RequestParam(required = false) String to,
                        @Parameter(description = "continue after this global position (default 0)")
                        @RequestParam(required = false) String after,
-                       HttpServletResponse response) throws IOException {
+                       Principal caller, HttpServletResponse response) throws IOException {
         Instant start = from == null ? Instant.EPOCH : instant("from", from);
         Instant end = to == null ? clock.instant() : instant("to", to);
         if (!start.isBefore(end)) {
@@ -89,7 +95,36 @@ public class ExportController {
         }
         long resumeAfter = position(after);
         response.setContentType(NDJSON);
-        exporter.window(start, end, resumeAfter, response.getOutputStream());
+        String what = "Export of [" + start + ", " + end + ") after " + resumeAfter + " by "
+                + (caller == null ? "anonymous" : caller.getName());
+        long records = stream(what, response, out -> exporter.window(start, end, resumeAfter, out));
+        if (records >= 0) {
+            // the access log is per conversation; a window export is accounted for here, in one line
+            log.info("{}: {} records", what, records);
+        }
+    }
+
+    /** Something that writes an export and answers how many records it wrote. */
+    private interface Export {
+        long writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Once the first bytes are out, a failure cannot become a problem response: the export ends early
+     * (no summary line) and one log line says why. A client that went away is not an error.
+     */
+    private static long stream(String what, HttpServletResponse response, Export export) throws IOException {
+        try {
+            return export.writeTo(response.getOutputStream());
+        } catch (IOException e) {
+            log.info("{} ended early: the client went away", what);
+        } catch (RuntimeException e) {
+            if (!response.isCommitted()) {
+                throw e;
+            }
+            log.warn("{} ended early: {}", what, e.toString());
+        }
+        return -1;
     }
 
     private static Instant instant(String name, String text) {
