@@ -68,9 +68,9 @@ public final class BenchMain {
                         service = rebuild.service();
                     }
                 }
-                if (options.runs(8)) {
+                if (options.runs(9)) {
                     ServiceProcess exporting = service;
-                    figures.addAll(Phases.timed("scenario 8",
+                    figures.addAll(Phases.timed("scenario 9",
                             () -> new ExportScenario(db, exporting).run(exporting.baseUrl(), details)));
                 }
             } finally {

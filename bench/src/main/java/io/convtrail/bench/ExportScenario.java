@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Scenario 8: export every stored conversation ({@code GET /api/v1/conversation/export}, as an admin)
+ * Scenario 9: export every stored conversation ({@code GET /api/v1/conversation/export}, as an admin)
  * and count its lines as they arrive; meanwhile sample the service's heap live set (after a full GC)
  * every few seconds. The export streams from a database cursor, so the live set during it should stay
  * near the one before it, however many events there are. Run after scenario 4 (or with a reused
@@ -49,7 +49,7 @@ final class ExportScenario {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
-                Progress.say("s8 heap sample failed: " + e.getMessage());
+                Progress.say("s9 heap sample failed: " + e.getMessage());
             }
         }, "export-heap-sampler");
         long records = 0;
@@ -88,15 +88,15 @@ final class ExportScenario {
         d.put("heapLiveBeforeMb", ServiceMemory.mb(before.heapUsed()));
         d.put("heapLivePeakDuringMb", ServiceMemory.mb(peak.get()));
         d.put("heapSamples", samples.get());
-        details.put("s8", d);
-        Progress.say(String.format("s8 export: %d records (%.0f MB) in %.1f s = %.0f records/s; heap live %.0f MB "
+        details.put("s9", d);
+        Progress.say(String.format("s9 export: %d records (%.0f MB) in %.1f s = %.0f records/s; heap live %.0f MB "
                         + "before, at most %.0f MB during (%d samples)", records, bytes / 1e6, seconds, rate,
                 ServiceMemory.mb(before.heapUsed()), ServiceMemory.mb(peak.get()), samples.get()));
         String note = String.format("%d records of %d stored events, %.0f MB; heap live set %.0f MB before, "
                         + "at most %.0f MB during (%d samples after full GC)", records, head, bytes / 1e6,
                 ServiceMemory.mb(before.heapUsed()), ServiceMemory.mb(peak.get()), samples.get());
         boolean flat = peak.get() - before.heapUsed() <= FLAT_BYTES;
-        return List.of(Figure.rate("8", "export, " + records + " records", "records/s", rate,
+        return List.of(Figure.rate("9", "export, " + records + " records", "records/s", rate,
                 "heap live set before the export, MB", ServiceMemory.mb(before.heapUsed()),
                 "heap flat (peak ≤ before + 64 MB)", flat, note));
     }
