@@ -16,6 +16,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,13 +160,17 @@ class ExportTest {
         assertProblem(admin, "/api/v1/conversation/export?from=yesterday", 400);
         assertProblem(admin, "/api/v1/conversation/export?to=2026-13-01T00:00:00Z", 400);
         assertProblem(admin, "/api/v1/conversation/export?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", 400);
+        assertProblem(admin, "/api/v1/conversation/export?from=%2B100000-01-01T00:00:00Z", 400);
+        assertProblem(admin, "/api/v1/conversation/export?to=-0005-01-01T00:00:00Z", 400);
         assertProblem(admin, "/api/v1/conversation/export?after=-1", 400);
         assertProblem(admin, "/api/v1/conversation/export?after=abc", 400);
         assertProblem(admin, "/api/v1/conversation/export?after=99999999999999999999", 400);
     }
 
-    private static void assertProblem(RestClient client, String path, int status) {
-        ResponseEntity<String> response = client.get().uri(path).retrieve().toEntity(String.class);
+    /** The path is sent as written (no template encoding), so an escaped {@code +} arrives as {@code +}. */
+    private void assertProblem(RestClient client, String path, int status) {
+        ResponseEntity<String> response = client.get().uri(URI.create("http://localhost:" + port + path))
+                .retrieve().toEntity(String.class);
         assertThat(response.getStatusCode().value()).as(path).isEqualTo(status);
         assertThat(response.getHeaders().getContentType()).as(path)
                 .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);

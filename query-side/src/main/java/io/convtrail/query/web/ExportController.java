@@ -40,6 +40,9 @@ public class ExportController {
 
     public static final String NDJSON = "application/x-ndjson";
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private static final Logger log = LoggerFactory.getLogger(ExportController.class);
 
     private final EventExporter exporter;
@@ -128,11 +131,17 @@ public class ExportController {
     }
 
     private static Instant instant(String name, String text) {
+        Instant parsed;
         try {
-            return Instant.parse(text);
+            parsed = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw QueryParameters.invalid(name, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
         }
+        // beyond these, JDBC or PostgreSQL would fail on the value (a 500), not the caller's fault to learn that way
+        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+            throw QueryParameters.invalid(name, "must be between " + EARLIEST + " and " + LATEST);
+        }
+        return parsed;
     }
 
     private static long position(String text) {
