@@ -14,11 +14,15 @@ import java.lang.annotation.Target;
  * The whole application on a random port against real PostgreSQL, with security on and the test
  * secret of {@link TestTokens}. Test classes that use it alone share one Spring context (and one
  * database); add properties only when a test needs different behaviour, since each distinct set
- * starts another context.
+ * starts another context. Every test client connects from 127.0.0.1, so the suite is one client to
+ * the per-client request rate: the rate is raised here for it, and {@code RequestLimitsTest} checks
+ * the limit itself.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        TestTokens.SECRET_PROPERTY, "convtrail.request.per-client-rate=1000000",
+        "convtrail.request.per-client-burst=1000000"})
 @Import(PostgresTestConfiguration.class)
 public @interface ConvtrailIntegrationTest {
 }

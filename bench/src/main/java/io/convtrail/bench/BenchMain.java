@@ -60,6 +60,11 @@ public final class BenchMain {
                         service = security.service();
                     }
                 }
+                if (options.runs(8)) {
+                    ServiceProcess fuzzed = service;
+                    figures.addAll(Phases.timed("scenario 8",
+                            () -> new FuzzScenario(options, db, fuzzed, client).run(details)));
+                }
                 if (options.runs(4)) {
                     RebuildScenario rebuild = new RebuildScenario(options, db, driver, service);
                     try {

@@ -31,6 +31,8 @@ public record BenchOptions(
         int rebuildMaxSeconds,
         int queryEvents,
         int queryRepeats,
+        int fuzzRequests,
+        long fuzzSeed,
         String databaseUrl,
         String databaseUser,
         String databasePassword,
@@ -63,6 +65,8 @@ public record BenchOptions(
               --rebuild-events=500000    scenario 4 stored events to replay
               --rebuild-max-seconds=420  stop timing a rebuild after this (its rate so far is reported)
               --query-events=10000 --query-repeats=50
+              --fuzz-requests=100000     scenario 8 (hostile input; only when named in --scenarios)
+              --fuzz-seed=N              its seed (default: the clock; printed, so a run can be repeated)
               --db-url=jdbc:postgresql://host/db --db-user=u --db-password=p   external PostgreSQL (default: embedded)
               --data-dir=DIR             keep the embedded database here (reused: seeded events survive)
               --db-durable=false         embedded database without fsync/synchronous_commit (the service's default is on)
@@ -115,6 +119,8 @@ public record BenchOptions(
                 v.integer("rebuild-max-seconds", 420, 60),
                 v.integer("query-events", 10_000, 300),
                 v.integer("query-repeats", 50, 10),
+                v.integer("fuzz-requests", 100_000, 5_000),
+                Long.parseLong(v.string("fuzz-seed", String.valueOf(System.currentTimeMillis()), null)),
                 v.string("db-url", null, null),
                 v.string("db-user", "postgres", null),
                 v.string("db-password", "postgres", null),

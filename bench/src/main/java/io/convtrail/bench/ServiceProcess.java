@@ -24,6 +24,9 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Tool latency off: the bench measures the engine, not a simulated remote call. */
     private static final String DEMO_TOOL_DELAY = "convtrail.demo-tool.delay";
+    private static final List<String> BENCH_LIMITS = List.of(
+            "--convtrail.request.per-client-rate=1000000", "--convtrail.request.per-client-burst=1000000",
+            "--convtrail.stream.max-per-client=1000000", "--convtrail.turn.max-turns-per-minute=1000000");
     private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
 
     private final Process process;
@@ -73,6 +76,14 @@ final class ServiceProcess implements AutoCloseable {
         command.add("--convtrail.security.jwt.secret=" + BenchTokens.SECRET);
         if (options.appArgs().stream().noneMatch(a -> a.startsWith("--" + DEMO_TOOL_DELAY + "="))) {
             command.add("--" + DEMO_TOOL_DELAY + "=0ms");
+        }
+        // every bench client connects from one address, and scenario 5 grows one conversation as fast as it can:
+        // the per-client and per-conversation limits meant for real clients would throttle the measurement
+        for (String limit : BENCH_LIMITS) {
+            String key = limit.substring(0, limit.indexOf('=') + 1);
+            if (options.appArgs().stream().noneMatch(a -> a.startsWith(key))) {
+                command.add(limit);
+            }
         }
         command.addAll(options.appArgs());
         Files.createDirectories(log.getParent());

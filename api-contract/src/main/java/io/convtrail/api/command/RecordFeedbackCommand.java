@@ -5,10 +5,14 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Records a user's feedback on an answer as stage MCP_USER_FEEDBACK, outside any turn. */
+/**
+ * Records a user's feedback on an answer as stage MCP_USER_FEEDBACK, outside any turn. Refused for a
+ * conversation that does not exist, or that holds {@code maxRecords} records already.
+ */
 public record RecordFeedbackCommand(
         @TargetAggregateIdentifier UUID conversationId,
         String payloadJson,
         Instant createdAt,
+        long maxRecords,
         TurnRequester requester) {
 }

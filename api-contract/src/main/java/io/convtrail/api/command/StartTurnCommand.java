@@ -10,8 +10,8 @@ import java.util.UUID;
  * Opens a turn on a conversation, creating the conversation when it does not exist yet. Rejected
  * while another turn is open, unless that turn is older than {@code abandonAfterMillis} or is the
  * {@code abandonTurnId} the caller found dead (its runner is gone): then it is closed as abandoned
- * first. Refused for a {@code requester} that may not use the conversation. Answers with the
- * conversation as the turn finds it.
+ * first. Refused once the conversation holds {@code maxRecords} records, and for a {@code requester}
+ * that may not use the conversation. Answers with the conversation as the turn finds it.
  *
  * @param requester     who asks; the first turn makes its subject the owner
  * @param runnerId      the process (one boot of one node) that runs the turn; recorded on the turn so
@@ -28,15 +28,16 @@ public record StartTurnCommand(
         String flowHash,
         Instant requestedAt,
         long abandonAfterMillis,
+        long maxRecords,
         TurnRequester requester,
         UUID runnerId,
         UUID abandonTurnId) {
 
-    /** A turn whose runner is not known (scripts and tests): only the timeout abandons it. */
+    /** A turn whose runner is not known (scripts and tests): only the timeout abandons it; no record limit. */
     public StartTurnCommand(UUID conversationId, UUID turnId, String userText, boolean reset,
                             Map<String, Object> inputParams, String flowId, String flowHash, Instant requestedAt,
                             long abandonAfterMillis, TurnRequester requester) {
         this(conversationId, turnId, userText, reset, inputParams, flowId, flowHash, requestedAt, abandonAfterMillis,
-                requester, null, null);
+                Long.MAX_VALUE, requester, null, null);
     }
 }

@@ -83,7 +83,10 @@ public class OpenApiConfiguration {
         post.getResponses()
                 .addApiResponse("400", problem("a field is missing or malformed (the problem names it)"))
                 .addApiResponse("409", problem("another turn of this conversation is still running"))
-                .addApiResponse("413", problem("the message is larger than the configured limit"))
+                .addApiResponse("413", problem("the body, the message or inputParams is over its limit, or the "
+                        + "conversation is full"))
+                .addApiResponse("429", problem("the conversation started too many turns this minute, or the "
+                        + "client sent too many requests (see Retry-After)"))
                 .addApiResponse("503", problem("the service is stopping (the turn was refused, or recorded as abandoned)"
                         + " or the database cannot be reached; retry after Retry-After seconds"));
     }
@@ -113,7 +116,8 @@ public class OpenApiConfiguration {
         post.getResponses()
                 .addApiResponse("200", ok)
                 .addApiResponse("400", problem("a field is missing or malformed (the problem names it)"))
-                .addApiResponse("404", problem("no conversation with this id"));
+                .addApiResponse("404", problem("no conversation with this id"))
+                .addApiResponse("413", problem("the body is over its limit, or the conversation is full"));
     }
 
     private static RequestBody jsonBody(Schema<?> schema) {

@@ -93,7 +93,7 @@ class TurnRunnerTest {
     private UUID openTurn(ConversationClient client, UUID runner) {
         UUID turnId = UUID.randomUUID();
         commands.sendAndWait(new StartTurnCommand(client.conversationId, turnId, "hello", false, Map.of(), flow.id(),
-                flow.contentHash(), Instant.now(), Duration.ofMinutes(2).toMillis(), TurnRequester.UNCHECKED, runner,
+                flow.contentHash(), Instant.now(), Duration.ofMinutes(2).toMillis(), Long.MAX_VALUE, TurnRequester.UNCHECKED, runner,
                 null));
         return turnId;
     }

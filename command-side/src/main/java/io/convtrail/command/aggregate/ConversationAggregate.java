@@ -20,6 +20,8 @@ import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -77,6 +79,7 @@ public class ConversationAggregate {
         if (!created) {
             requireAllowed(command.requester());
         }
+        refuseWhenFull(command.maxRecords());
         if (openTurn != null) {
             Instant staleAfter = openTurn.openedAt().plusMillis(command.abandonAfterMillis());
             boolean runnerGone = openTurn.turnId().equals(command.abandonTurnId());
@@ -116,10 +119,19 @@ public class ConversationAggregate {
         return true;
     }
 
-    /** Answers the feedback record's sequence number, which the endpoint reports as ConvEngine's feedbackId. */
+    /**
+     * Answers the feedback record's sequence number, which the endpoint reports as ConvEngine's feedbackId.
+     * Created if missing only to refuse it without a failed load: Axon logs a failed load with its stack
+     * trace, and any client can name a conversation that does not exist.
+     */
     @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public long handle(RecordFeedbackCommand command) {
+        if (conversationId == null) {
+            throw unknown(command.conversationId());
+        }
         requireAllowed(command.requester());
+        refuseWhenFull(command.maxRecords());
         long sequence = lastSequence + 1;
         String payload = withConversationState(command.payloadJson());
         apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, payload,
@@ -174,7 +186,18 @@ public class ConversationAggregate {
     /** Refused exactly like an unknown conversation, so a refusal does not tell that it exists. */
     private void requireAllowed(TurnRequester requester) {
         if (!requester.mayUse(owner)) {
-            throw new ConversationNotOwnedException(conversationId);
+            throw unknown(conversationId);
+        }
+    }
+
+    private static RefusedException unknown(UUID conversationId) {
+        return new RefusedException(Refusal.UNKNOWN_CONVERSATION, "No conversation with id " + conversationId);
+    }
+
+    private void refuseWhenFull(long maxRecords) {
+        if (lastSequence >= maxRecords) {
+            throw new RefusedException(Refusal.CONVERSATION_FULL, "Conversation " + conversationId + " holds "
+                    + lastSequence + " records, its limit is " + maxRecords + "; start a new conversation.");
         }
     }
 

@@ -8,6 +8,8 @@ import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.rest.ConversationResponse;
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
 import io.convtrail.api.rest.ErrorPayload;
 import io.convtrail.command.aggregate.TurnInProgressException;
 import io.convtrail.command.turn.TurnGate.RunningTurn;
@@ -40,9 +42,10 @@ public class TurnService {
     private final TurnProperties properties;
     private final TurnGate gate;
     private final TurnRunners runners;
+    private final TurnRateLimiter turnRate;
 
     public TurnService(CommandGateway commands, ConversationEngine engine, ObjectMapper json, Clock clock,
-                       TurnProperties properties, TurnGate gate, TurnRunners runners) {
+                       TurnProperties properties, TurnGate gate, TurnRunners runners, TurnRateLimiter turnRate) {
         this.commands = commands;
         this.engine = engine;
         this.json = json;
@@ -50,6 +53,7 @@ public class TurnService {
         this.properties = properties;
         this.gate = gate;
         this.runners = runners;
+        this.turnRate = turnRate;
     }
 
     /** A validated turn request. */
@@ -58,6 +62,7 @@ public class TurnService {
     }
 
     public ConversationResponse handle(TurnRequest request) {
+        turnRate.admit(request.conversationId());
         UUID turnId = UUID.randomUUID();
         RunningTurn running = gate.admit(request.conversationId(), turnId);
         try {
@@ -120,7 +125,7 @@ public class TurnService {
                 return commands.sendAndWait(new StartTurnCommand(request.conversationId(), turnId,
                         request.message(), request.reset(), request.inputParams(), engine.flow().flowId(),
                         engine.flow().contentHash(), clock.instant(), properties.abandonAfter().toMillis(),
-                        request.requester(), runners.self(), abandonTurnId));
+                        properties.maxConversationRecords(), request.requester(), runners.self(), abandonTurnId));
             } catch (TurnInProgressException | ConcurrencyException e) {
                 if (e instanceof TurnInProgressException open && !open.openTurnId().equals(abandonTurnId)
                         && isDead(open)) {
@@ -128,7 +133,9 @@ public class TurnService {
                     continue;
                 }
                 if (!clock.instant().isBefore(deadline)) {
-                    throw new ConversationBusyException(request.conversationId(), properties.busyWait());
+                    throw new RefusedException(Refusal.TURN_IN_PROGRESS, "Conversation " + request.conversationId()
+                            + " is running another turn; waited " + properties.busyWait().toMillis()
+                            + " ms. Retry when it has answered.").with("conversationId", request.conversationId());
                 }
                 sleep(pause);
                 pause = Math.min(pause * 2, 100);

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.RecordFeedbackCommand;
-import io.convtrail.command.aggregate.ConversationNotOwnedException;
 import jakarta.servlet.http.HttpServletRequest;
+import io.convtrail.api.refusal.RefusedException;
+import io.convtrail.command.turn.TurnProperties;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,40 +33,38 @@ public class FeedbackController {
     private final CommandGateway commands;
     private final ObjectMapper json;
     private final Clock clock;
+    private final TurnProperties limits;
 
-    public FeedbackController(CommandGateway commands, ObjectMapper json, Clock clock) {
+    public FeedbackController(CommandGateway commands, ObjectMapper json, Clock clock, TurnProperties limits) {
         this.commands = commands;
         this.json = json;
         this.clock = clock;
+        this.limits = limits;
     }
 
     @PostMapping(path = "/feedback", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> feedback(@RequestBody JsonNode body, HttpServletRequest http) {
         if (body == null || !body.isObject()) {
-            throw InvalidRequestException.badRequest("body", "the request body must be a JSON object");
+            throw RefusedException.invalid("body", "the request body must be a JSON object");
         }
         JsonNode id = body.get("conversationId");
         if (id == null || !id.isTextual()) {
-            throw InvalidRequestException.badRequest("conversationId", "is required and must be a UUID string");
+            throw RefusedException.invalid("conversationId", "is required and must be a UUID string");
         }
         UUID conversationId = Uuids.parse("conversationId", id.asText());
         JsonNode type = body.get("feedbackType");
         if (type == null || !type.isTextual() || !FEEDBACK_TYPES.contains(type.asText())) {
-            throw InvalidRequestException.badRequest("feedbackType", "must be THUMBS_UP or THUMBS_DOWN");
+            throw RefusedException.invalid("feedbackType", "must be THUMBS_UP or THUMBS_DOWN");
         }
         JsonNode metadata = body.get("metadata");
         if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
-            throw InvalidRequestException.badRequest("metadata", "must be a JSON object");
+            throw RefusedException.invalid("metadata", "must be a JSON object");
         }
         Instant at = clock.instant();
-        try {
-            Long feedbackId = commands.sendAndWait(new RecordFeedbackCommand(conversationId,
-                    payload(conversationId, body, at), at, Requesters.of(http)));
-            return response(feedbackId);
-        } catch (ConversationNotOwnedException e) {
-            throw new UnknownConversationException(conversationId);
-        }
+        Long feedbackId = commands.sendAndWait(new RecordFeedbackCommand(conversationId,
+                payload(conversationId, body, at), at, limits.maxConversationRecords(), Requesters.of(http)));
+        return response(feedbackId);
     }
 
     /**

@@ -3,9 +3,9 @@ package io.convtrail.command.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.command.TurnRequester;
+import io.convtrail.api.refusal.RefusedException;
 import io.convtrail.api.rest.ConversationRequest;
 import io.convtrail.api.rest.ConversationResponse;
-import io.convtrail.command.aggregate.ConversationNotOwnedException;
 import io.convtrail.command.turn.TurnProperties;
 import io.convtrail.command.turn.TurnService;
 import io.convtrail.command.turn.TurnService.TurnRequest;
@@ -38,17 +38,12 @@ public class MessageController {
     @PostMapping(path = "/message", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     public ConversationResponse message(@RequestBody ConversationRequest request, HttpServletRequest http) {
-        TurnRequest turn = validate(request, Requesters.of(http));
-        try {
-            return turns.handle(turn);
-        } catch (ConversationNotOwnedException e) {
-            throw new UnknownConversationException(turn.conversationId());
-        }
+        return turns.handle(validate(request, Requesters.of(http)));
     }
 
     TurnRequest validate(ConversationRequest request, TurnRequester requester) {
         if (request == null) {
-            throw InvalidRequestException.badRequest("body", "the request body must be a JSON object");
+            throw RefusedException.invalid("body", "the request body must be a JSON object");
         }
         boolean reset = readReset(request.reset());
         String message = readMessage(request.message(), reset);
@@ -61,7 +56,7 @@ public class MessageController {
             return UUID.randomUUID();
         }
         if (!node.isTextual()) {
-            throw InvalidRequestException.badRequest("conversationId", "must be a UUID string");
+            throw RefusedException.invalid("conversationId", "must be a UUID string");
         }
         return Uuids.parse("conversationId", node.asText());
     }
@@ -71,15 +66,15 @@ public class MessageController {
             if (reset) {
                 return null;
             }
-            throw InvalidRequestException.badRequest("message", "is required and must not be blank (unless reset is true)");
+            throw RefusedException.invalid("message", "is required and must not be blank (unless reset is true)");
         }
         if (!node.isTextual()) {
-            throw InvalidRequestException.badRequest("message", "must be a string");
+            throw RefusedException.invalid("message", "must be a string");
         }
         String text = node.asText();
         long limit = properties.maxMessageSize().toBytes();
-        if (text.getBytes(StandardCharsets.UTF_8).length > limit) {
-            throw InvalidRequestException.tooLarge("message", "is longer than the limit of " + limit + " bytes");
+        if (utf8Length(text) > limit) {
+            throw RefusedException.tooLarge("message", "is longer than the limit of " + limit + " bytes");
         }
         return text;
     }
@@ -89,7 +84,7 @@ public class MessageController {
             return false;
         }
         if (!node.isBoolean()) {
-            throw InvalidRequestException.badRequest("reset", "must be true or false");
+            throw RefusedException.invalid("reset", "must be true or false");
         }
         return node.booleanValue();
     }
@@ -100,9 +95,17 @@ public class MessageController {
             return Map.of();
         }
         if (!node.isObject()) {
-            throw InvalidRequestException.badRequest("inputParams", "must be a JSON object");
+            throw RefusedException.invalid("inputParams", "must be a JSON object");
+        }
+        long limit = properties.maxInputParamsSize().toBytes();
+        if (utf8Length(node.toString()) > limit) {
+            throw RefusedException.tooLarge("inputParams", "is larger than the limit of " + limit + " bytes");
         }
         return json.convertValue(node, Map.class);
+    }
+
+    private static long utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static boolean isAbsent(JsonNode node) {

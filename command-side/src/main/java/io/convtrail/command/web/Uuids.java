@@ -1,6 +1,7 @@
 package io.convtrail.command.web;
 
 import io.convtrail.api.ConversationIds;
+import io.convtrail.api.refusal.RefusedException;
 
 import java.util.UUID;
 
@@ -11,7 +12,7 @@ final class Uuids {
 
     static UUID parse(String field, String text) {
         return ConversationIds.parse(text).orElseThrow(() ->
-                InvalidRequestException.badRequest(field, "must be a UUID (got '" + abbreviate(text) + "')"));
+                RefusedException.invalid(field, "must be a UUID (got '" + abbreviate(text) + "')"));
     }
 
     private static String abbreviate(String text) {

@@ -17,8 +17,11 @@ import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseMessage;
 import io.convtrail.api.event.VerboseRecordedEvent;
-import org.axonframework.modelling.command.AggregateNotFoundException;
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.CustomTypeSafeMatcher;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,7 @@ class ConversationAggregateTest {
     private static final TurnRequester ALICE = new TurnRequester("alice", false);
     private static final TurnRequester BOB = new TurnRequester("bob", false);
     private static final UUID RUNNER = UUID.fromString("00000000-0000-0000-0000-0000000000f1");
+    private static final long NO_LIMIT = Long.MAX_VALUE;
     /** Feedback as recorded: the aggregate adds the conversation's intent and state to its _meta. */
     private static final String FEEDBACK = "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\",\"intent\":\"FAQ_RATES\","
             + "\"state\":\"ANSWERED\"},\"feedbackType\":\"THUMBS_UP\"}";
@@ -96,7 +100,7 @@ class ConversationAggregateTest {
         Instant soon = T0.plusSeconds(1);
         fixture.given(started(TURN_1, 1, T0))
                 .when(new StartTurnCommand(CONVERSATION, TURN_2, "hello", false, Map.of(), "loan-demo", "abc", soon,
-                        ABANDON_AFTER_MS, ALICE, RUNNER, TURN_1))
+                        ABANDON_AFTER_MS, NO_LIMIT, ALICE, RUNNER, TURN_1))
                 .expectEventsMatching(payloadsMatching(exactSequenceOf(
                         predicate(e -> e instanceof StageRecordedEvent s && s.stage() == Stage.TURN_ABANDONED
                                 && s.payloadJson().contains("\"reason\":\"RUNNER_GONE\"")
@@ -111,7 +115,7 @@ class ConversationAggregateTest {
     void aGoneRunnerNamedForAnotherTurnDoesNotCloseTheOpenOne() {
         fixture.given(started(TURN_1, 1, T0))
                 .when(new StartTurnCommand(CONVERSATION, TURN_2, "hello", false, Map.of(), "loan-demo", "abc",
-                        T0.plusSeconds(1), ABANDON_AFTER_MS, ALICE, RUNNER, TURN_0))
+                        T0.plusSeconds(1), ABANDON_AFTER_MS, NO_LIMIT, ALICE, RUNNER, TURN_0))
                 .expectException(TurnInProgressException.class)
                 .expectNoEvents();
     }
@@ -207,17 +211,50 @@ class ConversationAggregateTest {
                         new TurnCompletedEvent(CONVERSATION, TURN_1, "FAQ_RATES", "ANSWERED", Map.of(), Map.of(),
                                 TurnOutcome.ANSWERED, T0))
                 .when(new RecordFeedbackCommand(CONVERSATION,
-                        "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\"},\"feedbackType\":\"THUMBS_UP\"}", t1, ALICE))
+                        "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\"},\"feedbackType\":\"THUMBS_UP\"}", t1, NO_LIMIT, ALICE))
                 .expectEvents(new StageRecordedEvent(CONVERSATION, null, 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1,
                         RecordChain.stageHash(hashOf(1), 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1)))
                 .expectResultMessagePayload(2L);
     }
 
     @Test
-    void feedbackOnAnUnknownConversationIsRejected() {
+    void feedbackOnAnUnknownConversationIsRefusedAndCreatesNothing() {
         fixture.givenNoPriorActivity()
-                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, ALICE))
-                .expectException(AggregateNotFoundException.class);
+                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, NO_LIMIT, ALICE))
+                .expectException(RefusedException.class)
+                .expectException(hasReason(Refusal.UNKNOWN_CONVERSATION))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aConversationAtItsRecordLimitTakesNoNewTurnAndNoFeedback() {
+        Instant t1 = T0.plusSeconds(1);
+        Object[] twoRecords = {started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0),
+                stage(TURN_1, 2, hashOf(1), Stage.USER_INPUT, "{}", T0),
+                new TurnCompletedEvent(CONVERSATION, TURN_1, "FAQ_RATES", "ANSWERED", Map.of(), Map.of(),
+                        TurnOutcome.ANSWERED, T0)};
+        fixture.given(twoRecords)
+                .when(new StartTurnCommand(CONVERSATION, TURN_2, "hello", false, Map.of(), "loan-demo", "abc", t1,
+                        ABANDON_AFTER_MS, 2, ALICE, null, null))
+                .expectException(hasReason(Refusal.CONVERSATION_FULL))
+                .expectNoEvents();
+        fixture.given(twoRecords)
+                .when(new RecordFeedbackCommand(CONVERSATION, "{}", t1, 2, ALICE))
+                .expectException(hasReason(Refusal.CONVERSATION_FULL))
+                .expectNoEvents();
+        fixture.given(twoRecords)
+                .when(new StartTurnCommand(CONVERSATION, TURN_2, "hello", false, Map.of(), "loan-demo", "abc", t1,
+                        ABANDON_AFTER_MS, 3, ALICE, null, null))
+                .expectSuccessfulHandlerExecution();
+    }
+
+    private static Matcher<Object> hasReason(Refusal reason) {
+        return new CustomTypeSafeMatcher<>("a refusal for " + reason) {
+            @Override
+            protected boolean matchesSafely(Object item) {
+                return item instanceof RefusedException refused && refused.reason() == reason;
+            }
+        };
     }
 
     @Test
@@ -234,15 +271,15 @@ class ConversationAggregateTest {
     void anotherUsersTurnIsRefusedAsIfTheConversationDidNotExist() {
         fixture.given(started(TURN_1, 1, T0), completed(TURN_1, T0))
                 .when(start(TURN_2, T0.plusSeconds(1), BOB))
-                .expectException(ConversationNotOwnedException.class)
+                .expectException(hasReason(Refusal.UNKNOWN_CONVERSATION))
                 .expectNoEvents();
     }
 
     @Test
     void anotherUsersFeedbackIsRefused() {
         fixture.given(started(TURN_1, 1, T0), completed(TURN_1, T0))
-                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, BOB))
-                .expectException(ConversationNotOwnedException.class)
+                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, NO_LIMIT, BOB))
+                .expectException(hasReason(Refusal.UNKNOWN_CONVERSATION))
                 .expectNoEvents();
     }
 
@@ -264,7 +301,7 @@ class ConversationAggregateTest {
 
     private static StartTurnCommand start(UUID turnId, Instant at, TurnRequester requester) {
         return new StartTurnCommand(CONVERSATION, turnId, "hello", false, Map.of(), "loan-demo", "abc", at,
-                ABANDON_AFTER_MS, requester);
+                ABANDON_AFTER_MS, NO_LIMIT, requester, null, null);
     }
 
     private static TurnStartedEvent started(UUID turnId, int index, Instant at) {

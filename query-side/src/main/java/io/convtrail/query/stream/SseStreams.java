@@ -38,12 +38,19 @@ public class SseStreams implements DisposableBean {
 
     /**
      * A stream of the conversation's events after {@code resumeAfter} (null: from now on), ended at
-     * {@code endAt} when that is not null: the expiry of the caller's access token.
+     * {@code endAt} when that is not null (the expiry of the caller's access token), holding the
+     * client's {@code slot} until the response ends, however it ends.
      */
-    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed, Instant endAt) {
+    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed, Instant endAt,
+                           ClientStreamSlots.Slot slot) {
         SseEmitter emitter = new SseEmitter(emitterTimeout.toMillis());
-        StreamSubscription subscription = hub.subscribe(conversationId, resumeAfter,
-                new SseSink(emitter, conversationId, unnamed));
+        StreamSubscription subscription;
+        try {
+            subscription = hub.subscribe(conversationId, resumeAfter, new SseSink(emitter, conversationId, unnamed));
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
         ScheduledFuture<?> expiry = endAt == null ? null : heartbeats.schedule(
                 () -> subscription.close(CloseReason.EXPIRED),
                 Math.max(0, Duration.between(Instant.now(), endAt).toMillis()), TimeUnit.MILLISECONDS);
@@ -52,6 +59,7 @@ public class SseStreams implements DisposableBean {
                 expiry.cancel(false);
             }
             subscription.close(CloseReason.CLIENT_GONE);
+            slot.release();
         };
         emitter.onCompletion(gone);
         emitter.onError(error -> gone.run());

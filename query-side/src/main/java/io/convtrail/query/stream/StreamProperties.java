@@ -9,18 +9,21 @@ import java.util.List;
 
 /**
  * Live streams ({@code convtrail.stream.*}). {@code subscriberBuffer} is how many events one
- * subscriber may have waiting before it is disconnected (it resumes with Last-Event-ID).
+ * subscriber may have waiting before it is disconnected (it resumes with Last-Event-ID);
+ * {@code maxPerClient} how many streams (SSE and STOMP together) one client may hold open (429 above).
  */
 @ConfigurationProperties("convtrail.stream")
 public record StreamProperties(
         @DefaultValue({"http://localhost:*", "http://127.0.0.1:*"}) List<String> allowedOrigins,
         @DefaultValue("1000") int subscriberBuffer,
+        @DefaultValue("256") int maxPerClient,
         @DefaultValue Sse sse,
         @DefaultValue Stomp stomp) {
 
     public StreamProperties {
-        if (subscriberBuffer < 1) {
-            throw new IllegalArgumentException("convtrail.stream.subscriber-buffer must be at least 1");
+        if (subscriberBuffer < 1 || maxPerClient < 1) {
+            throw new IllegalArgumentException(
+                    "convtrail.stream.subscriber-buffer and convtrail.stream.max-per-client must be at least 1");
         }
     }
 

@@ -1,6 +1,8 @@
 package io.convtrail.query.web;
 
 import io.convtrail.api.query.VerifyConversationChainQuery;
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
 import io.convtrail.api.rest.ChainVerification;
 import io.convtrail.query.audit.AuditProjection;
 import io.convtrail.query.consistency.ReadConsistency;
@@ -11,16 +13,12 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 import java.util.UUID;
 
 /** For compliance audits: is a conversation's record still exactly what the engine wrote? */
@@ -54,11 +52,7 @@ public class ChainController {
         ChainVerification result = queries.query(new VerifyConversationChainQuery(id),
                 ResponseTypes.instanceOf(ChainVerification.class)).join();
         if (result == null) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                    "No conversation with id " + id);
-            problem.setTitle("Unknown conversation");
-            problem.setType(URI.create("urn:convtrail:problem:unknown-conversation"));
-            throw new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+            throw new RefusedException(Refusal.UNKNOWN_CONVERSATION, "No conversation with id " + id);
         }
         return result;
     }

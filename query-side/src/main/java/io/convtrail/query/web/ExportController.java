@@ -1,5 +1,7 @@
 package io.convtrail.query.web;
 
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
 import io.convtrail.query.export.EventExporter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -10,9 +12,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -20,7 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
@@ -66,10 +64,7 @@ public class ExportController {
     public void conversation(@PathVariable String conversationId, HttpServletResponse response) throws IOException {
         UUID id = QueryParameters.uuid("conversationId", conversationId);
         if (!exporter.exists(id)) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No conversation with id " + id);
-            problem.setTitle("Unknown conversation");
-            problem.setType(URI.create("urn:convtrail:problem:unknown-conversation"));
-            throw new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+            throw new RefusedException(Refusal.UNKNOWN_CONVERSATION, "No conversation with id " + id);
         }
         response.setContentType(NDJSON);
         response.setHeader("Content-Disposition", "attachment; filename=\"conversation-" + id + ".jsonl\"");

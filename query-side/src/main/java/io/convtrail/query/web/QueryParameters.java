@@ -1,14 +1,11 @@
 package io.convtrail.query.web;
 
 import io.convtrail.api.ConversationIds;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
+import io.convtrail.api.refusal.RefusedException;
 
-import java.net.URI;
 import java.util.UUID;
 
-/** Validation of path and query parameters at the edge, answered as problem+json. */
+/** Validation of path and query parameters at the edge; a refusal is answered as problem+json by the advice. */
 final class QueryParameters {
 
     private QueryParameters() {
@@ -18,11 +15,7 @@ final class QueryParameters {
         return ConversationIds.parse(text).orElseThrow(() -> invalid(name, "must be a UUID"));
     }
 
-    static ErrorResponseException invalid(String name, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, name + " " + detail);
-        problem.setTitle("Invalid request");
-        problem.setType(URI.create("urn:convtrail:problem:invalid-request"));
-        problem.setProperty("field", name);
-        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+    static RefusedException invalid(String name, String detail) {
+        return RefusedException.invalid(name, detail);
     }
 }

@@ -1,5 +1,8 @@
 package io.convtrail.query.web;
 
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
+import io.convtrail.query.stream.ClientStreamSlots;
 import io.convtrail.query.stream.SseStreams;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -16,10 +19,14 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -42,9 +49,11 @@ public class StreamController {
     public static final String STREAM_END_ATTRIBUTE = "io.convtrail.stream.endAt";
 
     private final SseStreams streams;
+    private final ClientStreamSlots slots;
 
-    public StreamController(SseStreams streams) {
+    public StreamController(SseStreams streams, ClientStreamSlots slots) {
         this.streams = streams;
+        this.slots = slots;
     }
 
     @Operation(summary = "Server-sent events of a conversation",
@@ -55,6 +64,9 @@ public class StreamController {
             content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
                     schema = @Schema(type = "string", description = "text/event-stream")))
     @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or the resume position is invalid",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "429", description = "this client holds as many open streams as it may",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(ref = "#/components/schemas/Problem")))
     // no 'produces': a rejected request is answered as problem+json whatever the client accepts
@@ -69,7 +81,8 @@ public class StreamController {
             @RequestParam(defaultValue = "false") boolean replay,
             @Parameter(description = "send every envelope as an unnamed (message) event, for onmessage")
             @RequestParam(defaultValue = "false") boolean unnamed,
-            @Parameter(hidden = true) @RequestAttribute(name = STREAM_END_ATTRIBUTE, required = false) Instant endAt) {
+            @Parameter(hidden = true) @RequestAttribute(name = STREAM_END_ATTRIBUTE, required = false) Instant endAt,
+            HttpServletRequest request) {
         UUID id = QueryParameters.uuid("conversationId", conversationId);
         Long resumeAfter = null;
         if (lastEventIdHeader != null && !lastEventIdHeader.isBlank()) {
@@ -79,11 +92,30 @@ public class StreamController {
         } else if (replay) {
             resumeAfter = 0L;
         }
+        ClientStreamSlots.Slot slot = slots.tryAcquire(request.getRemoteAddr()).orElseThrow(() ->
+                new RefusedException(Refusal.TOO_MANY_STREAMS, null, "This client holds " + slots.maxPerClient()
+                        + " open streams, as many as it may; close one first.", Duration.ofSeconds(1)));
+        return streamHeaders().body(streams.open(id, resumeAfter, unnamed, endAt, slot));
+    }
+
+    /**
+     * HEAD answers the stream's headers at once and opens nothing. Spring would otherwise run the GET
+     * handler for it, and the stream it opened would wait, with its socket and subscription, for a
+     * body nobody reads until the emitter timed out.
+     */
+    @Operation(summary = "Headers of the stream, without opening it")
+    @ApiResponse(responseCode = "200", description = "the stream's headers, no body")
+    @RequestMapping(path = "/{conversationId}", method = RequestMethod.HEAD)
+    public ResponseEntity<Void> head(@Parameter(description = "the conversation's UUID") @PathVariable String conversationId) {
+        QueryParameters.uuid("conversationId", conversationId);
+        return streamHeaders().build();
+    }
+
+    private static ResponseEntity.BodyBuilder streamHeaders() {
         return ResponseEntity.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .cacheControl(CacheControl.noStore())
-                .header("X-Accel-Buffering", "no")
-                .body(streams.open(id, resumeAfter, unnamed, endAt));
+                .header("X-Accel-Buffering", "no");
     }
 
     private static long position(String name, String text) {

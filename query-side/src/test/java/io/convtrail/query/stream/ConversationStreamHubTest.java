@@ -45,7 +45,7 @@ class ConversationStreamHubTest {
 
     ConversationStreamHubTest() {
         new AnnotationQueryHandlerAdapter<>(readModel).subscribe(bus);
-        hub = new ConversationStreamHub(gateway, new StreamHistory(gateway), new StreamProperties(List.of(), BUFFER,
+        hub = new ConversationStreamHub(gateway, new StreamHistory(gateway), new StreamProperties(List.of(), BUFFER, 256,
                 new StreamProperties.Sse(Duration.ofSeconds(15), Duration.ofMinutes(30)),
                 new StreamProperties.Stomp(StreamProperties.Broker.SIMPLE, null, DataSize.ofMegabytes(1),
                         Duration.ofSeconds(10))));

@@ -1,0 +1,29 @@
+package io.convtrail.app.web;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits on every request ({@code convtrail.request.*}), enforced at the edge before any handler runs.
+ *
+ * @param maxBodySize      the largest request body (413 above); the per-field limits of the turn come on top
+ * @param maxJsonDepth     how deeply a JSON body may nest (413 above): stored payloads are nested again
+ *                         inside trace answers, so a deep body could make a conversation unreadable
+ * @param perClientRate    requests per second one client (remote address) may sustain (429 above)
+ * @param perClientBurst   requests one client may send at once before {@code perClientRate} applies
+ */
+@ConfigurationProperties("convtrail.request")
+public record RequestLimitProperties(
+        @DefaultValue("64KB") DataSize maxBodySize,
+        @DefaultValue("16") int maxJsonDepth,
+        @DefaultValue("100") int perClientRate,
+        @DefaultValue("200") int perClientBurst) {
+
+    public RequestLimitProperties {
+        if (maxJsonDepth < 2 || perClientRate < 1 || perClientBurst < 1) {
+            throw new IllegalArgumentException(
+                    "convtrail.request: max-json-depth must be at least 2, per-client-rate and per-client-burst at least 1");
+        }
+    }
+}

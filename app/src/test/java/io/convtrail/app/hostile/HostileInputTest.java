@@ -1,0 +1,250 @@
+package io.convtrail.app.hostile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.app.LocalApi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.client.RestClient;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The findings of issue 9 about hostile input, one regression each: every one is a 4xx
+ * problem+json in the one vocabulary, changes nothing, and leaves at most one log line.
+ */
+@ConvtrailIntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
+class HostileInputTest {
+
+    private static final String MESSAGE = "/api/v1/conversation/message";
+    private static final String FEEDBACK = "/api/v1/conversation/feedback";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    static Stream<Arguments> refusedBodies() {
+        String id = UUID.randomUUID().toString();
+        return Stream.of(
+                // text PostgreSQL or the chain cannot hold faithfully (the JSON escapes reach the parser as written)
+                refused("NUL in the message", MESSAGE, "{\"message\":\"a\\u0000b\"}", 400, "unsupported-text", "message"),
+                refused("lone high surrogate", MESSAGE, "{\"message\":\"x\\ud800y\"}", 400, "unsupported-text", "message"),
+                refused("lone low surrogate at the end", MESSAGE, "{\"message\":\"x\\udc00\"}", 400, "unsupported-text", "message"),
+                refused("NUL in an inputParams value", MESSAGE,
+                        "{\"message\":\"hi\",\"inputParams\":{\"a\":{\"b\":[\"\\u0000\"]}}}", 400, "unsupported-text",
+                        "inputParams.a.b[0]"),
+                refused("surrogate in an inputParams key (the parser itself refuses it)", MESSAGE,
+                        "{\"message\":\"hi\",\"inputParams\":{\"k\\ud800\":1}}", 400, "malformed-json", "body"),
+                refused("NUL in an inputParams key", MESSAGE,
+                        "{\"message\":\"hi\",\"inputParams\":{\"k\\u0000\":1}}", 400, "unsupported-text", "inputParams (a key)"),
+                refused("NUL in the conversationId", MESSAGE,
+                        "{\"conversationId\":\"" + id + "\\u0000\",\"message\":\"hi\"}", 400, "unsupported-text",
+                        "conversationId"),
+                refused("NUL in feedback text", FEEDBACK, "{\"conversationId\":\"" + id
+                        + "\",\"feedbackType\":\"THUMBS_UP\",\"assistantResponse\":\"a\\u0000\"}", 400, "unsupported-text",
+                        "assistantResponse"),
+                refused("surrogate in feedback metadata", FEEDBACK, "{\"conversationId\":\"" + id
+                        + "\",\"feedbackType\":\"THUMBS_UP\",\"metadata\":{\"x\":\"\\udfff\"}}", 400, "unsupported-text",
+                        "metadata.x"),
+                // strict JSON
+                refused("trailing content", MESSAGE, "{\"message\":\"hi\"}}", 400, "malformed-json", "body"),
+                refused("a second value", MESSAGE, "{\"message\":\"hi\"} {\"message\":\"ho\"}", 400, "malformed-json", "body"),
+                refused("duplicate keys", MESSAGE, "{\"message\":\"hi\",\"message\":\"ho\"}", 400, "malformed-json", "body"),
+                refused("duplicate nested keys", MESSAGE,
+                        "{\"message\":\"hi\",\"inputParams\":{\"a\":1,\"a\":2}}", 400, "malformed-json", "body"),
+                refused("duplicate keys in feedback", FEEDBACK, "{\"conversationId\":\"" + id
+                        + "\",\"feedbackType\":\"THUMBS_UP\",\"feedbackType\":\"THUMBS_DOWN\"}", 400, "malformed-json", "body"),
+                // limits
+                refused("10 MB of inputParams", MESSAGE,
+                        "{\"message\":\"hi\",\"inputParams\":{\"big\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}}", 413,
+                        "too-large", "body"),
+                refused("inputParams over 16 KB", MESSAGE,
+                        "{\"message\":\"hi\",\"inputParams\":{\"big\":\"" + "x".repeat(17 * 1024) + "\"}}", 413,
+                        "too-large", "inputParams"),
+                refused("inputParams nested 17 deep", MESSAGE,
+                        "{\"message\":\"hi\",\"inputParams\":" + "{\"a\":".repeat(16) + "1" + "}".repeat(16) + "}", 413,
+                        "too-large", "body"),
+                refused("feedback metadata nested 10,000 deep", FEEDBACK, "{\"conversationId\":\"" + id
+                        + "\",\"feedbackType\":\"THUMBS_UP\",\"metadata\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}",
+                        413, "too-large", "body"));
+    }
+
+    private static Arguments refused(String name, String path, String body, int status, String type, String field) {
+        return Arguments.of(name, path, body, status, type, field);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedBodies")
+    void isRefusedAtTheEdgeAndStoresNothing(String name, String path, String body, int status, String type,
+                                            String field) {
+        long events = storedEvents();
+
+        ResponseEntity<String> answer = http().post().uri(path).header("Content-Type", "application/json")
+                .body(body).retrieve().toEntity(String.class);
+
+        assertProblem(answer, status, type);
+        assertThat(parse(answer.getBody()).path("field").asText()).isEqualTo(field);
+        assertThat(storedEvents()).as("events in the store").isEqualTo(events);
+    }
+
+    @Test
+    void aSurrogatePairIsNotALoneSurrogateAndIsStoredExactly() {
+        UUID id = UUID.randomUUID();
+        String text = "price in \uD83D\uDCB6 please";
+
+        ResponseEntity<String> answer = http().post().uri(MESSAGE).header("Content-Type", "application/json")
+                .body("{\"conversationId\":\"" + id + "\",\"message\":\"price in \\ud83d\\udcb6 please\"}")
+                .retrieve().toEntity(String.class);
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(200);
+        JsonNode input = await().atMost(Duration.ofSeconds(15)).until(() -> userInput(id), node -> node != null);
+        assertThat(input.get("text").asText()).isEqualTo(text);
+        JsonNode verify = parse(http().get().uri("/api/v1/conversation/audit/{id}/verify", id).retrieve().body(String.class));
+        assertThat(verify.get("intact").asBoolean()).isTrue();
+    }
+
+    @Test
+    void errorAndUnknownPathsAreNotFoundProblems() {
+        for (String path : List.of("/error", "/nope", "/api/v1/conversation/nope", "/api/v1/conversation/stream/")) {
+            assertProblem(http().get().uri(path).retrieve().toEntity(String.class), 404, "not-found");
+        }
+        assertProblem(http().post().uri("/error").retrieve().toEntity(String.class), 404, "not-found");
+    }
+
+    @Test
+    void everyMethodButGetAndHeadOnTheStreamIsAnsweredAtOnce() {
+        String stream = "/api/v1/conversation/stream/" + UUID.randomUUID();
+        for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH)) {
+            ResponseEntity<String> answer = http().method(method).uri(stream).retrieve().toEntity(String.class);
+            assertProblem(answer, 405, "method-not-allowed");
+            assertThat(answer.getHeaders().getAllow()).contains(HttpMethod.GET, HttpMethod.HEAD);
+        }
+    }
+
+    @Test
+    void headOnTheStreamAnswersItsHeadersAtOnceAndOpensNothing() {
+        double subscribers = sseSubscribers();
+        for (int i = 0; i < 20; i++) {
+            long started = System.nanoTime();
+            ResponseEntity<Void> answer = http().head().uri("/api/v1/conversation/stream/{id}", UUID.randomUUID())
+                    .retrieve().toBodilessEntity();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            assertThat(answer.getStatusCode().value()).isEqualTo(200);
+            assertThat(answer.getHeaders().getContentType()).hasToString("text/event-stream");
+        }
+        assertThat(sseSubscribers()).as("SSE subscribers opened by HEAD").isEqualTo(subscribers);
+        assertThat(http().head().uri("/api/v1/conversation/stream/not-a-uuid").retrieve().toBodilessEntity()
+                .getStatusCode().value()).isEqualTo(400);
+    }
+
+    @Test
+    void feedbackOnAnUnknownConversationIs404WithOneLogLine(CapturedOutput output) {
+        int before = output.getOut().length();
+        UUID unknown = UUID.randomUUID();
+
+        ResponseEntity<String> answer = http().post().uri(FEEDBACK).header("Content-Type", "application/json")
+                .body("{\"conversationId\":\"" + unknown + "\",\"feedbackType\":\"THUMBS_UP\"}")
+                .retrieve().toEntity(String.class);
+
+        assertProblem(answer, 404, "unknown-conversation");
+        String logged = output.getOut().substring(before);
+        assertThat(logged.lines().filter(line -> !line.isBlank()).toList()).as(logged)
+                .singleElement().asString().contains("Refused POST " + FEEDBACK + ": 404 unknown-conversation");
+        assertThat(jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?")
+                .param(unknown.toString()).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void refusalLinesAreRateLimitedAndCountWhatTheyLeftOut(CapturedOutput output) throws InterruptedException {
+        int before = output.getOut().length();
+        long started = System.nanoTime();
+        for (int i = 0; i < 300; i++) {
+            http().post().uri(MESSAGE).header("Content-Type", "application/json").body("{\"message\":1}")
+                    .retrieve().toEntity(String.class);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Thread.sleep(300); // room for one more line
+        http().post().uri(MESSAGE).header("Content-Type", "application/json").body("{\"message\":1}")
+                .retrieve().toEntity(String.class);
+
+        List<String> lines = output.getOut().substring(before).lines().filter(l -> l.contains("Refused POST")).toList();
+        assertThat(lines.size()).as("refusal lines for 301 refusals in %.1f s", seconds)
+                .isLessThanOrEqualTo(20 + (int) Math.ceil((seconds + 0.3) * 10) + 1);
+        long leftOut = lines.stream().map(l -> java.util.regex.Pattern.compile("\\[(\\d+) more refusals not logged]")
+                .matcher(l)).filter(java.util.regex.Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
+        assertThat(leftOut).as("refusals counted in later lines").isPositive();
+        assertThat(lines.size() + leftOut).as("every refusal logged or counted").isEqualTo(301);
+    }
+
+    @Test
+    void refusalsAreCountedByReason() {
+        double before = refused("unsupported-text");
+        http().post().uri(MESSAGE).header("Content-Type", "application/json").body("{\"message\":\"\\u0000\"}")
+                .retrieve().toEntity(String.class);
+        assertThat(refused("unsupported-text")).isEqualTo(before + 1);
+    }
+
+    private double refused(String reason) {
+        JsonNode metric = parse(http().get().uri("/actuator/metrics/convtrail.requests.refused?tag=reason:" + reason)
+                .retrieve().body(String.class));
+        return metric == null || metric.path("measurements").isEmpty() ? 0
+                : metric.get("measurements").get(0).get("value").asDouble();
+    }
+
+    private double sseSubscribers() {
+        return parse(http().get().uri("/actuator/metrics/convtrail.stream.subscribers?tag=transport:sse")
+                .retrieve().body(String.class)).get("measurements").get(0).get("value").asDouble();
+    }
+
+    private JsonNode userInput(UUID id) {
+        JsonNode rows = parse(http().get().uri("/api/v1/conversation/audit/{id}?stage=USER_INPUT", id)
+                .retrieve().body(String.class));
+        return rows.isEmpty() ? null : parse(rows.get(0).get("payloadJson").asText());
+    }
+
+    static void assertProblem(ResponseEntity<String> answer, int status, String type) {
+        assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(status);
+        assertThat(answer.getHeaders().getContentType()).hasToString("application/problem+json");
+        JsonNode problem = parse(answer.getBody());
+        assertThat(problem.get("type").asText()).isEqualTo("urn:convtrail:problem:" + type);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(answer.getBody()).doesNotContain("Exception", "\tat ");
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return json == null ? null : JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private RestClient http() {
+        return LocalApi.client(port);
+    }
+
+    private long storedEvents() {
+        return jdbc.sql("SELECT count(*) FROM domainevententry").query(Long.class).single();
+    }
+}
