@@ -109,9 +109,12 @@ class SecurityConfiguration {
                                 "/api/v1/conversation/export").hasAnyRole("AUDITOR", "ADMIN")
                         .requestMatchers(HttpMethod.GET, "/api/v1/users/{sub}/conversations").access(new SubjectAuthorization())
                         .requestMatchers(HttpMethod.GET, CONVERSATION_READS).access(new ConversationReadAuthorization(access))
+                        // HEAD on a stream answers its headers only, under the same rule as opening it
+                        .requestMatchers(HttpMethod.HEAD, STREAM_PATH + "{conversationId}")
+                        .access(new ConversationReadAuthorization(access))
                         .requestMatchers(HttpMethod.GET, DOCUMENTS).hasAnyRole("USER", "AUDITOR", "ADMIN")
-                        // only ever reached as the error dispatch above; called directly it answers nothing useful
-                        .requestMatchers("/error").denyAll()
+                        // called directly, the error page answers 404 problem+json like any path without an endpoint
+                        .requestMatchers("/error").permitAll()
                         .anyRequest().hasRole("ADMIN"));
         return http.build();
     }

@@ -15,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -57,6 +58,11 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> turnClosed(TurnNotOpenException e, HttpServletRequest request) {
         return problems.refuse(new RefusedException(Refusal.TURN_NOT_OPEN,
                 "The turn was closed (abandoned after its timeout) before it finished: " + e.getMessage()), request);
+    }
+
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejectedByFirewall(RequestRejectedException e, HttpServletRequest request) {
+        return problems.refuse(FirewallRejections.refusal(), request);
     }
 
     @ExceptionHandler(AggregateNotFoundException.class)

@@ -2,6 +2,7 @@ package io.convtrail.app.hostile;
 
 import io.convtrail.app.LocalApi;
 import io.convtrail.testsupport.PostgresTestConfiguration;
+import io.convtrail.testsupport.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * rate runs last, since it leaves this client without requests for a while.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "convtrail.request.per-client-burst=60", "convtrail.request.per-client-rate=1",
+        TestTokens.SECRET_PROPERTY, "convtrail.request.per-client-burst=60", "convtrail.request.per-client-rate=1",
         "convtrail.turn.max-turns-per-minute=2", "convtrail.turn.max-conversation-records=30",
         "convtrail.stream.max-per-client=2",
         // a closed stream is noticed on the next write: a short heartbeat frees its slot quickly
@@ -130,7 +131,8 @@ class RequestLimitsTest {
 
     private HttpResponse<InputStream> openSse() throws Exception {
         return client.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                        + "/api/v1/conversation/stream/" + UUID.randomUUID())).build(),
+                        + "/api/v1/conversation/stream/" + UUID.randomUUID()))
+                        .header("Authorization", TestTokens.adminBearer()).build(),
                 HttpResponse.BodyHandlers.ofInputStream()).get(10, TimeUnit.SECONDS);
     }
 

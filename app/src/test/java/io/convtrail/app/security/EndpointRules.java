@@ -24,9 +24,7 @@ final class EndpointRules {
         STREAM,
         AUDITOR_ADMIN,
         /** the person named in the path (the owner caller), auditor, admin; another user: 403 */
-        SUBJECT,
-        /** the error page: only an error dispatch reaches it; called directly, nobody may */
-        ERROR_PAGE
+        SUBJECT
     }
 
     /**
@@ -66,7 +64,10 @@ final class EndpointRules {
             get("/v3/api-docs.yaml", Rule.ANY_ROLE, "/v3/api-docs.yaml", 200),
             get("/v3/api-docs/swagger-config", Rule.ANY_ROLE, "/v3/api-docs/swagger-config", 200),
             get("/swagger-ui.html", Rule.ANY_ROLE, "/swagger-ui.html", 302),
-            get("/error", Rule.ERROR_PAGE, "/error", 0),
+            // called directly, the error page is a path without an endpoint, for everyone
+            get("/error", Rule.PUBLIC, "/error", 404),
+            new Endpoint("HEAD", "/api/v1/conversation/stream/{conversationId}", Rule.READ_OWN,
+                    "/api/v1/conversation/stream/{id}", null, null, 200),
             get("/actuator", Rule.ADMIN, "/actuator", 200),
             get("/actuator/health", Rule.PUBLIC, "/actuator/health", 200),
             get("/actuator/health/**", Rule.PUBLIC, "/actuator/health/liveness", 200),
@@ -102,7 +103,6 @@ final class EndpointRules {
         return switch (endpoint.rule()) {
             case ANY_ROLE -> endpoint.granted();
             case ADMIN -> caller == Kind.ADMIN ? endpoint.granted() : 403;
-            case ERROR_PAGE -> 403;
             case POST_OWN -> switch (caller) {
                 case ADMIN -> endpoint.granted();
                 case OWNER -> ownConversation ? endpoint.granted() : 404;

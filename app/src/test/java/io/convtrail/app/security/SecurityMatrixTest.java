@@ -105,7 +105,9 @@ class SecurityMatrixTest {
                         continue;
                     }
                     if (answer.statusCode() == 401 || answer.statusCode() == 403 || answer.statusCode() == 404) {
-                        checkProblem(what, answer, wrong);
+                        if (!endpoint.method().equals("HEAD")) { // a HEAD answer has no body, by HTTP
+                            checkProblem(what, answer, wrong);
+                        }
                         if (events(target) != eventsBefore) {
                             wrong.add(what + ": refused, yet events were recorded");
                         }
