@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -234,8 +235,17 @@ class ConsoleBrowserTest {
         page.pressKey(Keys.ARROW_RIGHT);
         int rows = server.auditRowCount(conversationId);
         page.waitFor(d -> d.findElements(By.cssSelector("#audit tbody tr")).size() == rows);
-        page.click(By.cssSelector("#audit tbody tr:first-child summary"));
-        assertThat(page.text("audit")).contains("\"_meta\"");
+        // the open tab re-renders itself while events arrive: a row found a moment ago may be gone, so click again
+        page.waitFor(d -> {
+            try {
+                if (!page.text("audit").contains("\"_meta\"")) {
+                    d.findElement(By.cssSelector("#audit tbody tr:first-child summary")).click();
+                }
+                return page.text("audit").contains("\"_meta\"");
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
+        });
     }
 
     @Test
