@@ -30,6 +30,14 @@ export function trace(conversationId) {
   return fetch(`${BASE}/audit/${encodeURIComponent(conversationId)}/trace`, { headers: { accept: 'application/json', ...authorization() } }).then(json);
 }
 
+// Text, not JSON: NDJSON, saved byte for byte so its hashes still verify.
+export async function exportConversation(conversationId) {
+  const response = await fetch(`${BASE}/audit/${encodeURIComponent(conversationId)}/export`,
+    { headers: { accept: 'application/x-ndjson', ...authorization() } });
+  if (!response.ok) return json(response);
+  return response.text();
+}
+
 // EventSource cannot send headers, so the stream takes the token as a parameter; the service never logs it,
 // and the page's Referrer-Policy (no-referrer) keeps it out of any Referer.
 export function streamUrl(conversationId, afterSequence) {

@@ -1,6 +1,10 @@
-// JSON Lines: one delivered event per line, in sequence order, with its stream position.
-export function toJsonLines(events) {
-  return events.map(({ sequence, envelope }) => JSON.stringify({ sequence, ...envelope })).join('\n') + (events.length ? '\n' : '');
+// The service's own export (GET /audit/{id}/export): the same NDJSON file an auditor gets from the API,
+// with hashes and a summary line, so `java -jar convtrail.jar verify FILE` checks what the console saved.
+import { exportConversation } from './api.js';
+
+export async function exportToFile(conversationId) {
+  const text = await exportConversation(conversationId);
+  download(`conversation-${conversationId}.jsonl`, text);
 }
 
 export function download(filename, text) {

@@ -3,7 +3,7 @@ import { accessToken, onSignedOut, signIn, takeTokenFromAddress } from './auth.j
 import { ChatView } from './chat-view.js';
 import { ConversationStream } from './conversation-stream.js';
 import { el } from './element.js';
-import { download, toJsonLines } from './export.js';
+import { exportToFile } from './export.js';
 import { renderAuditRows, renderFailure, renderTrace } from './inspection-views.js';
 import { Replay } from './replay.js';
 import { buildTimeline } from './timeline-model.js';
@@ -230,7 +230,9 @@ $('replay-stop').addEventListener('click', stopReplay);
 
 $('export').addEventListener('click', () => {
   if (!state.conversationId) return;
-  download(`conversation-${state.conversationId}.jsonl`, toJsonLines(state.events));
+  exportToFile(state.conversationId).catch((error) => {
+    $('last-answer').textContent = `Export failed: ${error.message}`;
+  });
 });
 
 $('trace-refresh').addEventListener('click', refreshActiveInspection);

@@ -1,10 +1,7 @@
 package io.convtrail.app;
 
-import io.convtrail.app.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-
-import java.util.Arrays;
 
 /** convtrail: the command side and the query side in one process (profiles may split them later). */
 @SpringBootApplication(scanBasePackages = "io.convtrail", excludeName = {
@@ -15,10 +12,13 @@ import java.util.Arrays;
 })
 public class ConvtrailApplication {
 
-    /** {@code token …} prints an access token and exits (the service does not start); anything else runs the service. */
+    /**
+     * {@code token …}, {@code verify …} and {@code --help} run their command and exit (the service does
+     * not start; {@link ConvtrailCommand}); anything else runs the service.
+     */
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("token")) {
-            System.exit(TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+        if (ConvtrailCommand.handles(args)) {
+            System.exit(ConvtrailCommand.execute(args, System.getenv()));
         }
         OrderedShutdown.install(SpringApplication.run(ConvtrailApplication.class, args));
     }

@@ -73,6 +73,11 @@ public final class BenchMain {
                         service = rebuild.service();
                     }
                 }
+                if (options.runs(9)) {
+                    ServiceProcess exporting = service;
+                    figures.addAll(Phases.timed("scenario 9",
+                            () -> new ExportScenario(db, exporting).run(exporting.baseUrl(), details)));
+                }
             } finally {
                 run.put("phases", Phases.all());
                 Report.json(json, run, figures, details);

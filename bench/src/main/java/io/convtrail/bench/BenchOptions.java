@@ -49,8 +49,9 @@ public record BenchOptions(
     static final String USAGE = """
             java -jar bench/target/convtrail-bench.jar [options]
               --quick                    smoke sizes (seconds); later options override them
-              --scenarios=1,2,3,4,5,6,7  which scenarios (2 runs inside 1, 6 inside 3 when both are chosen;
-                                         7: turns/s at 16 clients with security on and off)
+              --scenarios=1,2,3,4,5,6,7,9  which scenarios (2 runs inside 1, 6 inside 3 when both are chosen;
+                                         7: turns/s at 16 clients with security on and off;
+                                         9: export every stored event (after 4: the rebuild's store), heap sampled)
               --clients=1,16,64          scenario 1 concurrency levels
               --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=5
               --messages=a|b|c           turn messages, in order on each conversation (default: a loan application)
@@ -101,7 +102,7 @@ public record BenchOptions(
         }
         Values v = new Values(given, quick);
         BenchOptions options = new BenchOptions(
-                new TreeSet<>(v.ints("scenarios", "1,2,3,4,5,6,7", "1,2,3,4,5,6,7")),
+                new TreeSet<>(v.ints("scenarios", "1,2,3,4,5,6,7,9", "1,2,3,4,5,6,7,9")),
                 v.ints("clients", "1,16,64", "1,4"),
                 v.integer("warmup-seconds", 5, 1),
                 v.integer("turn-seconds", 20, 2),

@@ -45,7 +45,7 @@ class SecurityConfiguration {
             "/swagger-ui/**", "/asyncapi.yaml", "/schema/**"};
     private static final String[] CONVERSATION_READS = {"/api/v1/conversation/audit/{conversationId}",
             "/api/v1/conversation/audit/{conversationId}/trace", "/api/v1/conversation/audit/{conversationId}/verify",
-            STREAM_PATH + "{conversationId}"};
+            "/api/v1/conversation/audit/{conversationId}/export", STREAM_PATH + "{conversationId}"};
 
     @Bean
     @Conditional(SecurityConditions.SharedSecret.class)
@@ -105,8 +105,9 @@ class SecurityConfiguration {
                         .requestMatchers("/ws-convengine", "/ws-convengine/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/conversation/message",
                                 "/api/v1/conversation/feedback").hasAnyRole("USER", "ADMIN")
-                        .requestMatchers(HttpMethod.GET, "/api/v1/conversation/audit/{conversationId}/access")
-                        .hasAnyRole("AUDITOR", "ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/conversation/audit/{conversationId}/access",
+                                "/api/v1/conversation/export").hasAnyRole("AUDITOR", "ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/users/{sub}/conversations").access(new SubjectAuthorization())
                         .requestMatchers(HttpMethod.GET, CONVERSATION_READS).access(new ConversationReadAuthorization(access))
                         // HEAD on a stream answers its headers only, under the same rule as opening it
                         .requestMatchers(HttpMethod.HEAD, STREAM_PATH + "{conversationId}")

@@ -2,6 +2,7 @@ package io.convtrail.app.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.export.ExportVerifier;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.console.HeadlessChromium.Browser;
 import org.junit.jupiter.api.AfterEach;
@@ -10,10 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,7 +177,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void exportDownloadsEveryEventAsJsonLines(Browser browser) throws Exception {
+    void exportDownloadsTheServiceExportThatVerifiesOffline(Browser browser) throws Exception {
         String conversationId = server.post(null, "What are your interest rates?");
         page.open(conversationId);
         long total = server.recordCount(conversationId);
@@ -183,13 +187,26 @@ class ConsoleBrowserTest {
 
         Path file = browser.downloads().resolve("conversation-" + conversationId + ".jsonl");
         page.waitFor(d -> Files.exists(file));
+        page.waitFor(d -> {
+            try {
+                return Files.readString(file).contains("\"type\":\"summary\"");
+            } catch (IOException e) {
+                return false;
+            }
+        });
         List<Long> sequences = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            JsonNode event = json.readTree(line);
-            assertThat(event.get("eventType").asText()).isIn("AUDIT", "VERBOSE");
-            sequences.add(event.get("sequence").asLong());
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(0, lines.size() - 1)) {
+            JsonNode record = json.readTree(line);
+            assertThat(record.get("type").asText()).isEqualTo("record");
+            sequences.add(record.get("sequence").asLong());
         }
         assertThat(sequences).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        // the same format as the API's export: it verifies offline
+        try (BufferedReader reader = Files.newBufferedReader(file)) {
+            assertThat(ExportVerifier.verify(reader).describe()).isEqualTo("OK " + total + " events, head "
+                    + json.readTree(lines.get(lines.size() - 1)).get("head").asText());
+        }
     }
 
     @Test
@@ -218,8 +235,17 @@ class ConsoleBrowserTest {
         page.pressKey(Keys.ARROW_RIGHT);
         int rows = server.auditRowCount(conversationId);
         page.waitFor(d -> d.findElements(By.cssSelector("#audit tbody tr")).size() == rows);
-        page.click(By.cssSelector("#audit tbody tr:first-child summary"));
-        assertThat(page.text("audit")).contains("\"_meta\"");
+        // the open tab re-renders itself while events arrive: a row found a moment ago may be gone, so click again
+        page.waitFor(d -> {
+            try {
+                if (!page.text("audit").contains("\"_meta\"")) {
+                    d.findElement(By.cssSelector("#audit tbody tr:first-child summary")).click();
+                }
+                return page.text("audit").contains("\"_meta\"");
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
+        });
     }
 
     @Test

@@ -22,7 +22,9 @@ final class EndpointRules {
         READ_OWN,
         /** the SSE stream: READ_OWN, checked with an SSE client */
         STREAM,
-        AUDITOR_ADMIN
+        AUDITOR_ADMIN,
+        /** the person named in the path (the owner caller), auditor, admin; another user: 403 */
+        SUBJECT
     }
 
     /**
@@ -51,6 +53,10 @@ final class EndpointRules {
                     "/api/v1/conversation/audit/{id}/trace", 200),
             get("/api/v1/conversation/audit/{conversationId}/verify", Rule.READ_OWN,
                     "/api/v1/conversation/audit/{id}/verify", 200),
+            get("/api/v1/conversation/audit/{conversationId}/export", Rule.READ_OWN,
+                    "/api/v1/conversation/audit/{id}/export", 200),
+            get("/api/v1/conversation/export", Rule.AUDITOR_ADMIN, "/api/v1/conversation/export", 200),
+            get("/api/v1/users/{sub}/conversations", Rule.SUBJECT, "/api/v1/users/" + Callers.OWNER + "/conversations", 200),
             get("/api/v1/conversation/audit/{conversationId}/access", Rule.AUDITOR_ADMIN,
                     "/api/v1/conversation/audit/{id}/access", 200),
             get("/api/v1/conversation/stream/{conversationId}", Rule.STREAM, "/api/v1/conversation/stream/{id}", 200),
@@ -104,6 +110,7 @@ final class EndpointRules {
             };
             case READ_OWN, STREAM -> caller == Kind.OWNER && !ownConversation ? 404 : endpoint.granted();
             case AUDITOR_ADMIN -> caller == Kind.OWNER ? 403 : endpoint.granted();
+            case SUBJECT -> caller == Kind.OWNER && !ownConversation ? 403 : endpoint.granted();
             case PUBLIC -> endpoint.granted();
         };
     }

@@ -10,16 +10,19 @@ public final class FuzzVerdict {
     }
 
     /**
-     * Null when the answer is acceptable: below 500, no stack trace or exception name in the body, a
-     * refusal (4xx, except to HEAD, which has no body) as problem+json, and no stream opened (the
-     * generator never makes a request that should open one).
+     * Null when the answer is acceptable: below 500, no stack trace or exception name in the body (an
+     * export may name the exceptions it recorded), a refusal (4xx, except to HEAD, which has no body)
+     * as problem+json, and no stream opened (the generator never makes a request that should open one).
      */
     public static String judge(HostileRequests.Request request, int status, String contentType, String body) {
         String type = contentType == null ? "" : contentType;
         if (status >= 500) {
             return "server error";
         }
-        if (body.contains("\tat ") || body.contains("Exception")) {
+        // an export (NDJSON) is the stored record, which names the exceptions the engine recorded (STEP_ERROR
+        // payloads); a stack trace could still only show as a raw tab, which JSON text never holds
+        boolean storedRecord = type.startsWith("application/x-ndjson");
+        if (body.contains("\tat ") || (!storedRecord && body.contains("Exception"))) {
             return "stack trace or exception in the body";
         }
         if (status >= 400 && !request.method().equals("HEAD") && !type.startsWith("application/problem+json")) {
