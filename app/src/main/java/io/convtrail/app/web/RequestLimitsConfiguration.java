@@ -1,5 +1,6 @@
 package io.convtrail.app.web;
 
+import jakarta.servlet.Filter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,27 +16,25 @@ class RequestLimitsConfiguration {
 
     @Bean
     FilterRegistrationBean<ProblemResponseFilter> problemResponseFilter(ProblemFactory problems) {
-        FilterRegistrationBean<ProblemResponseFilter> registration =
-                new FilterRegistrationBean<>(new ProblemResponseFilter(problems));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        return registration;
+        return inEdgeOrder(new ProblemResponseFilter(problems), 0);
     }
 
     @Bean
     FilterRegistrationBean<ClientRateLimitFilter> clientRateLimitFilter(ProblemFactory problems,
                                                                         RequestLimitProperties limits) {
-        FilterRegistrationBean<ClientRateLimitFilter> registration =
-                new FilterRegistrationBean<>(new ClientRateLimitFilter(problems, limits));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-        return registration;
+        return inEdgeOrder(new ClientRateLimitFilter(problems, limits), 1);
     }
 
     @Bean
     FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(ProblemFactory problems,
                                                                     RequestLimitProperties limits) {
-        FilterRegistrationBean<BodySizeLimitFilter> registration =
-                new FilterRegistrationBean<>(new BodySizeLimitFilter(problems, limits));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return inEdgeOrder(new BodySizeLimitFilter(problems, limits), 2);
+    }
+
+    /** Ahead of every other filter (Spring Security's included), in this order: problem bodies, rate, body size. */
+    private static <F extends Filter> FilterRegistrationBean<F> inEdgeOrder(F filter, int position) {
+        FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + position);
         return registration;
     }
 }
