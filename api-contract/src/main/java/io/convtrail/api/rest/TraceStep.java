@@ -17,14 +17,17 @@ public record TraceStep(
         String step,
         String stepClass,
         String sourceFile,
-        String status,
+        Status status,
         String startedAt,
         String endedAt,
         Long durationMs,
         String error,
         List<TraceStage> stages) {
 
-    public static final String RUNNING = "RUNNING";
-    public static final String OK = "OK";
-    public static final String ERROR = "ERROR";
+    /** Where the step is; the name is the wire value. */
+    public enum Status {
+        RUNNING,
+        OK,
+        ERROR
+    }
 }

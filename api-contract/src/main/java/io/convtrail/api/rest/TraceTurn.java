@@ -24,12 +24,15 @@ public record TraceTurn(
         Long durationMs,
         String intent,
         String state,
-        String status,
+        Status status,
         String outcome,
         List<TraceStep> steps,
         List<TraceStage> stagesOutsideSteps) {
 
-    public static final String RUNNING = "RUNNING";
-    public static final String COMPLETED = "COMPLETED";
-    public static final String ABANDONED = "ABANDONED";
+    /** Where the turn is; the name is the wire value. */
+    public enum Status {
+        RUNNING,
+        COMPLETED,
+        ABANDONED
+    }
 }

@@ -2,7 +2,7 @@ package io.convtrail.app.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import io.convtrail.query.store.EventPositions;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -28,12 +28,12 @@ class ConversationOwners {
 
     private static final int MAX_CACHED = 100_000;
 
-    private final JdbcClient jdbc;
+    private final EventPositions events;
     private final ObjectMapper json;
     private final Map<UUID, Owner> known = new ConcurrentHashMap<>();
 
-    ConversationOwners(JdbcClient jdbc, ObjectMapper json) {
-        this.jdbc = jdbc;
+    ConversationOwners(EventPositions events, ObjectMapper json) {
+        this.events = events;
         this.json = json;
     }
 
@@ -43,11 +43,7 @@ class ConversationOwners {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<Owner> found = jdbc.sql("SELECT payload FROM domainevententry "
-                        + "WHERE aggregateidentifier = :id AND sequencenumber = 0")
-                .param("id", conversationId.toString())
-                .query((rs, row) -> new Owner(ownerIn(rs.getBytes(1))))
-                .optional();
+        Optional<Owner> found = events.firstPayload(conversationId).map(payload -> new Owner(ownerIn(payload)));
         found.ifPresent(owner -> {
             if (known.size() >= MAX_CACHED) {
                 known.clear();

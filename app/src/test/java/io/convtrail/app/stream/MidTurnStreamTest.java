@@ -1,5 +1,6 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.api.stream.StreamKind;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class MidTurnStreamTest extends StreamClientTest {
                 List<StreamEvent> wholeTurn = stored.subList((int) turnStartsAfter, stored.size());
                 assertThat(resumed.next(wholeTurn.size(), WAIT)).extracting(SseTestClient.Event::sequence)
                         .containsExactlyElementsOf(wholeTurn.stream().map(StreamEvent::sequence).toList());
-                assertThat(wholeTurn.stream().filter(e -> "AUDIT".equals(e.envelope().eventType()))
+                assertThat(wholeTurn.stream().filter(e -> e.envelope().eventType() == StreamKind.AUDIT)
                         .map(e -> e.envelope().payload().path("_meta").path("turnId").asText()).distinct())
                         .as("one turn").hasSize(1)
                         .doesNotContain(stored.get((int) turnStartsAfter - 1).envelope().payload()

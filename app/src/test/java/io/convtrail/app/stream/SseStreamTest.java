@@ -1,5 +1,6 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.api.stream.StreamKind;
 import io.convtrail.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -189,7 +190,7 @@ class SseStreamTest extends StreamClientTest {
             JsonNode envelope = conversations.parse(actual.data());
             EnvelopeSchema.assertValid(envelope);
             assertThat(envelope).isEqualTo(conversations.toJson(expected.envelope()));
-            String name = "VERBOSE".equals(expected.envelope().eventType()) ? "VERBOSE" : expected.envelope().stage();
+            String name = expected.envelope().eventType() == StreamKind.VERBOSE ? "VERBOSE" : expected.envelope().stage();
             assertThat(actual.name()).isEqualTo(unnamed ? "message" : name);
         }
     }

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
-import io.convtrail.api.query.FindStreamEventsQuery;
 import io.convtrail.api.stream.StreamEvent;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.queryhandling.QueryGateway;
+import io.convtrail.api.stream.StreamKind;
+import io.convtrail.query.stream.StreamHistory;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
@@ -30,13 +29,13 @@ import static org.awaitility.Awaitility.await;
 final class StoredConversations {
 
     private final RestClient http;
-    private final QueryGateway queries;
+    private final StreamHistory history;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
-    StoredConversations(int port, QueryGateway queries, JdbcClient jdbc, ObjectMapper json) {
+    StoredConversations(int port, StreamHistory history, JdbcClient jdbc, ObjectMapper json) {
         this.http = LocalApi.strict(port);
-        this.queries = queries;
+        this.history = history;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -59,15 +58,15 @@ final class StoredConversations {
                 .query(Long.class).single();
     }
 
-    /** The whole stored stream, once the read model holds everything the event store has. */
+    /** The whole stored stream as ConvEngine clients get it (no turn boundaries), once the read model holds everything the event store has. */
     List<StreamEvent> storedStream(UUID conversationId) {
         long head = recordedHead(conversationId);
         List<Long> expected = LongStream.rangeClosed(1, head).boxed().toList();
         AtomicReference<List<StreamEvent>> stored = new AtomicReference<>();
         await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> {
-                    stored.set(queries.query(new FindStreamEventsQuery(conversationId, 0, Integer.MAX_VALUE),
-                            ResponseTypes.multipleInstancesOf(StreamEvent.class)).join());
+                    stored.set(history.after(conversationId, 0, Integer.MAX_VALUE).stream()
+                            .filter(e -> e.envelope().eventType() != StreamKind.TURN).toList());
                     assertThat(stored.get()).extracting(StreamEvent::sequence)
                             .as("read model of %s: every recorded event, gapless from 1", conversationId)
                             .containsExactlyElementsOf(expected);

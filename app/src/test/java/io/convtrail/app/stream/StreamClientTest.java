@@ -1,7 +1,7 @@
 package io.convtrail.app.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.axonframework.queryhandling.QueryGateway;
+import io.convtrail.query.stream.StreamHistory;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -17,7 +17,7 @@ abstract class StreamClientTest {
     @LocalServerPort
     int port;
     @Autowired
-    QueryGateway queries;
+    StreamHistory history;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -28,7 +28,7 @@ abstract class StreamClientTest {
 
     @BeforeEach
     void connectToTheApp() {
-        conversations = new StoredConversations(port, queries, jdbc, json);
+        conversations = new StoredConversations(port, history, jdbc, json);
     }
 
     /** The SSE stream of a conversation; {@code query} is "" or starts with '?'. */

@@ -1,12 +1,17 @@
 package io.convtrail.query.audit;
 
 import io.convtrail.api.event.StageRecordedEvent;
+import io.convtrail.api.event.TurnAbandonedEvent;
+import io.convtrail.api.event.TurnCompletedEvent;
+import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.query.FindConversationAuditQuery;
-import io.convtrail.api.query.FindStreamEventsQuery;
 import io.convtrail.api.query.StreamConversationQuery;
 import io.convtrail.api.rest.AuditRow;
+import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.api.stream.StreamKind;
+import io.convtrail.api.stream.TurnBoundary;
 import io.convtrail.query.store.EventPositions;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -15,17 +20,19 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Projects stage and verbose records into {@code audit_event}. The auditId is the event's global
  * index in the event store ({@link EventPositions}): unique, strictly increasing, and the same on
  * every replay. A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
  * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
- * A rebuild (replay) refills the table without pushing: subscribers saw those events already.
+ * A rebuild (replay) refills the table without pushing: subscribers saw those events already. Turn
+ * starts and ends are stored as the stream's turn boundaries, placed after the record before them.
  */
 @Component
 @ProcessingGroup(AuditProjection.PROCESSING_GROUP)
@@ -36,23 +43,38 @@ public class AuditProjection {
     private final AuditRepository repository;
     private final StreamEnvelopes envelopes;
     private final QueryUpdateEmitter updates;
-    private final JdbcClient jdbc;
     private final EventPositions positions;
 
     public AuditProjection(AuditRepository repository, StreamEnvelopes envelopes, QueryUpdateEmitter updates,
-                           JdbcClient jdbc, EventPositions positions) {
+                           EventPositions positions) {
         this.positions = positions;
         this.repository = repository;
         this.envelopes = envelopes;
         this.updates = updates;
-        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(TurnStartedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
+        boundary(e.conversationId(), aggregateSequence, TurnBoundary.started(e.turnId(), e.turnIndex(), e.userText()),
+                e.startedAt(), replay);
+    }
+
+    @EventHandler
+    void on(TurnCompletedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
+        boundary(e.conversationId(), aggregateSequence, TurnBoundary.completed(e.turnId(),
+                e.outcome() == null ? null : e.outcome().name(), e.intent(), e.state()), e.completedAt(), replay);
+    }
+
+    @EventHandler
+    void on(TurnAbandonedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
+        boundary(e.conversationId(), aggregateSequence, TurnBoundary.abandoned(e.turnId()), e.abandonedAt(), replay);
     }
 
     @EventHandler
     void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
         long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
-                e.turnId(), "AUDIT", e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
+                e.turnId(), StreamKind.AUDIT, e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
             publish(new StreamEvent(e.conversationId(), e.sequence(),
                     envelopes.audit(auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
@@ -64,15 +86,24 @@ public class AuditProjection {
         String verboseJson = envelopes.toJson(e.verbose());
         long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
-                e.sequence(), e.turnId(), "VERBOSE", "VERBOSE", verboseJson, e.createdAt(), e.hash()));
+                e.sequence(), e.turnId(), StreamKind.VERBOSE, StreamEnvelope.VERBOSE_STAGE, verboseJson, e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
             publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.verbose(verboseJson, e.createdAt())));
         }
     }
 
+    private void boundary(UUID conversationId, long aggregateSequence, TurnBoundary boundary, Instant at,
+                          ReplayStatus replay) {
+        StreamEvent inserted = repository.insertBoundary(positions.globalIndex(conversationId, aggregateSequence),
+                conversationId, boundary, at);
+        if (inserted != null && !replay.isReplay()) {
+            publish(inserted);
+        }
+    }
+
     @ResetHandler
     void reset() {
-        jdbc.sql("TRUNCATE audit_event").update();
+        repository.clear();
     }
 
     @QueryHandler
@@ -80,12 +111,7 @@ public class AuditProjection {
         return repository.findAudit(query);
     }
 
-    @QueryHandler
-    List<StreamEvent> handle(FindStreamEventsQuery query) {
-        return repository.findStream(query.conversationId(), query.afterSequence(), query.limit());
-    }
-
-    /** Initial result of the live subscription: nothing; history is read through {@link FindStreamEventsQuery}. */
+    /** Initial result of the live subscription: nothing; the stream reads history from {@link AuditRepository}. */
     @QueryHandler
     List<StreamEvent> handle(StreamConversationQuery query) {
         return List.of();

@@ -1,23 +1,37 @@
 package io.convtrail.query.audit;
 
+import io.convtrail.api.Stage;
 import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.api.stream.StreamKind;
+import io.convtrail.api.stream.TurnBoundary;
+import io.convtrail.query.stream.StreamHistory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-/** SQL of the {@code audit_event} read model: one row per stage or verbose record. */
+/**
+ * The one owner of the raw-audit read model's SQL: {@code audit_event} (one row per stage or verbose
+ * record) and {@code audit_turn_boundary} (the stream's turn boundaries). The projection writes
+ * through it; the audit endpoint, the live streams' history and the chain verifier read through it.
+ */
 @Repository
-public class AuditRepository {
+public class AuditRepository implements StreamHistory {
 
-    /** What a stored row holds. {@code kind} is AUDIT or VERBOSE. */
-    public record StoredEvent(long auditId, UUID conversationId, long sequence, UUID turnId, String kind,
+    /** What a stored row holds. */
+    public record StoredEvent(long auditId, UUID conversationId, long sequence, UUID turnId, StreamKind kind,
                               String stage, String payloadJson, Instant createdAt, String hash) {
+    }
+
+    /** A stored row as the chain verifier recomputes its hash. */
+    public record ChainRow(long sequence, StreamKind kind, String stage, String payloadJson, Instant createdAt) {
     }
 
     private final JdbcClient jdbc;
@@ -39,7 +53,7 @@ public class AuditRepository {
                 .param("conversationId", e.conversationId())
                 .param("seq", e.sequence())
                 .param("turnId", e.turnId())
-                .param("kind", e.kind())
+                .param("kind", e.kind().name())
                 .param("stage", e.stage())
                 .param("payloadJson", e.payloadJson())
                 .param("createdAt", Timestamp.from(e.createdAt()))
@@ -47,25 +61,51 @@ public class AuditRepository {
                 .update() == 1;
     }
 
+    /**
+     * Stores a turn boundary after the conversation's last stored record, unless it is already there;
+     * answers the boundary as a stream event when it was new, null otherwise.
+     */
+    public StreamEvent insertBoundary(long auditId, UUID conversationId, TurnBoundary boundary, Instant at) {
+        long afterSequence = lastSequence(conversationId);
+        String payloadJson = envelopes.toJson(boundary);
+        boolean inserted = jdbc.sql("""
+                        INSERT INTO audit_turn_boundary (audit_id, conversation_id, after_seq, turn_id, stage,
+                                                         payload_json, created_at)
+                        VALUES (:auditId, :conversationId, :afterSeq, :turnId, :stage, :payloadJson, :createdAt)
+                        ON CONFLICT DO NOTHING""")
+                .param("auditId", auditId)
+                .param("conversationId", conversationId)
+                .param("afterSeq", afterSequence)
+                .param("turnId", boundary.turnId())
+                .param("stage", boundary.stage())
+                .param("payloadJson", payloadJson)
+                .param("createdAt", Timestamp.from(at))
+                .update() == 1;
+        return inserted ? new StreamEvent(conversationId, afterSequence,
+                envelopes.turn(auditId, boundary.stage(), payloadJson, at)) : null;
+    }
+
     public List<AuditRow> findAudit(FindConversationAuditQuery q) {
         return jdbc.sql("""
                         SELECT audit_id, conversation_id, stage, payload_json, created_at
                         FROM audit_event
-                        WHERE conversation_id = :conversationId AND kind = 'AUDIT'
+                        WHERE conversation_id = :conversationId AND kind = :kind
                           AND audit_id > :after AND (CAST(:stage AS text) IS NULL OR stage = :stage)
                         ORDER BY audit_id
                         LIMIT :limit""")
                 .param("conversationId", q.conversationId())
+                .param("kind", StreamKind.AUDIT.name())
                 .param("after", q.afterAuditId() == null ? -1L : q.afterAuditId())
-                .param("stage", q.stage())
+                .param("stage", q.stage() == null ? null : q.stage().name())
                 .param("limit", q.limit() == null ? Integer.MAX_VALUE : q.limit())
-                .query((rs, i) -> new AuditRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
+                .query((rs, i) -> new AuditRow(rs.getLong(1), rs.getObject(2, UUID.class), Stage.valueOf(rs.getString(3)),
                         rs.getString(4), rs.getTimestamp(5).toInstant().toString()))
                 .list();
     }
 
-    public List<StreamEvent> findStream(UUID conversationId, long afterSequence, int limit) {
-        return jdbc.sql("""
+    @Override
+    public List<StreamEvent> after(UUID conversationId, long afterSequence, int limit) {
+        List<StreamEvent> records = jdbc.sql("""
                         SELECT audit_id, seq, kind, stage, payload_json, created_at
                         FROM audit_event
                         WHERE conversation_id = :conversationId AND seq > :after
@@ -77,11 +117,43 @@ public class AuditRepository {
                 .query((rs, i) -> {
                     Instant createdAt = rs.getTimestamp(6).toInstant();
                     String payload = rs.getString(5);
-                    return new StreamEvent(conversationId, rs.getLong(2), "VERBOSE".equals(rs.getString(3))
-                            ? envelopes.verbose(payload, createdAt)
-                            : envelopes.audit(rs.getLong(1), rs.getString(4), payload, createdAt));
+                    return new StreamEvent(conversationId, rs.getLong(2),
+                            StreamKind.valueOf(rs.getString(3)) == StreamKind.VERBOSE
+                                    ? envelopes.verbose(payload, createdAt)
+                                    : envelopes.audit(rs.getLong(1), rs.getString(4), payload, createdAt));
                 })
                 .list();
+        long upTo = records.size() < limit ? Long.MAX_VALUE : records.get(records.size() - 1).sequence() - 1;
+        List<StreamEvent> boundaries = boundaries(conversationId, afterSequence, upTo);
+        if (boundaries.isEmpty()) {
+            return records;
+        }
+        List<StreamEvent> merged = new ArrayList<>(records.size() + boundaries.size());
+        merged.addAll(boundaries);
+        merged.addAll(records);
+        // a boundary goes after the record of its sequence: stable sort on (sequence, record before boundary)
+        merged.sort(Comparator.comparingLong(StreamEvent::sequence)
+                .thenComparing(e -> e.envelope().eventType() == StreamKind.TURN));
+        return merged;
+    }
+
+    private List<StreamEvent> boundaries(UUID conversationId, long fromSequence, long upToSequence) {
+        return jdbc.sql("""
+                        SELECT audit_id, after_seq, stage, payload_json, created_at
+                        FROM audit_turn_boundary
+                        WHERE conversation_id = :conversationId AND after_seq >= :from AND after_seq <= :upTo
+                        ORDER BY after_seq, audit_id""")
+                .param("conversationId", conversationId)
+                .param("from", fromSequence)
+                .param("upTo", upToSequence)
+                .query((rs, i) -> new StreamEvent(conversationId, rs.getLong(2), envelopes.turn(rs.getLong(1),
+                        rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant())))
+                .list();
+    }
+
+    @Override
+    public long head(UUID conversationId) {
+        return lastSequence(conversationId);
     }
 
     /** The conversation's highest stored stream position, 0 when it has none. */
@@ -90,5 +162,19 @@ public class AuditRepository {
                 .param("conversationId", conversationId)
                 .query(Long.class)
                 .single();
+    }
+
+    /** Every stored record of the conversation, for the chain verifier. */
+    public List<ChainRow> chainRows(UUID conversationId) {
+        return jdbc.sql("SELECT seq, kind, stage, payload_json, created_at FROM audit_event WHERE conversation_id = ?")
+                .param(conversationId)
+                .query((rs, i) -> new ChainRow(rs.getLong(1), StreamKind.valueOf(rs.getString(2)), rs.getString(3),
+                        rs.getString(4), rs.getTimestamp(5).toInstant()))
+                .list();
+    }
+
+    /** Empties the read model before a rebuild. */
+    public void clear() {
+        jdbc.sql("TRUNCATE audit_event, audit_turn_boundary").update();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convtrail.api.stream.StreamEnvelope;
+import io.convtrail.api.stream.StreamKind;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -26,7 +27,12 @@ public class StreamEnvelopes {
     }
 
     public StreamEnvelope audit(long auditId, String stage, String payloadJson, Instant createdAt) {
-        return new StreamEnvelope(StreamEnvelope.AUDIT, auditId, stage, createdAt.toString(), parse(payloadJson), null);
+        return new StreamEnvelope(StreamKind.AUDIT, auditId, stage, createdAt.toString(), parse(payloadJson), null);
+    }
+
+    /** A turn boundary: {@code auditId} is the turn event's global index, {@code stage} TURN_START or TURN_END. */
+    public StreamEnvelope turn(long auditId, String stage, String boundaryJson, Instant createdAt) {
+        return new StreamEnvelope(StreamKind.TURN, auditId, stage, createdAt.toString(), parse(boundaryJson), null);
     }
 
     public StreamEnvelope verbose(String verboseJson, Instant createdAt) {
@@ -37,7 +43,7 @@ public class StreamEnvelopes {
         for (String field : MIRROR_FIELDS) {
             mirror.set(field, verbose.path(field).isMissingNode() ? json.nullNode() : verbose.get(field));
         }
-        return new StreamEnvelope(StreamEnvelope.VERBOSE, null, StreamEnvelope.VERBOSE, createdAt.toString(),
+        return new StreamEnvelope(StreamKind.VERBOSE, null, StreamEnvelope.VERBOSE_STAGE, createdAt.toString(),
                 payload, mirror);
     }
 

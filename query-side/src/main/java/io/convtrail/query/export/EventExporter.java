@@ -1,55 +1,39 @@
 package io.convtrail.query.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.convtrail.api.event.StageRecordedEvent;
-import io.convtrail.api.event.TurnStartedEvent;
-import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.export.ExportSummary;
+import io.convtrail.query.store.EventPositions;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Writes the event store's records as NDJSON export lines, straight from a database cursor: rows are
- * fetched {@value #FETCH_SIZE} at a time inside one read-only transaction (PostgreSQL only honours a
- * fetch size outside auto-commit) and written as they come, so an export of any size keeps the heap
- * flat. It reads the event store, not the read models: the export is the record itself.
+ * Writes the event store's records as NDJSON export lines, straight from a database cursor
+ * ({@link EventPositions}): rows are fetched a page at a time inside one read-only transaction
+ * (PostgreSQL only honours a fetch size outside auto-commit) and written as they come, so an export of
+ * any size keeps the heap flat. It reads the event store, not the read models: the export is the record itself.
  */
 @Component
 public class EventExporter {
 
-    static final int FETCH_SIZE = 500;
-
-    static final String STARTED = TurnStartedEvent.class.getName();
-    static final String STAGE = StageRecordedEvent.class.getName();
-    static final String VERBOSE = VerboseRecordedEvent.class.getName();
-
-    private static final String COLUMNS = "SELECT globalindex, aggregateidentifier, sequencenumber, payloadtype, "
-            + "payloadrevision, payload FROM domainevententry ";
-    private static final String KINDS = "payloadtype IN ('" + STARTED + "', '" + STAGE + "', '" + VERBOSE + "') ";
-
-    private final JdbcTemplate cursor;
+    private final EventPositions events;
     private final TransactionTemplate readOnly;
     private final Serializer serializer;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public EventExporter(DataSource dataSource, PlatformTransactionManager transactions,
+    public EventExporter(EventPositions events, PlatformTransactionManager transactions,
                          @Qualifier("eventSerializer") Serializer serializer, ObjectMapper json, Clock clock) {
-        this.cursor = new JdbcTemplate(dataSource);
-        this.cursor.setFetchSize(FETCH_SIZE);
+        this.events = events;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.serializer = serializer;
@@ -58,16 +42,13 @@ public class EventExporter {
     }
 
     public boolean exists(UUID conversationId) {
-        return Boolean.TRUE.equals(cursor.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM domainevententry WHERE aggregateidentifier = ?)", Boolean.class,
-                conversationId.toString()));
+        return events.exists(conversationId);
     }
 
     /** Every record of one conversation in order, then its summary (count and chain head); answers the count. */
     public long conversation(UUID conversationId, OutputStream out) throws IOException {
-        ExportSession session = new ExportSession(cursor, serializer, json, out);
-        run(() -> cursor.query(COLUMNS + "WHERE aggregateidentifier = ? AND " + KINDS + "ORDER BY sequencenumber",
-                session::row, conversationId.toString()));
+        ExportSession session = new ExportSession(events, serializer, json, out);
+        run(() -> events.exportRowsOf(conversationId, session::row));
         session.write(new ExportSummary(ExportSummary.TYPE, conversationId, session.records(),
                 session.head(conversationId), null, session.lastPosition(), clock.instant().toString()));
         session.flush();
@@ -80,11 +61,8 @@ public class EventExporter {
      * Answers the number of records written.
      */
     public long window(Instant from, Instant to, long after, OutputStream out) throws IOException {
-        ExportSession session = new ExportSession(cursor, serializer, json, out);
-        run(() -> cursor.query(COLUMNS + "WHERE globalindex > ? AND " + KINDS + "AND aggregateidentifier IN ("
-                        + "SELECT aggregateidentifier FROM domainevententry "
-                        + "WHERE timestamp::timestamptz >= ? AND timestamp::timestamptz < ?) ORDER BY globalindex",
-                session::row, after, Timestamp.from(from), Timestamp.from(to)));
+        ExportSession session = new ExportSession(events, serializer, json, out);
+        run(() -> events.exportRowsBetween(from, to, after, session::row));
         session.write(new ExportSummary(ExportSummary.TYPE, null, session.records(), null, after,
                 session.lastPosition(), clock.instant().toString()));
         session.flush();

@@ -7,9 +7,9 @@ import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.export.ExportLine;
 import io.convtrail.api.export.ExportVerifier;
+import io.convtrail.query.store.EventPositions;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -33,7 +33,7 @@ final class ExportSession {
     private record Flow(String id, String hash) {
     }
 
-    private final JdbcTemplate jdbc;
+    private final EventPositions events;
     private final Serializer serializer;
     private final ObjectMapper json;
     private final OutputStream out;
@@ -42,8 +42,8 @@ final class ExportSession {
     private long records;
     private Long lastPosition;
 
-    ExportSession(JdbcTemplate jdbc, Serializer serializer, ObjectMapper json, OutputStream out) {
-        this.jdbc = jdbc;
+    ExportSession(EventPositions events, Serializer serializer, ObjectMapper json, OutputStream out) {
+        this.events = events;
         this.serializer = serializer;
         this.json = json;
         this.out = new BufferedOutputStream(out, 64 * 1024);
@@ -97,11 +97,11 @@ final class ExportSession {
         if (known != null) {
             return known;
         }
-        jdbc.query(EventExporterSql.TURN_STARTS, rs -> {
+        events.turnStartsOf(conversationId, rs -> {
             if (deserialize(rs.getString(1), rs.getString(2), rs.getBytes(3)) instanceof TurnStartedEvent e) {
                 flows.put(e.turnId(), new Flow(e.flowId(), e.flowHash()));
             }
-        }, conversationId.toString());
+        });
         return flows.get(turnId);
     }
 
@@ -110,7 +110,7 @@ final class ExportSession {
         if (known != null || sequence == 1) {
             return known != null ? known : RecordChain.GENESIS;
         }
-        return jdbc.query(EventExporterSql.PREVIOUS_RECORD, rs -> {
+        return events.recordBefore(conversationId, aggregateSequence, rs -> {
             if (!rs.next()) {
                 return RecordChain.GENESIS;
             }
@@ -119,7 +119,7 @@ final class ExportSession {
                 return e.hash();
             }
             return event instanceof VerboseRecordedEvent e ? e.hash() : RecordChain.GENESIS;
-        }, conversationId.toString(), aggregateSequence);
+        });
     }
 
     private Object deserialize(String type, String revision, byte[] payload) {

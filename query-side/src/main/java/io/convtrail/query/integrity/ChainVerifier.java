@@ -9,14 +9,15 @@ import io.convtrail.api.event.VerboseMessage;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.query.VerifyConversationChainQuery;
 import io.convtrail.api.rest.ChainVerification;
+import io.convtrail.api.stream.StreamKind;
+import io.convtrail.query.audit.AuditRepository;
+import io.convtrail.query.audit.AuditRepository.ChainRow;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.queryhandling.QueryHandler;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -34,21 +35,17 @@ import java.util.stream.Collectors;
 public class ChainVerifier {
 
     private final EventStore events;
-    private final JdbcClient jdbc;
+    private final AuditRepository audit;
     private final ObjectMapper json;
 
-    public ChainVerifier(EventStore events, JdbcClient jdbc, ObjectMapper json) {
+    public ChainVerifier(EventStore events, AuditRepository audit, ObjectMapper json) {
         this.events = events;
-        this.jdbc = jdbc;
+        this.audit = audit;
         this.json = json;
     }
 
     /** A record of the chain: the hash it carries and the hash its content and predecessor give. */
     private record Link(long sequence, String storedHash, String computedHash) {
-    }
-
-    /** A row of the raw-audit read model. */
-    private record AuditRow(long sequence, String kind, String stage, String payloadJson, Instant createdAt) {
     }
 
     /** Null when the conversation has no events. */
@@ -59,7 +56,7 @@ public class ChainVerifier {
         if (!stream.hasNext()) {
             return null;
         }
-        Map<Long, AuditRow> readModel = readModel(id);
+        Map<Long, ChainRow> readModel = readModel(id);
         String previous = RecordChain.GENESIS;
         long records = 0;
         while (stream.hasNext()) {
@@ -82,7 +79,7 @@ public class ChainVerifier {
     }
 
     /** Null when the link is sound; otherwise what is wrong with it. */
-    private String problem(Link link, long expected, String previous, AuditRow row) {
+    private String problem(Link link, long expected, String previous, ChainRow row) {
         if (link.sequence() != expected) {
             return "record " + expected + " is missing (found " + link.sequence() + ")";
         }
@@ -109,8 +106,8 @@ public class ChainVerifier {
         return null;
     }
 
-    private String hashOf(AuditRow row, String previous) {
-        if ("VERBOSE".equals(row.kind())) {
+    private String hashOf(ChainRow row, String previous) {
+        if (row.kind() == StreamKind.VERBOSE) {
             try {
                 VerboseMessage verbose = json.readValue(row.payloadJson(), VerboseMessage.class);
                 return RecordChain.verboseHash(previous, row.sequence(), verbose, row.createdAt());
@@ -126,12 +123,7 @@ public class ChainVerifier {
         }
     }
 
-    private Map<Long, AuditRow> readModel(UUID id) {
-        return jdbc.sql("SELECT seq, kind, stage, payload_json, created_at FROM audit_event WHERE conversation_id = ?")
-                .param(id)
-                .query((rs, i) -> new AuditRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getTimestamp(5).toInstant()))
-                .list().stream()
-                .collect(Collectors.toMap(AuditRow::sequence, Function.identity()));
+    private Map<Long, ChainRow> readModel(UUID id) {
+        return audit.chainRows(id).stream().collect(Collectors.toMap(ChainRow::sequence, Function.identity()));
     }
 }

@@ -1,25 +1,55 @@
 package io.convtrail.query.store;
 
+import io.convtrail.api.event.StageRecordedEvent;
+import io.convtrail.api.event.TurnStartedEvent;
+import io.convtrail.api.event.VerboseRecordedEvent;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import javax.sql.DataSource;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The global index of an event in the event store: the auditId every read model keys its rows by.
- * It is read from the store, not from the tracking token: an event delivered late to fill a gap (a
+ * The one owner of SQL on Axon's event table ({@code domainevententry}); every other package asks it.
+ * Above all it answers the global index of an event: the auditId every read model keys its rows by.
+ * That is read from the store, not from the tracking token: an event delivered late to fill a gap (a
  * concurrent transaction committed after a later one) carries a token whose position is the highest
- * index seen so far, not its own.
+ * index seen so far, not its own. It also streams the records an export writes, on a database cursor
+ * ({@value #FETCH_SIZE} rows at a time; PostgreSQL honours a fetch size only inside a transaction,
+ * which the caller holds).
  */
 @Component
 public class EventPositions {
 
-    private final JdbcClient jdbc;
+    public static final int FETCH_SIZE = 500;
 
-    public EventPositions(JdbcClient jdbc) {
+    private static final String STARTED = TurnStartedEvent.class.getName();
+    private static final String STAGE = StageRecordedEvent.class.getName();
+    private static final String VERBOSE = VerboseRecordedEvent.class.getName();
+    /** The columns an export row has, in this order. */
+    private static final String EXPORT_COLUMNS = "SELECT globalindex, aggregateidentifier, sequencenumber, "
+            + "payloadtype, payloadrevision, payload FROM domainevententry ";
+    private static final String EXPORTED = "payloadtype IN ('" + STARTED + "', '" + STAGE + "', '" + VERBOSE + "') ";
+
+    /** One conversation of a subject: when it began, when it last changed, how many events it holds. */
+    public record ConversationSpan(UUID conversationId, Instant startedAt, Instant lastEventAt, long events) {
+    }
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate cursor;
+
+    public EventPositions(JdbcClient jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
+        this.cursor = new JdbcTemplate(dataSource);
+        this.cursor.setFetchSize(FETCH_SIZE);
     }
 
     public long globalIndex(UUID conversationId, long aggregateSequence) {
@@ -53,5 +83,69 @@ public class EventPositions {
                 .param("eventId", eventIdentifier)
                 .query(Long.class)
                 .optional();
+    }
+
+    public boolean exists(UUID conversationId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM domainevententry WHERE aggregateidentifier = :aggregateId)")
+                .param("aggregateId", conversationId.toString())
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** The serialized payload of the conversation's first event (its first turn's start), empty before it. */
+    public Optional<byte[]> firstPayload(UUID conversationId) {
+        return jdbc.sql("SELECT payload FROM domainevententry WHERE aggregateidentifier = :id AND sequencenumber = 0")
+                .param("id", conversationId.toString())
+                .query((rs, row) -> rs.getBytes(1))
+                .optional();
+    }
+
+    /** Every exported event (turn starts and records) of one conversation, in order, as export rows. */
+    public void exportRowsOf(UUID conversationId, RowCallbackHandler rows) {
+        cursor.query(EXPORT_COLUMNS + "WHERE aggregateidentifier = ? AND " + EXPORTED + "ORDER BY sequencenumber",
+                rows, conversationId.toString());
+    }
+
+    /**
+     * Every exported event, in global order after {@code after}, of the conversations with an event in
+     * [from, to), whole (so each chain verifies from its first record), as export rows.
+     */
+    public void exportRowsBetween(Instant from, Instant to, long after, RowCallbackHandler rows) {
+        cursor.query(EXPORT_COLUMNS + "WHERE globalindex > ? AND " + EXPORTED + "AND aggregateidentifier IN ("
+                        + "SELECT aggregateidentifier FROM domainevententry "
+                        + "WHERE timestamp::timestamptz >= ? AND timestamp::timestamptz < ?) ORDER BY globalindex",
+                rows, after, Timestamp.from(from), Timestamp.from(to));
+    }
+
+    /** The conversation's turn starts, as (payloadtype, payloadrevision, payload) rows. */
+    public void turnStartsOf(UUID conversationId, RowCallbackHandler rows) {
+        cursor.query("SELECT payloadtype, payloadrevision, payload FROM domainevententry "
+                + "WHERE aggregateidentifier = ? AND payloadtype = ?", rows, conversationId.toString(), STARTED);
+    }
+
+    /** The record (stage or verbose) before {@code aggregateSequence}, as a (payloadtype, payloadrevision, payload) row. */
+    public <T> T recordBefore(UUID conversationId, long aggregateSequence, ResultSetExtractor<T> row) {
+        return cursor.query("SELECT payloadtype, payloadrevision, payload FROM domainevententry "
+                + "WHERE aggregateidentifier = ? AND sequencenumber < ? AND payloadtype IN (?, ?) "
+                + "ORDER BY sequencenumber DESC LIMIT 1", row, conversationId.toString(), aggregateSequence, STAGE, VERBOSE);
+    }
+
+    /**
+     * The conversations whose first turn {@code subject} posted (the owner is in the first
+     * {@code TurnStartedEvent}). It scans the conversations' first events: a rare compliance request,
+     * not worth an index on every write.
+     */
+    public List<ConversationSpan> ownedBy(String subject) {
+        return jdbc.sql("SELECT f.aggregateidentifier, f.timestamp, l.timestamp, l.sequencenumber + 1 "
+                        + "FROM domainevententry f CROSS JOIN LATERAL (SELECT timestamp, sequencenumber "
+                        + "  FROM domainevententry x WHERE x.aggregateidentifier = f.aggregateidentifier "
+                        + "  ORDER BY sequencenumber DESC LIMIT 1) l "
+                        + "WHERE f.sequencenumber = 0 AND f.payloadtype = :type "
+                        + "AND convert_from(f.payload, 'UTF8')::jsonb ->> 'owner' = :subject ORDER BY f.globalindex")
+                .param("type", STARTED)
+                .param("subject", subject)
+                .query((rs, row) -> new ConversationSpan(UUID.fromString(rs.getString(1)), Instant.parse(rs.getString(2)),
+                        Instant.parse(rs.getString(3)), rs.getLong(4)))
+                .list();
     }
 }

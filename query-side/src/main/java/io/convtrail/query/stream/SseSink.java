@@ -2,6 +2,7 @@ package io.convtrail.query.stream;
 
 import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.api.stream.StreamKind;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -13,7 +14,8 @@ import java.util.UUID;
 /**
  * Writes a subscription as server-sent events: {@code CONNECTED} first, then each envelope named by
  * its stage ({@code VERBOSE} for verbose ones), or unnamed ({@code message}) when the client asked
- * for it. Every event carries its sequence as {@code id:}, so EventSource resumes by itself.
+ * for it. Every event carries its sequence as {@code id:}, so EventSource resumes by itself. Turn
+ * boundaries (named {@code TURN}) are sent only when asked for.
  */
 public final class SseSink implements StreamSink {
 
@@ -25,11 +27,14 @@ public final class SseSink implements StreamSink {
     private final SseEmitter emitter;
     private final UUID conversationId;
     private final boolean unnamed;
+    private final boolean turns;
 
-    public SseSink(SseEmitter emitter, UUID conversationId, boolean unnamed) {
+    /** {@code turns}: whether the client asked for turn boundaries (TURN envelopes), which ConvEngine clients never get. */
+    public SseSink(SseEmitter emitter, UUID conversationId, boolean unnamed, boolean turns) {
         this.emitter = emitter;
         this.conversationId = conversationId;
         this.unnamed = unnamed;
+        this.turns = turns;
     }
 
     @Override
@@ -50,9 +55,16 @@ public final class SseSink implements StreamSink {
     @Override
     public void event(StreamEvent event) throws IOException {
         StreamEnvelope envelope = event.envelope();
+        if (envelope.eventType() == StreamKind.TURN && !turns) {
+            return;
+        }
+        // a boundary repeats the id of the record it follows: it never moves the client's Last-Event-ID
         SseEmitter.SseEventBuilder sse = SseEmitter.event().id(Long.toString(event.sequence()));
         if (!unnamed) {
-            sse.name(StreamEnvelope.VERBOSE.equals(envelope.eventType()) ? StreamEnvelope.VERBOSE : envelope.stage());
+            sse.name(switch (envelope.eventType()) {
+                case AUDIT -> envelope.stage();
+                case VERBOSE, TURN -> envelope.eventType().name();
+            });
         }
         emitter.send(sse.data(envelope, MediaType.APPLICATION_JSON));
     }

@@ -41,12 +41,12 @@ public class SseStreams implements DisposableBean {
      * {@code endAt} when that is not null (the expiry of the caller's access token), holding the
      * client's {@code slot} until the response ends, however it ends.
      */
-    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed, Instant endAt,
+    public SseEmitter open(UUID conversationId, Long resumeAfter, boolean unnamed, boolean turns, Instant endAt,
                            ClientStreamSlots.Slot slot) {
         SseEmitter emitter = new SseEmitter(emitterTimeout.toMillis());
         StreamSubscription subscription;
         try {
-            subscription = hub.subscribe(conversationId, resumeAfter, new SseSink(emitter, conversationId, unnamed));
+            subscription = hub.subscribe(conversationId, resumeAfter, new SseSink(emitter, conversationId, unnamed, turns));
         } catch (RuntimeException e) {
             slot.release();
             throw e;

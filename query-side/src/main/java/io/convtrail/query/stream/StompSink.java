@@ -1,6 +1,7 @@
 package io.convtrail.query.stream;
 
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.api.stream.StreamKind;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 
 import java.util.Map;
@@ -40,6 +41,9 @@ final class StompSink implements StreamSink {
 
     @Override
     public void event(StreamEvent event) {
+        if (event.envelope().eventType() == StreamKind.TURN) {
+            return; // STOMP bodies stay ConvEngine's: AUDIT and VERBOSE only
+        }
         broker.convertAndSend(destination, event.envelope(), Map.of("sequence", event.sequence()));
     }
 

@@ -1,5 +1,6 @@
 package io.convtrail.query.stream;
 
+import io.convtrail.api.ConversationIds;
 import io.convtrail.query.stream.StreamSink.CloseReason;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
@@ -67,11 +68,6 @@ class StompTopicPublisher {
         }
     }
 
-    /** STOMP subscriptions to conversation topics, across all sessions. */
-    synchronized int clientSubscriptions() {
-        return clientSubscriptions.size();
-    }
-
     private void release(UUID conversationId) {
         Topic topic = topics.get(conversationId);
         if (topic != null && --topic.clients == 0) {
@@ -94,11 +90,7 @@ class StompTopicPublisher {
         if (destination == null || !destination.startsWith(StompSink.TOPIC_PREFIX)) {
             return null;
         }
-        try {
-            return UUID.fromString(destination.substring(StompSink.TOPIC_PREFIX.length()));
-        } catch (IllegalArgumentException notAConversation) {
-            return null;
-        }
+        return ConversationIds.parse(destination.substring(StompSink.TOPIC_PREFIX.length())).orElse(null);
     }
 
     private final class Topic {

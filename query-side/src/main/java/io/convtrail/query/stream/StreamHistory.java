@@ -1,32 +1,24 @@
 package io.convtrail.query.stream;
 
-import io.convtrail.api.query.FindStreamEventsQuery;
-import io.convtrail.api.query.FindStreamHeadQuery;
 import io.convtrail.api.stream.StreamEvent;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.UUID;
 
-/** Stored stream events, read through the query bus from the same read model the live path fills. */
-@Component
-public class StreamHistory {
+/**
+ * Stored stream events, read from the same read model the live path fills. Its owner is the audit
+ * read model's repository ({@code AuditRepository}); the stream asks it directly.
+ */
+public interface StreamHistory {
 
-    private final QueryGateway queries;
+    /**
+     * Up to {@code limit} records (stages and verbose messages) after {@code afterSequence}, in sequence
+     * order, each preceded by the turn boundaries stored before it; the boundaries placed after
+     * {@code afterSequence} itself come first, and those after the page's last record follow it when
+     * the page is the last one. A boundary's {@code sequence} is the record it follows.
+     */
+    List<StreamEvent> after(UUID conversationId, long afterSequence, int limit);
 
-    public StreamHistory(QueryGateway queries) {
-        this.queries = queries;
-    }
-
-    /** Up to {@code limit} events after {@code afterSequence}, in sequence order. */
-    public List<StreamEvent> after(UUID conversationId, long afterSequence, int limit) {
-        return queries.query(new FindStreamEventsQuery(conversationId, afterSequence, limit),
-                ResponseTypes.multipleInstancesOf(StreamEvent.class)).join();
-    }
-
-    public long head(UUID conversationId) {
-        return queries.query(new FindStreamHeadQuery(conversationId), Long.class).join();
-    }
+    /** The conversation's last stream position, 0 when it has none: a live stream starts after it. */
+    long head(UUID conversationId);
 }

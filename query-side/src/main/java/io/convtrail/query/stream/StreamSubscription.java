@@ -1,6 +1,7 @@
 package io.convtrail.query.stream;
 
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.api.stream.StreamKind;
 import io.convtrail.query.stream.StreamSink.CloseReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import java.util.function.Consumer;
  * The gap-free hand-over: the subscription is already receiving live events when its first sender
  * run reads the history after the resume point, so every event is either in that history or in the
  * queue (or both). Whatever was already sent is skipped by sequence, and a live event that is ahead
- * of the last one sent is preceded by the missing ones from the read model.
+ * of the last one sent is preceded by the missing ones from the read model. Turn boundaries ride
+ * along in their place (after the record of their sequence); they never move the resume position.
  */
 public final class StreamSubscription {
 
@@ -41,6 +43,7 @@ public final class StreamSubscription {
     private final AtomicBoolean closed = new AtomicBoolean();
     private boolean started;
     private volatile long lastSent = -1;
+    private long lastBoundary = -1;
 
     StreamSubscription(UUID conversationId, Long resumeAfter, StreamSink sink, StreamHistory history,
                        Executor sender, int buffer, Consumer<StreamSubscription> onClose) {
@@ -59,10 +62,6 @@ public final class StreamSubscription {
 
     public String transport() {
         return sink.transport();
-    }
-
-    public boolean isClosed() {
-        return closed.get();
     }
 
     /** Called on the projecting thread: never blocks. */
@@ -136,33 +135,63 @@ public final class StreamSubscription {
     }
 
     private void deliver(StreamEvent event) throws IOException {
-        if (event.sequence() <= lastSent) {
+        boolean boundary = isBoundary(event);
+        if (alreadySent(event)) {
             return;
         }
-        if (event.sequence() > lastSent + 1) {
+        // a boundary follows the record of its sequence; a record follows every earlier one
+        long before = boundary ? event.sequence() : event.sequence() - 1;
+        if (before > lastSent) {
             // every earlier event of the conversation is committed before this one is emitted
-            catchUp(event.sequence() - 1);
+            catchUp(before);
         }
-        write(event);
+        if (!alreadySent(event)) {
+            write(event);
+        }
     }
 
     private void catchUp(long upTo) throws IOException {
         while (!closed.get()) {
             List<StreamEvent> page = history.after(conversationId, lastSent, HISTORY_PAGE);
+            int records = 0;
             for (StreamEvent event : page) {
                 if (event.sequence() > upTo || closed.get()) {
                     return;
                 }
-                write(event);
+                if (!isBoundary(event)) {
+                    records++;
+                }
+                if (!alreadySent(event)) {
+                    write(event);
+                }
             }
-            if (page.size() < HISTORY_PAGE) {
+            if (records < HISTORY_PAGE) {
                 return;
             }
         }
     }
 
+    /**
+     * Records are ordered by sequence; turn boundaries (which follow the record of their sequence) by
+     * their auditId, the turn event's global index, so a boundary read again from history is skipped.
+     */
+    private boolean alreadySent(StreamEvent event) {
+        if (isBoundary(event)) {
+            return event.sequence() < lastSent || event.envelope().auditId() <= lastBoundary;
+        }
+        return event.sequence() <= lastSent;
+    }
+
+    private static boolean isBoundary(StreamEvent event) {
+        return event.envelope().eventType() == StreamKind.TURN;
+    }
+
     private void write(StreamEvent event) throws IOException {
         sink.event(event);
-        lastSent = event.sequence();
+        if (isBoundary(event)) {
+            lastBoundary = event.envelope().auditId();
+        } else {
+            lastSent = event.sequence();
+        }
     }
 }

@@ -56,13 +56,13 @@ public class TraceProjection {
 
     @EventHandler
     void on(TurnCompletedEvent e) {
-        repository.endTurn(e.turnId(), e.completedAt(), TraceTurn.COMPLETED,
+        repository.endTurn(e.turnId(), e.completedAt(), TraceTurn.Status.COMPLETED,
                 e.outcome() == null ? null : e.outcome().name(), e.intent(), e.state());
     }
 
     @EventHandler
     void on(TurnAbandonedEvent e) {
-        repository.endTurn(e.turnId(), e.abandonedAt(), TraceTurn.ABANDONED, null, null, null);
+        repository.endTurn(e.turnId(), e.abandonedAt(), TraceTurn.Status.ABANDONED, null, null, null);
     }
 
     @EventHandler
@@ -81,7 +81,7 @@ public class TraceProjection {
                 StepBracket exit = bracket(e);
                 OpenStep.closedBy(open, exit.step()).ifPresent(closed -> {
                     repository.closeStep(closed.stepId(),
-                            e.stage() == Stage.STEP_ERROR ? TraceStep.ERROR : TraceStep.OK, exit, e.createdAt());
+                            e.stage() == Stage.STEP_ERROR ? TraceStep.Status.ERROR : TraceStep.Status.OK, exit, e.createdAt());
                     open.remove(closed);
                 });
             }

@@ -38,11 +38,11 @@ class TraceRepository {
                 .param("index", index)
                 .param("userText", userText)
                 .param("startedAt", Timestamp.from(startedAt))
-                .param("status", TraceTurn.RUNNING)
+                .param("status", TraceTurn.Status.RUNNING.name())
                 .update();
     }
 
-    void endTurn(UUID turnId, Instant endedAt, String status, String outcome, String intent, String state) {
+    void endTurn(UUID turnId, Instant endedAt, TraceTurn.Status status, String outcome, String intent, String state) {
         jdbc.sql("""
                         UPDATE trace_turn
                         SET ended_at = :endedAt, status = :status, outcome = :outcome,
@@ -50,7 +50,7 @@ class TraceRepository {
                         WHERE turn_id = :turnId""")
                 .param("turnId", turnId)
                 .param("endedAt", Timestamp.from(endedAt))
-                .param("status", status)
+                .param("status", status.name())
                 .param("outcome", outcome)
                 .param("intent", intent)
                 .param("state", state)
@@ -85,7 +85,7 @@ class TraceRepository {
                 .param("step", bracket.step())
                 .param("stepClass", bracket.stepClass())
                 .param("sourceFile", bracket.sourceFile())
-                .param("status", TraceStep.RUNNING)
+                .param("status", TraceStep.Status.RUNNING.name())
                 .param("startedAt", Timestamp.from(startedAt))
                 .update();
     }
@@ -94,7 +94,7 @@ class TraceRepository {
      * Closes a step. Without a durationMs from the engine the time between its brackets is used;
      * a class or file the STEP_ENTER left out is taken from the exit.
      */
-    void closeStep(long stepId, String status, StepBracket exit, Instant endedAt) {
+    void closeStep(long stepId, TraceStep.Status status, StepBracket exit, Instant endedAt) {
         jdbc.sql("""
                         UPDATE trace_step
                         SET status = :status, ended_at = :endedAt, error = :error,
@@ -104,9 +104,9 @@ class TraceRepository {
                             source_file = COALESCE(source_file, :sourceFile)
                         WHERE step_id = :stepId""")
                 .param("stepId", stepId)
-                .param("status", status)
+                .param("status", status.name())
                 .param("endedAt", Timestamp.from(endedAt))
-                .param("error", TraceStep.ERROR.equals(status) ? exit.errorMessage() : null)
+                .param("error", status == TraceStep.Status.ERROR ? exit.errorMessage() : null)
                 .param("durationMs", exit.durationMs())
                 .param("stepClass", exit.stepClass())
                 .param("sourceFile", exit.sourceFile())
@@ -122,7 +122,7 @@ class TraceRepository {
                         ORDER BY step_id DESC""")
                 .param("conversationId", conversationId)
                 .param("turnId", turnId)
-                .param("running", TraceStep.RUNNING)
+                .param("running", TraceStep.Status.RUNNING.name())
                 .query((rs, i) -> new OpenStep(rs.getLong(1), rs.getString(2)))
                 .list();
     }
@@ -134,8 +134,8 @@ class TraceRepository {
                         FROM trace_turn WHERE conversation_id = :conversationId ORDER BY turn_index""")
                 .param("conversationId", conversationId)
                 .query((rs, i) -> new TurnRow(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3),
-                        instant(rs, 4), instant(rs, 5), rs.getString(6), rs.getString(7), rs.getString(8),
-                        rs.getString(9)))
+                        instant(rs, 4), instant(rs, 5), rs.getString(6), rs.getString(7),
+                        TraceTurn.Status.valueOf(rs.getString(8)), rs.getString(9)))
                 .list();
     }
 
@@ -146,7 +146,8 @@ class TraceRepository {
                         FROM trace_step WHERE conversation_id = :conversationId ORDER BY step_id""")
                 .param("conversationId", conversationId)
                 .query((rs, i) -> new StepRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6), instant(rs, 7), instant(rs, 8),
+                        rs.getString(4), rs.getString(5), TraceStep.Status.valueOf(rs.getString(6)), instant(rs, 7),
+                        instant(rs, 8),
                         rs.getObject(9, Long.class), rs.getString(10)))
                 .list();
     }

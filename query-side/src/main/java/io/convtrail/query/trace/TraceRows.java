@@ -1,5 +1,8 @@
 package io.convtrail.query.trace;
 
+import io.convtrail.api.rest.TraceStep;
+import io.convtrail.api.rest.TraceTurn;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,11 +13,11 @@ final class TraceRows {
     }
 
     record TurnRow(UUID turnId, int index, String userText, Instant startedAt, Instant endedAt, String intent,
-                   String state, String status, String outcome) {
+                   String state, TraceTurn.Status status, String outcome) {
     }
 
     /** {@code stepId} is the auditId of the step's STEP_ENTER. */
-    record StepRow(long stepId, UUID turnId, String step, String stepClass, String sourceFile, String status,
+    record StepRow(long stepId, UUID turnId, String step, String stepClass, String sourceFile, TraceStep.Status status,
                    Instant startedAt, Instant endedAt, Long durationMs, String error) {
     }
 

@@ -67,20 +67,18 @@ public class AuditController {
         if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {
             throw QueryParameters.invalid("limit", "must be between 1 and " + MAX_LIMIT);
         }
-        if (stage != null && !isStage(stage)) {
-            throw QueryParameters.invalid("stage", "is not a known stage: " + stage);
-        }
+        Stage only = stage == null ? null : stageNamed(stage);
         consistency.awaitProjected(AuditProjection.PROCESSING_GROUP, id);
-        return queries.query(new FindConversationAuditQuery(id, afterAuditId, limit, stage),
+        return queries.query(new FindConversationAuditQuery(id, afterAuditId, limit, only),
                 ResponseTypes.multipleInstancesOf(AuditRow.class)).join();
     }
 
-    private static boolean isStage(String name) {
+    private static Stage stageNamed(String name) {
         for (Stage s : Stage.values()) {
             if (s.name().equals(name)) {
-                return true;
+                return s;
             }
         }
-        return false;
+        throw QueryParameters.invalid("stage", "is not a known stage: " + name);
     }
 }

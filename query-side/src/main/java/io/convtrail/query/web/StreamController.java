@@ -81,6 +81,9 @@ public class StreamController {
             @RequestParam(defaultValue = "false") boolean replay,
             @Parameter(description = "send every envelope as an unnamed (message) event, for onmessage")
             @RequestParam(defaultValue = "false") boolean unnamed,
+            @Parameter(description = "also send turn boundaries (events named TURN, eventType TURN: each turn's "
+                    + "start and end), for clients that group records into turns; ConvEngine clients leave it off")
+            @RequestParam(defaultValue = "false") boolean turns,
             @Parameter(hidden = true) @RequestAttribute(name = STREAM_END_ATTRIBUTE, required = false) Instant endAt,
             HttpServletRequest request) {
         UUID id = QueryParameters.uuid("conversationId", conversationId);
@@ -95,7 +98,7 @@ public class StreamController {
         ClientStreamSlots.Slot slot = slots.tryAcquire(request.getRemoteAddr()).orElseThrow(() ->
                 new RefusedException(Refusal.TOO_MANY_STREAMS, null, "This client holds " + slots.maxPerClient()
                         + " open streams, as many as it may; close one first.", Duration.ofSeconds(1)));
-        return streamHeaders().body(streams.open(id, resumeAfter, unnamed, endAt, slot));
+        return streamHeaders().body(streams.open(id, resumeAfter, unnamed, turns, endAt, slot));
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.convtrail.query.web;
 
-import io.convtrail.query.export.SubjectConversations;
+import io.convtrail.query.store.EventPositions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -21,10 +21,10 @@ public class SubjectController {
 
     static final int MAX_SUBJECT = 255;
 
-    private final SubjectConversations conversations;
+    private final EventPositions events;
 
-    public SubjectController(SubjectConversations conversations) {
-        this.conversations = conversations;
+    public SubjectController(EventPositions events) {
+        this.events = events;
     }
 
     @Operation(summary = "A person's conversations",
@@ -35,11 +35,11 @@ public class SubjectController {
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(ref = "#/components/schemas/Problem")))
     @GetMapping(path = "/api/v1/users/{sub}/conversations", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<SubjectConversations.Conversation> of(@Parameter(description = "the person's token subject")
-                                                      @PathVariable String sub) {
+    public List<EventPositions.ConversationSpan> of(@Parameter(description = "the person's token subject")
+                                                   @PathVariable String sub) {
         if (sub.isBlank() || sub.length() > MAX_SUBJECT) {
             throw QueryParameters.invalid("sub", "must be 1 to " + MAX_SUBJECT + " characters");
         }
-        return conversations.of(sub);
+        return events.ownedBy(sub);
     }
 }

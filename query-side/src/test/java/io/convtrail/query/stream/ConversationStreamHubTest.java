@@ -1,11 +1,10 @@
 package io.convtrail.query.stream;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.convtrail.api.query.FindStreamEventsQuery;
-import io.convtrail.api.query.FindStreamHeadQuery;
 import io.convtrail.api.query.StreamConversationQuery;
 import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.api.stream.StreamKind;
 import org.axonframework.queryhandling.DefaultQueryGateway;
 import org.axonframework.queryhandling.QueryGateway;
 import org.axonframework.queryhandling.QueryHandler;
@@ -45,7 +44,7 @@ class ConversationStreamHubTest {
 
     ConversationStreamHubTest() {
         new AnnotationQueryHandlerAdapter<>(readModel).subscribe(bus);
-        hub = new ConversationStreamHub(gateway, new StreamHistory(gateway), new StreamProperties(List.of(), BUFFER, 256,
+        hub = new ConversationStreamHub(gateway, readModel, new StreamProperties(List.of(), BUFFER, 256,
                 new StreamProperties.Sse(Duration.ofSeconds(15), Duration.ofMinutes(30)),
                 new StreamProperties.Stomp(StreamProperties.Broker.SIMPLE, null, DataSize.ofMegabytes(1),
                         Duration.ofSeconds(10))));
@@ -159,13 +158,13 @@ class ConversationStreamHubTest {
     }
 
     private StreamEvent event(long sequence) {
-        StreamEnvelope envelope = new StreamEnvelope(StreamEnvelope.AUDIT, sequence, "USER_INPUT",
+        StreamEnvelope envelope = new StreamEnvelope(StreamKind.AUDIT, sequence, "USER_INPUT",
                 "2026-01-01T00:00:00Z", JsonNodeFactory.instance.objectNode(), null);
         return new StreamEvent(conversationId, sequence, envelope);
     }
 
     /** What {@code audit_event} answers, kept in memory. */
-    static final class ReadModel {
+    static final class ReadModel implements StreamHistory {
         private final List<StreamEvent> events = new CopyOnWriteArrayList<>();
         volatile boolean unavailable;
 
@@ -173,20 +172,20 @@ class ConversationStreamHubTest {
             events.add(event);
         }
 
-        @QueryHandler
-        List<StreamEvent> handle(FindStreamEventsQuery query) {
+        @Override
+        public List<StreamEvent> after(UUID conversationId, long afterSequence, int limit) {
             if (unavailable) {
                 throw new IllegalStateException("read model unavailable");
             }
             return events.stream()
-                    .filter(e -> e.conversationId().equals(query.conversationId()) && e.sequence() > query.afterSequence())
-                    .limit(query.limit())
+                    .filter(e -> e.conversationId().equals(conversationId) && e.sequence() > afterSequence)
+                    .limit(limit)
                     .toList();
         }
 
-        @QueryHandler
-        Long handle(FindStreamHeadQuery query) {
-            return events.stream().filter(e -> e.conversationId().equals(query.conversationId()))
+        @Override
+        public long head(UUID conversationId) {
+            return events.stream().filter(e -> e.conversationId().equals(conversationId))
                     .mapToLong(StreamEvent::sequence).max().orElse(0);
         }
 

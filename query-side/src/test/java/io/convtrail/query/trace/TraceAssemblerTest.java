@@ -24,9 +24,9 @@ class TraceAssemblerTest {
     @Test
     void groupsStagesUnderStepsAndStepsUnderTurns() {
         List<TurnRow> turns = List.of(new TurnRow(TURN, 1, "hi", T0, T0.plusMillis(9), "GREETING", "IDLE",
-                TraceTurn.COMPLETED, "ANSWERED"));
+                TraceTurn.Status.COMPLETED, "ANSWERED"));
         List<StepRow> steps = List.of(new StepRow(11, TURN, "AuditUserInputStep", "x.AuditUserInputStep",
-                "x/AuditUserInputStep.java", TraceStep.OK, T0.plusMillis(1), T0.plusMillis(3), 2L, null));
+                "x/AuditUserInputStep.java", TraceStep.Status.OK, T0.plusMillis(1), T0.plusMillis(3), 2L, null));
         List<StageRow> stages = List.of(
                 stage(11, null, "STEP_ENTER"),
                 stage(12, 11L, "USER_INPUT"),
@@ -49,7 +49,7 @@ class TraceAssemblerTest {
     @Test
     void aRunningTurnHasNoEndAndNoDuration() {
         ConversationTrace trace = TraceAssembler.assemble(CONVERSATION,
-                List.of(new TurnRow(TURN, 1, "hi", T0, null, null, null, TraceTurn.RUNNING, null)), List.of(), List.of());
+                List.of(new TurnRow(TURN, 1, "hi", T0, null, null, null, TraceTurn.Status.RUNNING, null)), List.of(), List.of());
         assertThat(trace.turns().get(0).endedAt()).isNull();
         assertThat(trace.turns().get(0).durationMs()).isNull();
         assertThat(trace.turns().get(0).steps()).isEmpty();
