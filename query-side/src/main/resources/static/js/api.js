@@ -44,7 +44,8 @@ export function streamUrl(conversationId, afterSequence) {
   const query = afterSequence === null ? 'replay=true' : `lastEventId=${afterSequence}`;
   const token = accessToken();
   const auth = token ? `&access_token=${encodeURIComponent(token)}` : '';
-  return `${BASE}/stream/${encodeURIComponent(conversationId)}?unnamed=true&${query}${auth}`;
+  // turns=true: the stream also carries each turn's start and end (TURN envelopes), so the timeline groups by them
+  return `${BASE}/stream/${encodeURIComponent(conversationId)}?unnamed=true&turns=true&${query}${auth}`;
 }
 
 // Whether this service asks for a token at all (it does unless security was turned off).

@@ -11,12 +11,15 @@ const GAP_PATIENCE_MS = 1500;
  * Last-Event-ID for its own reconnects, so on any error the source is closed and reopened here with
  * `lastEventId=<last delivered sequence>`: that also covers a server restart. The sequence is gapless per
  * conversation, so anything at or below the last delivered one is a duplicate, and a hole that does not
- * fill itself shortly is closed by resuming from the last delivered event.
+ * fill itself shortly is closed by resuming from the last delivered event. Turn boundaries (TURN) go to
+ * `onBoundary` once each (by auditId), with the position of the record they follow.
  */
 export class ConversationStream {
-  constructor(conversationId, { onEvent, onStatus }) {
+  constructor(conversationId, { onEvent, onBoundary, onStatus }) {
     this.conversationId = conversationId;
     this.onEvent = onEvent;
+    this.onBoundary = onBoundary;
+    this.boundaryIds = new Set();
     this.onStatus = onStatus;
     this.lastSequence = 0;
     this.early = new Map();
@@ -103,6 +106,14 @@ export class ConversationStream {
     try {
       envelope = JSON.parse(message.data);
     } catch {
+      return;
+    }
+    if (envelope.eventType === 'TURN') {
+      // a turn boundary repeats the id of the record it follows; a resumed stream may send it again
+      if (!this.boundaryIds.has(envelope.auditId)) {
+        this.boundaryIds.add(envelope.auditId);
+        this.onBoundary({ afterSequence: Number.parseInt(message.lastEventId, 10) || 0, envelope });
+      }
       return;
     }
     if (envelope.eventType !== 'AUDIT' && envelope.eventType !== 'VERBOSE') {

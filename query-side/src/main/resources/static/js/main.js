@@ -14,6 +14,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   conversationId: null,
   events: [],
+  boundaries: [],
   stream: null,
   replay: null,
   renderQueued: false,
@@ -27,16 +28,23 @@ function shownEvents() {
   return state.replay ? state.events.slice(0, state.replay.shown) : state.events;
 }
 
+// A replay shows the boundaries up to the last record it shows.
+function shownBoundaries(events) {
+  if (!state.replay) return state.boundaries;
+  const last = events.length ? events[events.length - 1].sequence : 0;
+  return state.boundaries.filter((b) => b.afterSequence <= last);
+}
+
 function render() {
   state.renderQueued = false;
   const events = shownEvents();
-  const timeline = buildTimeline(events);
+  const timeline = buildTimeline(events, shownBoundaries(events));
   timelineView.render(timeline);
-  chatView.render(buildTimeline(state.events));
+  chatView.render(buildTimeline(state.events, state.boundaries));
   updateStageOptions(timeline.stages);
   const replayNote = state.replay ? ` · replay ${state.replay.shown}/${state.replay.events.length}` : '';
   $('timeline-summary').textContent = state.conversationId
-    ? `${timeline.turns.length} turns · ${events.length} events${replayNote}` : 'Start a new conversation or open one by id.';
+    ? `${timeline.turns.filter((t) => !t.outside).length} turns · ${events.length} events${replayNote}` : 'Start a new conversation or open one by id.';
 }
 
 function scheduleRender() {
@@ -63,6 +71,7 @@ function openConversation(conversationId) {
   if (state.stream) state.stream.stop();
   state.conversationId = conversationId;
   state.events = [];
+  state.boundaries = [];
   timelineView.clear();
   timelineView.setFilter({ stage: '' });
   $('stage-filter').replaceChildren(el('option', { value: '' }, 'all stages'));
@@ -78,6 +87,10 @@ function openConversation(conversationId) {
       scheduleRender();
       scheduleInspectionRefresh();
     },
+    onBoundary: (boundary) => {
+      state.boundaries.push(boundary);
+      scheduleRender();
+    },
     onStatus: setConnection,
   });
   state.stream.start();
@@ -87,7 +100,7 @@ function openConversation(conversationId) {
 
 async function send(request, text) {
   if (!state.conversationId) openConversation(newConversationId());
-  const turnsSoFar = buildTimeline(state.events).turns.length;
+  const turnsSoFar = buildTimeline(state.events, state.boundaries).turns.length;
   const entry = chatView.sent(text, turnsSoFar);
   scheduleRender();
   try {

@@ -47,7 +47,7 @@ export class TimelineView {
     let previous = null;
     for (const turn of timeline.turns) {
       keep.add(turn.key);
-      const signature = `${turn.events.length}|${turn.running}|${filterKey}`;
+      const signature = `${turn.events.length}|${turn.status}|${turn.index}|${filterKey}`;
       let entry = this.rendered.get(turn.key);
       if (!entry || entry.signature !== signature) {
         const node = this.turnNode(turn);
@@ -81,14 +81,23 @@ export class TimelineView {
   }
 
   turnNode(turn) {
-    const state = turn.running ? 'running' : turn.errors > 0 ? 'error' : 'done';
+    if (turn.outside) {
+      // records of no turn (feedback): the trace keeps them outside its turns too
+      return el('section', { class: 'turn turn-outside', dataset: { turnKey: turn.key }, 'aria-label': 'Outside turns' },
+        el('h3', { class: 'turn-heading' }, 'Outside turns'),
+        el('ol', { class: 'items' }, this.itemNodes(turn.items)));
+    }
+    const state = turn.running ? 'running' : turn.status === 'ABANDONED' || turn.errors > 0 ? 'error' : 'done';
+    const badge = state === 'running' ? 'running…' : turn.status === 'ABANDONED' ? 'abandoned'
+      : state === 'error' ? `${turn.errors} error${turn.errors > 1 ? 's' : ''}` : 'done';
     const heading = el('h3', { class: 'turn-heading' },
       `Turn ${turn.index}`,
       turn.reset ? el('span', { class: 'badge' }, 'reset') : null,
-      el('span', { class: `badge status-${state}` }, state === 'running' ? 'running…' : state === 'error' ? `${turn.errors} error${turn.errors > 1 ? 's' : ''}` : 'done'),
+      el('span', { class: `badge status-${state}` }, badge),
+      turn.outcome ? el('span', { class: 'muted' }, turn.outcome) : null,
       el('span', { class: 'muted' }, [turn.intent, turn.state].filter(Boolean).join(' · ')),
       el('span', { class: 'muted' }, duration(turn.durationMs)));
-    return el('section', { class: `turn turn-${state}`, dataset: { turnKey: turn.key }, 'aria-label': `Turn ${turn.index}` },
+    return el('section', { class: `turn turn-${state}`, dataset: { turnKey: turn.key, turnStatus: turn.status }, 'aria-label': `Turn ${turn.index}` },
       heading,
       turn.userText !== null ? el('p', { class: 'turn-user' }, el('span', { class: 'who' }, 'User'), turn.userText) : null,
       el('ol', { class: 'items' }, this.itemNodes(turn.items)),
@@ -101,13 +110,14 @@ export class TimelineView {
 
   stepNode(step) {
     const status = step.status.toLowerCase();
-    return el('li', { class: `step step-${status}`, dataset: { step: step.name, seq: step.sequence, exitSeq: step.exitSequence } },
+    const name = step.name ?? step.stepClass ?? 'step';
+    return el('li', { class: `step step-${status}`, dataset: { step: name, seq: step.sequence, exitSeq: step.exitSequence } },
       el('div', { class: 'step-heading' },
-        el('span', { class: 'step-name', title: [step.stepClass, step.sourceFile].filter(Boolean).join(' · ') }, step.name),
+        el('span', { class: 'step-name', title: [step.stepClass, step.sourceFile].filter(Boolean).join(' · ') }, name),
         el('span', { class: `badge status-${status}` }, step.status === 'RUNNING' ? 'running…' : step.status),
         step.durationMs !== null ? el('span', { class: 'duration' }, duration(step.durationMs)) : null,
         step.outcome ? el('span', { class: 'muted' }, step.outcome) : null),
-      step.error ? el('p', { class: 'step-error', role: 'note' }, step.error) : null,
+      step.status === 'ERROR' ? el('p', { class: 'step-error', role: 'note' }, step.error ?? 'error') : null,
       el('ol', { class: 'items' }, this.itemNodes(step.items)));
   }
 
