@@ -1,5 +1,6 @@
 package io.convtrail.bench;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -127,8 +128,8 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     /** The event store's head: the highest global index (0 when empty). */
-    long head() throws SQLException {
-        return queryLong("SELECT coalesce(max(globalindex), 0) FROM domainevententry");
+    long head() {
+        return new EventStoreProbe(this::connect).head();
     }
 
     boolean tracksCommitTimestamps() throws SQLException {

@@ -1,5 +1,6 @@
 package io.convtrail.bench;
 
+import io.convtrail.testsupport.api.ConvtrailApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,7 +37,7 @@ public final class BenchMain {
             run.put("database", db.describe());
             Progress.say("database: " + db.describe() + "; starting convtrail, log in " + log);
             ServiceProcess service = ServiceProcess.start(options, db, log);
-            try (ConvtrailClient client = new ConvtrailClient(service.baseUrl())) {
+            try (ConvtrailApi client = new ConvtrailApi(service.baseUrl(), BenchTokens::authorization)) {
                 Progress.say("convtrail is up at " + service.baseUrl() + " (pid " + service.pid() + ")");
                 TurnDriver driver = new TurnDriver(client, options.messages(), options.readAfterTurn());
                 if (options.runs(1)) {

@@ -1,5 +1,6 @@
 package io.convtrail.bench;
 
+import io.convtrail.testsupport.api.ConvtrailApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.testsupport.fuzz.FuzzVerdict;
@@ -44,11 +45,11 @@ final class FuzzScenario {
     private final BenchOptions options;
     private final BenchDatabase db;
     private final ServiceProcess service;
-    private final ConvtrailClient client;
+    private final ConvtrailApi client;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    FuzzScenario(BenchOptions options, BenchDatabase db, ServiceProcess service, ConvtrailClient client) {
+    FuzzScenario(BenchOptions options, BenchDatabase db, ServiceProcess service, ConvtrailApi client) {
         this.options = options;
         this.db = db;
         this.service = service;
@@ -61,7 +62,7 @@ final class FuzzScenario {
         UUID seeded = UUID.randomUUID();
         client.turn(seeded, "What are your interest rates?");
         Map<String, Long> rowsBefore = settledRows();
-        String verifyBefore = new String(client.get("/api/v1/conversation/audit/" + seeded + "/verify").body(),
+        String verifyBefore = new String(client.getBytes("/api/v1/conversation/audit/" + seeded + "/verify").body(),
                 StandardCharsets.UTF_8);
         long logOffset = Files.size(service.log());
         List<Endpoint> endpoints = endpoints();
@@ -80,7 +81,7 @@ final class FuzzScenario {
                 .sendAll(stompSessions, failures);
 
         boolean unchanged = settledRows().equals(rowsBefore) && verifyBefore.equals(new String(
-                client.get("/api/v1/conversation/audit/" + seeded + "/verify").body(), StandardCharsets.UTF_8));
+                client.getBytes("/api/v1/conversation/audit/" + seeded + "/verify").body(), StandardCharsets.UTF_8));
         List<String> logLines = logSince(logOffset);
         long traceLines = logLines.stream().filter(FuzzVerdict::isTraceOrError).count();
         long fiveXx = statuses.entrySet().stream().filter(e -> e.getKey() >= 500).mapToLong(Map.Entry::getValue).sum();
@@ -166,7 +167,7 @@ final class FuzzScenario {
 
     /** Every mapping of the running service, as its actuator lists them. */
     private List<Endpoint> endpoints() throws IOException, InterruptedException {
-        JsonNode root = JSON.readTree(client.get("/actuator/mappings").body());
+        JsonNode root = JSON.readTree(client.getBytes("/actuator/mappings").body());
         Set<Endpoint> endpoints = new LinkedHashSet<>();
         for (JsonNode context : root.path("contexts")) {
             for (JsonNode servlet : context.path("mappings").path("dispatcherServlets")) {
@@ -206,7 +207,7 @@ final class FuzzScenario {
     private Map<String, Long> settledRows() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
-            JsonNode status = JSON.readTree(client.get("/actuator/projections").body());
+            JsonNode status = JSON.readTree(client.getBytes("/actuator/projections").body());
             if (status.path("projections").path("audit").path("lag").asLong(-1) == 0
                     && status.path("projections").path("trace").path("lag").asLong(-1) == 0) {
                 break;

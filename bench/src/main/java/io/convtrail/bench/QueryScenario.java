@@ -1,5 +1,7 @@
 package io.convtrail.bench;
 
+import io.convtrail.testsupport.api.ConvtrailApi;
+import io.convtrail.testsupport.store.EventStoreProbe;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,9 +21,9 @@ final class QueryScenario {
 
     private final BenchOptions options;
     private final BenchDatabase db;
-    private final ConvtrailClient client;
+    private final ConvtrailApi client;
 
-    QueryScenario(BenchOptions options, BenchDatabase db, ConvtrailClient client) {
+    QueryScenario(BenchOptions options, BenchDatabase db, ConvtrailApi client) {
         this.options = options;
         this.db = db;
         this.client = client;
@@ -73,9 +75,7 @@ final class QueryScenario {
                         throw new IllegalStateException("turn answered HTTP " + status);
                     }
                 }
-                events[0] = count("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND "
-                        + "(payloadtype LIKE '%.StageRecordedEvent' OR payloadtype LIKE '%.VerboseRecordedEvent')",
-                        conversation.toString());
+                events[0] = new EventStoreProbe(db::connect).records(conversation);
             }
         }
     }
@@ -100,7 +100,7 @@ final class QueryScenario {
         try (var ignored = Progress.every2s(label, () -> latencies.size() + " of " + repeats)) {
             for (int i = 0; i < repeats + 3; i++) {
                 long t0 = System.nanoTime();
-                HttpResponse<byte[]> r = client.get(path);
+                HttpResponse<byte[]> r = client.getBytes(path);
                 long micros = (System.nanoTime() - t0) / 1_000;
                 status = r.statusCode();
                 bytes = r.body().length;

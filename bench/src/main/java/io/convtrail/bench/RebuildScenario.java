@@ -1,5 +1,6 @@
 package io.convtrail.bench;
 
+import io.convtrail.testsupport.api.ConvtrailApi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +34,14 @@ final class RebuildScenario {
         this.service = service;
     }
 
-    List<Figure> run(ConvtrailClient client, Map<String, Object> details) throws Exception {
+    List<Figure> run(ConvtrailApi client, Map<String, Object> details) throws Exception {
         double raw = seed();
         long head = db.head();
         ReplayWatch watch = new ReplayWatch(db, head);
         String how;
         long start = System.nanoTime();
         watch.start();
-        if (client.get(ENDPOINT).statusCode() == 200) {
+        if (client.getBytes(ENDPOINT).statusCode() == 200) {
             how = "POST " + ENDPOINT;
             var response = client.post(ENDPOINT, null);
             if (response.statusCode() >= 300) {

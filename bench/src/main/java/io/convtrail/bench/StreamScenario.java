@@ -1,5 +1,6 @@
 package io.convtrail.bench;
 
+import io.convtrail.testsupport.api.ConvtrailApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,10 +25,10 @@ final class StreamScenario {
     private final BenchOptions options;
     private final BenchDatabase db;
     private final ServiceProcess service;
-    private final ConvtrailClient client;
+    private final ConvtrailApi client;
     private final TurnDriver driver;
 
-    StreamScenario(BenchOptions options, BenchDatabase db, ServiceProcess service, ConvtrailClient client,
+    StreamScenario(BenchOptions options, BenchDatabase db, ServiceProcess service, ConvtrailApi client,
                    TurnDriver driver) {
         this.options = options;
         this.db = db;

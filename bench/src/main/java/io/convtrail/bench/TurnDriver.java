@@ -1,5 +1,6 @@
 package io.convtrail.bench;
 
+import io.convtrail.testsupport.api.ConvtrailApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +26,12 @@ final class TurnDriver {
         }
     }
 
-    private final ConvtrailClient client;
+    private final ConvtrailApi client;
     private final List<String> messages;
     private final boolean readAfterTurn;
 
     /** {@code readAfterTurn}: each turn is followed by a read of its conversation's audit, timed with it. */
-    TurnDriver(ConvtrailClient client, List<String> messages, boolean readAfterTurn) {
+    TurnDriver(ConvtrailApi client, List<String> messages, boolean readAfterTurn) {
         this.client = client;
         this.messages = messages;
         this.readAfterTurn = readAfterTurn;
@@ -43,7 +44,7 @@ final class TurnDriver {
 
     /** The HTTP baseline: the same clients doing a GET that does no work (e.g. /actuator/info). */
     Run gets(String path, int clients, int seconds, String label) throws InterruptedException {
-        return run(clients, seconds, 0, label, c -> () -> client.get(path).statusCode());
+        return run(clients, seconds, 0, label, c -> () -> client.getBytes(path).statusCode());
     }
 
     /** Clients cycling over the given conversations (client i takes every clients-th one), paced in total. */
@@ -141,7 +142,7 @@ final class TurnDriver {
             if (status != 200 || !readAfterTurn) {
                 return status;
             }
-            return client.get("/api/v1/conversation/audit/" + conversation).statusCode();
+            return client.getBytes("/api/v1/conversation/audit/" + conversation).statusCode();
         };
     }
 

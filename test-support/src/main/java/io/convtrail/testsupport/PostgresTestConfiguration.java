@@ -1,5 +1,6 @@
 package io.convtrail.testsupport;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
@@ -10,6 +11,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.testcontainers.containers.PostgreSQLContainer;
 
+import javax.sql.DataSource;
+
 /**
  * Import into any Spring integration test that touches storage. With a Docker engine it starts a
  * {@code postgres:16} container wired by {@code @ServiceConnection}; without one it hands Spring a
@@ -17,6 +20,12 @@ import org.testcontainers.containers.PostgreSQLContainer;
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class PostgresTestConfiguration {
+
+    /** What the event store holds, for tests to check read models, streams and exports against. */
+    @Bean
+    EventStoreProbe eventStoreProbe(DataSource dataSource) {
+        return new EventStoreProbe(dataSource::getConnection);
+    }
 
     @Bean
     @ServiceConnection

@@ -1,5 +1,6 @@
 package io.convtrail.app.compliance;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -39,6 +40,8 @@ class ExportTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EventStoreProbe storeProbe;
 
     @Test
     void aConversationExportHoldsEveryRecordInOrderWithItsLinksAndASummary() throws Exception {
@@ -50,9 +53,7 @@ class ExportTest {
 
         JsonSchema schema = schema();
         lines.forEach(line -> assertThat(schema.validate(line)).as("%s", line).isEmpty());
-        long stored = jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND "
-                        + "(payloadtype LIKE '%StageRecordedEvent' OR payloadtype LIKE '%VerboseRecordedEvent')")
-                .param(id.toString()).query(Long.class).single();
+        long stored = storeProbe.records(id);
         List<JsonNode> records = lines.subList(0, lines.size() - 1);
         assertThat(records).hasSize((int) stored);
         String previous = "0".repeat(64);

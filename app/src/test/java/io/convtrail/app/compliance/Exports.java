@@ -3,8 +3,7 @@ package io.convtrail.app.compliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.export.ExportVerifier;
-import io.convtrail.app.LocalApi;
-import org.springframework.http.MediaType;
+import io.convtrail.testsupport.api.ConvtrailApi;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,11 +28,10 @@ final class Exports {
     }
 
     static void converse(int port, String token, UUID id, String... messages) {
-        for (String message : messages) {
-            LocalApi.client(port, token).post().uri("/api/v1/conversation/message")
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .body("{\"conversationId\":\"" + id + "\",\"message\":\"" + message + "\"}")
-                    .retrieve().toBodilessEntity();
+        try (ConvtrailApi api = ConvtrailApi.local(port, token)) {
+            for (String message : messages) {
+                api.turn(id, message);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.convtrail.app.consistency;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -10,7 +11,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
@@ -50,7 +50,7 @@ class ReadYourWritesTest {
     int port;
 
     @Autowired
-    JdbcClient jdbc;
+    EventStoreProbe storeProbe;
 
     RestClient http;
 
@@ -156,17 +156,11 @@ class ReadYourWritesTest {
     }
 
     private long storedStages(UUID id) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM domainevententry
-                        WHERE aggregateidentifier = ? AND payloadtype LIKE '%StageRecordedEvent'""")
-                .param(id.toString()).query(Long.class).single();
+        return storeProbe.events(id, EventStoreProbe.STAGE);
     }
 
     private long storedRecords(UUID id) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?
-                          AND (payloadtype LIKE '%StageRecordedEvent' OR payloadtype LIKE '%VerboseRecordedEvent')""")
-                .param(id.toString()).query(Long.class).single();
+        return storeProbe.records(id);
     }
 
     private JsonNode read(String text) {

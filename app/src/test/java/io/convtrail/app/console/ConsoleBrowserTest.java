@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.export.ExportVerifier;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.testsupport.store.EventStoreProbe;
 import io.convtrail.app.console.HeadlessChromium.Browser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +15,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,7 +38,7 @@ class ConsoleBrowserTest {
     int port;
 
     @Autowired
-    JdbcClient jdbc;
+    EventStoreProbe storeProbe;
 
     @Autowired
     ObjectMapper json;
@@ -51,7 +51,7 @@ class ConsoleBrowserTest {
     void openConsole(Browser browser) {
         page = new ConsolePage(browser.driver(), "http://localhost:" + port);
         page.resize(1280, 800, false);
-        server = new RecordedConversation(port, jdbc, json);
+        server = new RecordedConversation(port, storeProbe, json);
     }
 
     @AfterEach

@@ -2,12 +2,12 @@ package io.convtrail.app.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.testsupport.store.EventStoreProbe;
 import io.convtrail.app.console.HeadlessChromium.Browser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import java.util.List;
@@ -28,7 +28,7 @@ class ConsoleLiveProgressTest {
     int port;
 
     @Autowired
-    JdbcClient jdbc;
+    EventStoreProbe storeProbe;
 
     @Autowired
     ObjectMapper json;
@@ -36,7 +36,7 @@ class ConsoleLiveProgressTest {
     @Test
     void theToolsProgressIsOnScreenWhileTheToolRunsAndBeforeItsAnswer(Browser browser) throws Exception {
         ConsolePage page = new ConsolePage(browser.driver(), "http://localhost:" + port);
-        RecordedConversation server = new RecordedConversation(port, jdbc, json);
+        RecordedConversation server = new RecordedConversation(port, storeProbe, json);
         page.resize(1280, 800, false);
         page.open();
         String conversationId = page.startNewConversation();

@@ -1,5 +1,6 @@
 package io.convtrail.app.engine;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -7,7 +8,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -30,7 +30,7 @@ class ConcurrentTurnsTest {
     int port;
 
     @Autowired
-    JdbcClient jdbc;
+    EventStoreProbe storeProbe;
 
     @Test
     void aTurnArrivingDuringALongTurnWaitsThenGets409AndRecordsNothing() throws Exception {
@@ -71,18 +71,13 @@ class ConcurrentTurnsTest {
     }
 
     private long turnsStarted(ConversationClient client) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM domainevententry
-                        WHERE aggregateidentifier = ? AND payloadtype = 'io.convtrail.api.event.TurnStartedEvent'""")
-                .param(client.conversationId.toString()).query(Long.class).single();
+        return storeProbe.events(client.conversationId, EventStoreProbe.TURN_STARTED);
     }
 
     /** In the event store, each turn's events form one block: a turn id never comes back after another's. */
     private void assertTurnsNeverInterleave(ConversationClient client, int turns) {
-        List<String> turnIds = jdbc.sql("""
-                        SELECT convert_from(payload, 'UTF8')::jsonb ->> 'turnId' FROM domainevententry
-                        WHERE aggregateidentifier = ? ORDER BY sequencenumber""")
-                .param(client.conversationId.toString()).query(String.class).list();
+        List<String> turnIds = storeProbe.payloads(client.conversationId, null).stream()
+                .map(payload -> payload.path("turnId").asText(null)).toList();
         Set<String> closed = new HashSet<>();
         String current = null;
         for (String turnId : turnIds) {

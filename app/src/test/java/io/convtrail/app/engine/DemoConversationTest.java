@@ -1,5 +1,6 @@
 package io.convtrail.app.engine;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.engine.ConversationClient.TurnAudit;
@@ -40,6 +41,8 @@ class DemoConversationTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EventStoreProbe storeProbe;
 
     @Autowired
     FlowDefinition flow;
@@ -134,15 +137,10 @@ class DemoConversationTest {
                 List.of("Starting the conversation over."),
                 List.of("Starting the conversation over.", "Looking up our current loan rates."));
 
-        List<Map<String, Object>> started = jdbc.sql("""
-                        SELECT convert_from(payload, 'UTF8')::jsonb ->> 'flowId' AS flow_id,
-                               convert_from(payload, 'UTF8')::jsonb ->> 'flowHash' AS flow_hash
-                        FROM domainevententry
-                        WHERE aggregateidentifier = ? AND payloadtype = 'io.convtrail.api.event.TurnStartedEvent'""")
-                .param(client.conversationId.toString()).query().listOfRows();
-        assertThat(started).hasSize(10).allSatisfy(row -> {
-            assertThat(row.get("flow_id")).isEqualTo("loan-demo");
-            assertThat(row.get("flow_hash")).isEqualTo(flow.contentHash());
+        List<JsonNode> started = storeProbe.payloads(client.conversationId, EventStoreProbe.TURN_STARTED);
+        assertThat(started).hasSize(10).allSatisfy(payload -> {
+            assertThat(payload.path("flowId").asText(null)).isEqualTo("loan-demo");
+            assertThat(payload.path("flowHash").asText(null)).isEqualTo(flow.contentHash());
         });
     }
 

@@ -1,5 +1,6 @@
 package io.convtrail.app.engine;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import io.convtrail.app.LocalApi;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
 import java.util.UUID;
@@ -27,7 +27,7 @@ class InvalidRequestTest {
     int port;
 
     @Autowired
-    JdbcClient jdbc;
+    EventStoreProbe storeProbe;
 
     static Stream<Arguments> invalidRequests() {
         return Stream.of(
@@ -69,6 +69,6 @@ class InvalidRequestTest {
     }
 
     private long storedEvents() {
-        return jdbc.sql("SELECT count(*) FROM domainevententry").query(Long.class).single();
+        return storeProbe.events();
     }
 }

@@ -1,11 +1,11 @@
 package io.convtrail.app.engine;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +25,7 @@ class LiveProgressTest {
     int port;
 
     @Autowired
-    JdbcClient jdbc;
+    EventStoreProbe storeProbe;
 
     @Test
     void theToolsProgressIsCommittedWhileTheToolRuns() throws Exception {
@@ -57,19 +57,16 @@ class LiveProgressTest {
     }
 
     private long committedToolProgress(ConversationClient client) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM domainevententry
-                        WHERE aggregateidentifier = ? AND payloadtype = 'io.convtrail.api.event.VerboseRecordedEvent'
-                          AND convert_from(payload, 'UTF8')::jsonb -> 'verbose' ->> 'toolCode' = 'credit_rating'
-                          AND convert_from(payload, 'UTF8')::jsonb -> 'verbose' ->> 'determinant' = 'TOOL_CALL'""")
-                .param(client.conversationId.toString()).query(Long.class).single();
+        return storeProbe.payloads(client.conversationId, EventStoreProbe.VERBOSE).stream()
+                .map(payload -> payload.path("verbose"))
+                .filter(v -> "credit_rating".equals(v.path("toolCode").asText(null))
+                        && "TOOL_CALL".equals(v.path("determinant").asText(null)))
+                .count();
     }
 
     private long committedAnswers(ConversationClient client) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM domainevententry
-                        WHERE aggregateidentifier = ? AND payloadtype = 'io.convtrail.api.event.StageRecordedEvent'
-                          AND convert_from(payload, 'UTF8')::jsonb ->> 'stage' = 'ASSISTANT_OUTPUT'""")
-                .param(client.conversationId.toString()).query(Long.class).single();
+        return storeProbe.payloads(client.conversationId, EventStoreProbe.STAGE).stream()
+                .filter(payload -> "ASSISTANT_OUTPUT".equals(payload.path("stage").asText(null)))
+                .count();
     }
 }

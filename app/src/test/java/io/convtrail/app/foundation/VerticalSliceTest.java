@@ -1,5 +1,6 @@
 package io.convtrail.app.foundation;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import io.convtrail.app.LocalApi;
 import io.convtrail.app.ConvtrailIntegrationTest;
 
@@ -30,6 +31,8 @@ class VerticalSliceTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EventStoreProbe storeProbe;
 
     @Test
     void postedMessageIsStoredProjectedAndReturnedByTheAuditEndpoint() {
@@ -42,8 +45,7 @@ class VerticalSliceTest {
         assertThat(answer.get("success").asBoolean()).isTrue();
         assertThat(answer.get("conversationId").asText()).isEqualTo(conversationId.toString());
 
-        Long stored = jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?")
-                .param(conversationId.toString()).query(Long.class).single();
+        long stored = storeProbe.events(conversationId);
         assertThat(stored).as("events in the JDBC event store").isGreaterThanOrEqualTo(3);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -1,5 +1,6 @@
 package io.convtrail.app.hostile;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -15,7 +16,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
 import java.time.Duration;
@@ -42,7 +42,7 @@ class HostileInputTest {
     int port;
 
     @Autowired
-    JdbcClient jdbc;
+    EventStoreProbe storeProbe;
 
     static Stream<Arguments> refusedBodies() {
         String id = UUID.randomUUID().toString();
@@ -174,8 +174,7 @@ class HostileInputTest {
         String logged = output.getOut().substring(before);
         assertThat(logged.lines().filter(line -> !line.isBlank()).toList()).as(logged)
                 .singleElement().asString().contains("Refused POST " + FEEDBACK + ": 404 unknown-conversation");
-        assertThat(jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?")
-                .param(unknown.toString()).query(Long.class).single()).isZero();
+        assertThat(storeProbe.events(unknown)).isZero();
     }
 
     @Test
@@ -248,6 +247,6 @@ class HostileInputTest {
     }
 
     private long storedEvents() {
-        return jdbc.sql("SELECT count(*) FROM domainevententry").query(Long.class).single();
+        return storeProbe.events();
     }
 }

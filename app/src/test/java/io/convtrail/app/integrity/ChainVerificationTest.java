@@ -1,5 +1,6 @@
 package io.convtrail.app.integrity;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -26,6 +27,8 @@ class ChainVerificationTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EventStoreProbe storeProbe;
 
     @Test
     void anUntouchedConversationVerifiesAndAnEditedAuditRowIsCaught() {
@@ -36,8 +39,7 @@ class ChainVerificationTest {
                     .body("{\"conversationId\":\"" + id + "\",\"message\":\"" + message + "\"}")
                     .retrieve().toBodilessEntity();
         }
-        long stored = jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?")
-                .param(id.toString()).query(Long.class).single();
+        long stored = storeProbe.events(id);
         await().atMost(Duration.ofSeconds(20)).until(() -> verify(http, id).get("records").asLong()
                 == jdbc.sql("SELECT count(*) FROM audit_event WHERE conversation_id = ?").param(id)
                 .query(Long.class).single() && stored - 4 == verify(http, id).get("records").asLong());
@@ -67,10 +69,7 @@ class ChainVerificationTest {
                 .retrieve().toBodilessEntity();
         assertThat(verify(http, id).get("intact").asBoolean()).isTrue();
 
-        int edited = jdbc.sql("UPDATE domainevententry SET payload = convert_to(replace(convert_from(payload, 'UTF8'), "
-                + "'hello there', 'bye there'), 'UTF8') WHERE aggregateidentifier = ? "
-                + "AND convert_from(payload, 'UTF8') LIKE '%hello there%' AND payloadtype LIKE '%StageRecordedEvent'")
-                .param(id.toString()).update();
+        int edited = storeProbe.replaceInStagePayloads(id, "hello there", "bye there");
         assertThat(edited).isPositive();
 
         JsonNode broken = verify(http, id);

@@ -1,5 +1,6 @@
 package io.convtrail.app.operations;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -33,6 +34,8 @@ class ProjectionsEndpointTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EventStoreProbe storeProbe;
 
     RestClient http;
 
@@ -45,7 +48,7 @@ class ProjectionsEndpointTest {
     void statusShowsEachProjectionCaughtUpWithTheHead() {
         ScriptedConversation c = new ScriptedConversation(commands).turn("hi")
                 .stage(Stage.USER_INPUT, Map.of("text", "hi")).complete("GREETING", "IDLE");
-        long head = jdbc.sql("SELECT max(globalindex) FROM domainevententry").query(Long.class).single();
+        long head = storeProbe.head();
 
         JsonNode status = await().atMost(Duration.ofSeconds(20)).until(this::status,
                 s -> s.at("/projections/audit/lag").asLong(-1) == 0 && s.at("/projections/trace/lag").asLong(-1) == 0);

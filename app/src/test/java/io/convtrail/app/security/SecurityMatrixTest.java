@@ -1,5 +1,6 @@
 package io.convtrail.app.security;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 
@@ -49,7 +49,7 @@ class SecurityMatrixTest {
     ApplicationContext context;
 
     @Autowired
-    JdbcClient jdbc;
+    EventStoreProbe storeProbe;
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final ObjectMapper json = new ObjectMapper();
@@ -259,7 +259,6 @@ class SecurityMatrixTest {
     }
 
     private long events(UUID conversation) {
-        return jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?")
-                .param(conversation.toString()).query(Long.class).single();
+        return storeProbe.events(conversation);
     }
 }

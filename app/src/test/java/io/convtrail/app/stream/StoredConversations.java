@@ -1,17 +1,13 @@
 package io.convtrail.app.stream;
 
-import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.convtrail.api.event.StageRecordedEvent;
-import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import io.convtrail.query.stream.StreamHistory;
-import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.web.client.RestClient;
+import io.convtrail.testsupport.api.ConvtrailApi;
+import io.convtrail.testsupport.store.EventStoreProbe;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,34 +24,26 @@ import static org.awaitility.Awaitility.await;
  */
 final class StoredConversations {
 
-    private final RestClient http;
+    private final ConvtrailApi api;
     private final StreamHistory history;
-    private final JdbcClient jdbc;
+    private final EventStoreProbe store;
     private final ObjectMapper json;
 
-    StoredConversations(int port, StreamHistory history, JdbcClient jdbc, ObjectMapper json) {
-        this.http = LocalApi.strict(port);
+    StoredConversations(int port, StreamHistory history, EventStoreProbe store, ObjectMapper json) {
+        this.api = ConvtrailApi.local(port);
         this.history = history;
-        this.jdbc = jdbc;
+        this.store = store;
         this.json = json;
     }
 
     void turn(UUID conversationId, String message) {
-        JsonNode answer = http.post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)
-                .body("{\"conversationId\":\"" + conversationId + "\",\"message\":\"" + message + "\"}")
-                .retrieve().body(JsonNode.class);
+        JsonNode answer = api.say(conversationId, message);
         assertThat(answer.get("success").asBoolean()).as("turn answered").isTrue();
     }
 
     /** Stream events recorded in the event store for the conversation: its last sequence. */
     long recordedHead(UUID conversationId) {
-        return jdbc.sql("""
-                        SELECT count(*) FROM domainevententry
-                        WHERE aggregateidentifier = :id AND payloadtype IN (:stage, :verbose)""")
-                .param("id", conversationId.toString())
-                .param("stage", StageRecordedEvent.class.getName())
-                .param("verbose", VerboseRecordedEvent.class.getName())
-                .query(Long.class).single();
+        return store.records(conversationId);
     }
 
     /** The whole stored stream as ConvEngine clients get it (no turn boundaries), once the read model holds everything the event store has. */
@@ -75,7 +63,7 @@ final class StoredConversations {
     }
 
     JsonNode rawAudit(UUID conversationId) {
-        return http.get().uri("/api/v1/conversation/audit/{id}", conversationId).retrieve().body(JsonNode.class);
+        return api.audit(conversationId);
     }
 
     /** As it reads on the wire: serialized, then parsed like a received message. */

@@ -2,6 +2,7 @@ package io.convtrail.app.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.query.stream.StreamHistory;
+import io.convtrail.testsupport.store.EventStoreProbe;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,6 +22,8 @@ abstract class StreamClientTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired
+    EventStoreProbe storeProbe;
+    @Autowired
     ObjectMapper json;
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -28,7 +31,7 @@ abstract class StreamClientTest {
 
     @BeforeEach
     void connectToTheApp() {
-        conversations = new StoredConversations(port, history, jdbc, json);
+        conversations = new StoredConversations(port, history, storeProbe, json);
     }
 
     /** The SSE stream of a conversation; {@code query} is "" or starts with '?'. */

@@ -1,5 +1,6 @@
 package io.convtrail.app.trace;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -48,6 +49,8 @@ class PoisonEventTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EventStoreProbe storeProbe;
 
     @AfterEach
     void dropTriggerAndRetry() {
@@ -75,10 +78,7 @@ class PoisonEventTest {
                 .stage(Stage.RULE_MATCH, Map.of("note", MARKER))
                 .exit("AuditUserInputStep", 1)
                 .complete("GREETING", "IDLE");
-        String eventId = jdbc.sql("""
-                        SELECT eventidentifier FROM domainevententry
-                        WHERE aggregateidentifier = ? AND convert_from(payload, 'UTF8') LIKE ?""")
-                .param(poisoned.id().toString()).param("%" + MARKER + "%").query(String.class).single();
+        String eventId = storeProbe.eventIdContaining(poisoned.id(), MARKER);
 
         // conversations after it, over HTTP, on both segments: each trace is complete right after its answer
         List<UUID> others = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.convtrail.app.trace;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import io.convtrail.app.LocalApi;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
@@ -53,6 +54,8 @@ class ProjectionIdempotencyTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EventStoreProbe storeProbe;
 
     RestClient http;
 
@@ -74,8 +77,7 @@ class ProjectionIdempotencyTest {
                 .turn("again").enter("AuditUserInputStep").flush();
         String audit = awaitAudit(c);
         String trace = awaitTrace(c);
-        long first = jdbc.sql("SELECT min(globalindex) FROM domainevententry WHERE aggregateidentifier = ?")
-                .param(c.id().toString()).query(Long.class).single();
+        long first = storeProbe.firstPosition(c.id(), null);
         long head = events.createHeadToken().position().orElseThrow();
 
         rewind("audit", first - 1);

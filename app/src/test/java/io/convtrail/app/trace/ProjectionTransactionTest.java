@@ -1,5 +1,6 @@
 package io.convtrail.app.trace;
 
+import io.convtrail.testsupport.store.EventStoreProbe;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.ScriptedConversation;
@@ -35,6 +36,8 @@ class ProjectionTransactionTest {
 
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EventStoreProbe storeProbe;
 
     @Autowired
     EventProcessingConfiguration processing;
@@ -67,10 +70,7 @@ class ProjectionTransactionTest {
                 .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))
                 .exit("AuditUserInputStep", 1)
                 .complete("GREETING", "IDLE");
-        long refused = jdbc.sql("""
-                        SELECT min(globalindex) FROM domainevententry
-                        WHERE aggregateidentifier = ? AND payloadtype LIKE '%StageRecordedEvent'""")
-                .param(c.id().toString()).query(Long.class).single();
+        long refused = storeProbe.firstPosition(c.id(), EventStoreProbe.STAGE);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> rows("trace_stage", c.id()) == c.recorded());
         assertThat(attempts()).as("refused once, then applied").isEqualTo(2);
