@@ -40,11 +40,10 @@ class ExportTest {
 
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    EventStoreProbe storeProbe;
 
     @Test
-    void aConversationExportHoldsEveryRecordInOrderWithItsLinksAndASummary() throws Exception {
+    void aConversationExportHoldsEveryRecordInOrderWithItsLinksAndASummary(@Autowired EventStoreProbe storeProbe)
+            throws Exception {
         UUID id = Exports.converse(port, TestTokens.admin(), "hello", "What are your interest rates?");
         ResponseEntity<String> response = LocalApi.strict(port).get()
                 .uri("/api/v1/conversation/audit/{id}/export", id).retrieve().toEntity(String.class);

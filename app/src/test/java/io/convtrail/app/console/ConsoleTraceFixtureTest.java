@@ -22,16 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(HeadlessChromium.class)
 class ConsoleTraceFixtureTest {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ObjectMapper json;
-
     @Test
-    void theConsolesTimelineOfTheRecordedConversationIsTheFixturesTree(Browser browser) throws Exception {
-        ConsolePage page = new ConsolePage(browser.driver(), "http://localhost:" + port);
-        page.open();
+    void theConsolesTimelineOfTheRecordedConversationIsTheFixturesTree(Browser browser, @LocalServerPort int port,
+                                                                       @Autowired ObjectMapper json) throws Exception {
+        new ConsolePage(browser.driver(), "http://localhost:" + port).open();
         TraceFixture fixture = TraceFixture.load();
         JavascriptExecutor js = (JavascriptExecutor) browser.driver();
         browser.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(20));

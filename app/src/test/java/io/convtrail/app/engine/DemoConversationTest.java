@@ -41,14 +41,12 @@ class DemoConversationTest {
 
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    EventStoreProbe storeProbe;
 
     @Autowired
     FlowDefinition flow;
 
     @Test
-    void theDemoConversationAnswersAndRecordsEveryTurn() {
+    void theDemoConversationAnswersAndRecordsEveryTurn(@Autowired EventStoreProbe storeProbe) {
         ConversationClient client = new ConversationClient(port);
 
         answer(client.say("What are your interest rates?"), "FAQ_RATES", "ANSWERED", "TEXT",

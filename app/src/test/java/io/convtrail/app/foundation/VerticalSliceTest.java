@@ -31,11 +31,9 @@ class VerticalSliceTest {
 
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    EventStoreProbe storeProbe;
 
     @Test
-    void postedMessageIsStoredProjectedAndReturnedByTheAuditEndpoint() {
+    void postedMessageIsStoredProjectedAndReturnedByTheAuditEndpoint(@Autowired EventStoreProbe storeProbe) {
         RestClient http = LocalApi.strict(port);
         UUID conversationId = UUID.randomUUID();
 

@@ -27,11 +27,9 @@ class ChainVerificationTest {
 
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    EventStoreProbe storeProbe;
 
     @Test
-    void anUntouchedConversationVerifiesAndAnEditedAuditRowIsCaught() {
+    void anUntouchedConversationVerifiesAndAnEditedAuditRowIsCaught(@Autowired EventStoreProbe storeProbe) {
         RestClient http = LocalApi.strict(port);
         UUID id = UUID.randomUUID();
         for (String message : new String[]{"hello", "what are your rates?"}) {
@@ -61,7 +59,7 @@ class ChainVerificationTest {
     }
 
     @Test
-    void anEditedEventInTheStoreIsCaught() {
+    void anEditedEventInTheStoreIsCaught(@Autowired EventStoreProbe storeProbe) {
         RestClient http = LocalApi.strict(port);
         UUID id = UUID.randomUUID();
         http.post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)

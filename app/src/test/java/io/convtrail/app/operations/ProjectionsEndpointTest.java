@@ -34,8 +34,6 @@ class ProjectionsEndpointTest {
 
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    EventStoreProbe storeProbe;
 
     RestClient http;
 
@@ -45,7 +43,7 @@ class ProjectionsEndpointTest {
     }
 
     @Test
-    void statusShowsEachProjectionCaughtUpWithTheHead() {
+    void statusShowsEachProjectionCaughtUpWithTheHead(@Autowired EventStoreProbe storeProbe) {
         ScriptedConversation c = new ScriptedConversation(commands).turn("hi")
                 .stage(Stage.USER_INPUT, Map.of("text", "hi")).complete("GREETING", "IDLE");
         long head = storeProbe.head();

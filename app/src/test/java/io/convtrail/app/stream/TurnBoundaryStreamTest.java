@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ConvtrailIntegrationTest
 class TurnBoundaryStreamTest extends StreamClientTest {
 
-    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = SseStreamTest.WAIT;
 
     @Test
     void aClientThatAsksGetsEachTurnsStartAndEndAroundItsRecordsAndOthersGetNone() {

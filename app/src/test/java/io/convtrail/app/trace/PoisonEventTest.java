@@ -49,8 +49,6 @@ class PoisonEventTest {
 
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    EventStoreProbe storeProbe;
 
     @AfterEach
     void dropTriggerAndRetry() {
@@ -60,7 +58,8 @@ class PoisonEventTest {
     }
 
     @Test
-    void aPoisonEventIsQuarantinedTheRestFlowsAndARetryAfterTheFixAppliesIt(CapturedOutput output) {
+    void aPoisonEventIsQuarantinedTheRestFlowsAndARetryAfterTheFixAppliesIt(@Autowired EventStoreProbe storeProbe,
+                                                                          CapturedOutput output) {
         jdbc.sql("""
                 CREATE FUNCTION refuse_poison_stage() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN

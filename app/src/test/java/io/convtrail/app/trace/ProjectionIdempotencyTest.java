@@ -54,8 +54,6 @@ class ProjectionIdempotencyTest {
 
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    EventStoreProbe storeProbe;
 
     RestClient http;
 
@@ -65,7 +63,7 @@ class ProjectionIdempotencyTest {
     }
 
     @Test
-    void eventsDeliveredTwiceChangeNothing() {
+    void eventsDeliveredTwiceChangeNothing(@Autowired EventStoreProbe storeProbe) {
         ScriptedConversation c = new ScriptedConversation(commands)
                 .turn("hello")
                 .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))

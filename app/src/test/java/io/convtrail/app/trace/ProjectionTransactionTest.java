@@ -36,8 +36,6 @@ class ProjectionTransactionTest {
 
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    EventStoreProbe storeProbe;
 
     @Autowired
     EventProcessingConfiguration processing;
@@ -50,7 +48,7 @@ class ProjectionTransactionTest {
     }
 
     @Test
-    void aBatchThatFailsOnceIsRolledBackAndAppliedAgainWhole() {
+    void aBatchThatFailsOnceIsRolledBackAndAppliedAgainWhole(@Autowired EventStoreProbe storeProbe) {
         // a sequence is not transactional: it counts the attempts the rollbacks would hide
         jdbc.sql("CREATE SEQUENCE refused_attempts").update();
         jdbc.sql("""
