@@ -1,5 +1,6 @@
 package io.convtrail.app.security;
 
+import io.convtrail.app.web.ProblemFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
@@ -67,8 +68,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityProblems securityProblems(ObjectMapper json, DeniedAttempts denied) {
-        return new SecurityProblems(json, denied);
+    SecurityProblems securityProblems(ProblemFactory problems, DeniedAttempts denied) {
+        return new SecurityProblems(problems, denied);
     }
 
     @Bean

@@ -13,7 +13,7 @@ public class PipelineEndGuardStep implements EngineStep {
 
     @Override
     public StepOutcome run(TurnSession session) {
-        session.stage(Stage.PIPELINE_TIMING, StageFields.of("totalMs", session.elapsedMs(), "steps", session.stepTimings()));
+        session.record().stage(Stage.PIPELINE_TIMING, StageFields.of("totalMs", session.elapsedMs(), "steps", session.stepTimings()));
         return StepOutcome.Continue;
     }
 }
