@@ -1,7 +1,6 @@
 package io.convtrail.app.security;
 
 import io.convtrail.app.web.ProblemFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
