@@ -22,13 +22,13 @@ public final class StepRunner {
             StepOutcome outcome = step.run(session);
             long durationMs = elapsedMs(started);
             recorder.bracket(new StepBracket.Exit(name, stepClass, sourceFile, outcome.name(), durationMs));
-            session.timed(name, durationMs);
+            recorder.timed(name, durationMs);
             return outcome;
         } catch (RuntimeException e) {
             long durationMs = elapsedMs(started);
             recorder.bracket(new StepBracket.Error(name, stepClass, sourceFile, durationMs, e.getClass().getName(),
                     String.valueOf(e.getMessage())));
-            session.timed(name, durationMs);
+            recorder.timed(name, durationMs);
             throw e;
         }
     }

@@ -4,8 +4,12 @@ import com.samskivert.mustache.Template;
 import io.convtrail.api.Stage;
 import io.convtrail.api.event.VerboseMessage;
 import io.convtrail.api.stage.StepBracket;
+import io.convtrail.api.stage.StepTiming;
 import io.convtrail.command.turn.TurnJournal;
+import io.convtrail.command.turn.TurnResult;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,6 +22,8 @@ public final class TurnRecorder {
 
     private final TurnSession session;
     private final TurnJournal journal;
+    private final List<StepTiming> stepTimings = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
 
     TurnRecorder(TurnSession session, TurnJournal journal) {
         this.session = session;
@@ -31,6 +37,21 @@ public final class TurnRecorder {
     /** A STEP_ENTER, STEP_EXIT or STEP_ERROR: only {@link StepRunner} writes them. */
     void bracket(StepBracket bracket) {
         journal.stage(bracket.stage(), session.intent(), session.state(), bracket);
+    }
+
+    /** Notes how long a step took, for PIPELINE_TIMING. */
+    void timed(String step, long durationMs) {
+        stepTimings.add(new StepTiming(step, durationMs));
+    }
+
+    /** The steps timed so far, in the order they ran. */
+    public List<StepTiming> stepTimings() {
+        return List.copyOf(stepTimings);
+    }
+
+    /** Since the turn's session began. */
+    public long elapsedMs() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     /** Commits what was recorded so far: streaming clients see it before a blocking call. */
@@ -65,7 +86,7 @@ public final class TurnRecorder {
     }
 
     /** Records why the turn failed, where it stood; the conversation stays as the turn found it. */
-    io.convtrail.command.turn.TurnResult failed(RuntimeException e) {
+    TurnResult failed(RuntimeException e) {
         return journal.failed(e, session.intent(), session.state(), session.input().conversation().conversation());
     }
 

@@ -41,8 +41,6 @@ public final class TurnSession {
     private TurnOutcome outcome = TurnOutcome.ANSWERED;
     private Answer answer;
     private final List<Transition> transitions = new ArrayList<>();
-    private final List<Map<String, Object>> stepTimings = new ArrayList<>();
-    private final long startedNanos = System.nanoTime();
 
     public TurnSession(FlowDefinition flow, TurnInput input, TurnJournal journal) {
         this.flow = flow;
@@ -135,21 +133,6 @@ public final class TurnSession {
 
     public List<Transition> transitions() {
         return transitions;
-    }
-
-    void timed(String step, long durationMs) {
-        Map<String, Object> timing = new LinkedHashMap<>();
-        timing.put("step", step);
-        timing.put("durationMs", durationMs);
-        stepTimings.add(timing);
-    }
-
-    public List<Map<String, Object>> stepTimings() {
-        return List.copyOf(stepTimings);
-    }
-
-    public long elapsedMs() {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     /** Renders a flow template against the conversation as it is now. */
