@@ -21,21 +21,6 @@ public sealed interface StepBracket {
 
     Stage stage();
 
-    /** Null for a STEP_ENTER. */
-    default Long durationMs() {
-        return null;
-    }
-
-    /** Null unless a STEP_ERROR. */
-    default String errorType() {
-        return null;
-    }
-
-    /** Null unless a STEP_ERROR. */
-    default String errorMessage() {
-        return null;
-    }
-
     record Enter(String step, String stepClass, String sourceFile) implements StepBracket {
         @Override
         public Stage stage() {

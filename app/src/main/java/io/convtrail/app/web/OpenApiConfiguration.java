@@ -3,7 +3,9 @@ package io.convtrail.app.web;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -21,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfiguration {
 
-    /** The problem+json schema; the query controllers' annotations refer to it by this name. */
+    /** The problem+json schema: the content of every 4xx and 5xx answer in the document. */
     public static final String PROBLEM = "Problem";
     private static final String BEARER = "bearer";
 
@@ -40,6 +42,7 @@ public class OpenApiConfiguration {
     OpenApiCustomizer conversationContract() {
         return api -> {
             api.getComponents().addSchemas(PROBLEM, problemSchema());
+            answerProblems(api);
             // the request records' fields are JSON trees whose @Schema names their real type
             api.getComponents().getSchemas().remove("JsonNode");
             Schema<?> stage = api.getComponents().getSchemas().get("TraceStage");
@@ -48,6 +51,27 @@ public class OpenApiConfiguration {
                 stage.addProperty("payload", new ObjectSchema().description("the stage payload, _meta included"));
             }
         };
+    }
+
+    /**
+     * Every 4xx and 5xx an endpoint declares is answered as problem+json by the one advice, so the
+     * document says so here once instead of in each {@code @ApiResponse}.
+     */
+    private static void answerProblems(OpenAPI api) {
+        if (api.getPaths() == null) {
+            return;
+        }
+        api.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+            if (operation.getResponses() != null) {
+                operation.getResponses().forEach((code, response) -> {
+                    if (code.startsWith("4") || code.startsWith("5")) {
+                        response.setContent(new Content().addMediaType(
+                                org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+                    }
+                });
+            }
+        }));
     }
 
     private static Schema<?> problemSchema() {

@@ -51,15 +51,9 @@ public class FeedbackController {
     @Operation(summary = "Record feedback", description = "Records a thumbs up or down on an answer as stage "
             + "MCP_USER_FEEDBACK.")
     @ApiResponse(responseCode = "200", description = "recorded")
-    @ApiResponse(responseCode = "400", description = "a field is missing or malformed (the problem names it)",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "404", description = "no conversation with this id",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "413", description = "the body is over its limit, or the conversation is full",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "a field is missing or malformed (the problem names it)")
+    @ApiResponse(responseCode = "404", description = "no conversation with this id")
+    @ApiResponse(responseCode = "413", description = "the body is over its limit, or the conversation is full")
     @PostMapping(path = "/feedback", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     public FeedbackResponse feedback(

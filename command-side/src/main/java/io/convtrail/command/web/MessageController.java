@@ -14,8 +14,6 @@ import io.convtrail.command.turn.TurnResult;
 import io.convtrail.command.turn.TurnService;
 import io.convtrail.command.turn.TurnService.TurnRequest;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -52,23 +50,14 @@ public class MessageController {
             + "new conversation starts. An engine failure is answered 200 with success:false and payload.type ERROR, "
             + "as ConvEngine does; an invalid request is a 4xx problem.")
     @ApiResponse(responseCode = "200", description = "the turn's answer (success:false for an engine failure)")
-    @ApiResponse(responseCode = "400", description = "a field is missing or malformed (the problem names it)",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "409", description = "another turn of this conversation is still running",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "a field is missing or malformed (the problem names it)")
+    @ApiResponse(responseCode = "409", description = "another turn of this conversation is still running")
     @ApiResponse(responseCode = "413", description = "the body, the message or inputParams is over its limit, or "
-            + "the conversation is full", content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+            + "the conversation is full")
     @ApiResponse(responseCode = "429", description = "the conversation started too many turns this minute, or the "
-            + "client sent too many requests (see Retry-After)",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+            + "client sent too many requests (see Retry-After)")
     @ApiResponse(responseCode = "503", description = "the service is stopping (the turn was refused, or recorded as "
-            + "abandoned) or the database cannot be reached; retry after Retry-After seconds",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+            + "abandoned) or the database cannot be reached; retry after Retry-After seconds")
     @PostMapping(path = "/message", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     public ConversationResponse message(@RequestBody ConversationRequest request, HttpServletRequest http) {

@@ -2,6 +2,8 @@ package io.convtrail.query.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
+import io.convtrail.api.stage.StepBracket.Error;
+import io.convtrail.api.stage.StepBracket.Exit;
 
 /**
  * What a STEP_ENTER, STEP_EXIT or STEP_ERROR payload says about its step, as the trace tables keep
@@ -21,7 +23,11 @@ record StepBracket(String step, String stepClass, String sourceFile, Long durati
     }
 
     private static StepBracket of(io.convtrail.api.stage.StepBracket read) {
-        return new StepBracket(read.step(), read.stepClass(), read.sourceFile(), read.durationMs(), read.errorType(),
-                read.errorMessage());
+        if (read instanceof Error error) {
+            return new StepBracket(error.step(), error.stepClass(), error.sourceFile(), error.durationMs(),
+                    error.errorType(), error.errorMessage());
+        }
+        Long durationMs = read instanceof Exit exit ? exit.durationMs() : null;
+        return new StepBracket(read.step(), read.stepClass(), read.sourceFile(), durationMs, null, null);
     }
 }
