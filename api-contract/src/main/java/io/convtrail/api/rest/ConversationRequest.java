@@ -1,5 +1,6 @@
 package io.convtrail.api.rest;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -11,6 +12,7 @@ import java.util.UUID;
  * 400 for each malformed field instead of a generic parse error; their real types are the
  * {@code @Schema} of each, which is what the OpenAPI document shows. Unknown fields are ignored.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @Schema(description = "a turn: the user's message on a conversation")
 public record ConversationRequest(
         @Schema(implementation = UUID.class, description = "omit to start a new conversation")
