@@ -1,20 +1,22 @@
 package io.convtrail.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.CompleteTurnCommand;
+import io.convtrail.api.command.ConversationState;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.command.TurnRequester;
-import io.convtrail.api.command.TurnOutcome;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.event.VerboseMessage;
+import io.convtrail.api.stage.StageMeta;
+import io.convtrail.api.stage.StagePayloads;
+import io.convtrail.api.stage.StepBracket;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +30,7 @@ public final class ScriptedConversation {
 
     public static final String STEP_PACKAGE = "io.convtrail.command.engine.step.";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final StagePayloads PAYLOADS = new StagePayloads(new ObjectMapper());
 
     private final CommandGateway commands;
     private final UUID conversationId = UUID.randomUUID();
@@ -68,28 +70,31 @@ public final class ScriptedConversation {
     }
 
     public ScriptedConversation enter(String step) {
-        return stage(Stage.STEP_ENTER, Map.of("step", step, "stepClass", STEP_PACKAGE + step,
-                "sourceFile", step + ".java"));
+        return stage(new StepBracket.Enter(step, STEP_PACKAGE + step, step + ".java"));
     }
 
     public ScriptedConversation exit(String step, long durationMs) {
-        return stage(Stage.STEP_EXIT, Map.of("step", step, "stepClass", STEP_PACKAGE + step,
-                "sourceFile", step + ".java", "outcome", "Continue", "durationMs", durationMs));
+        return stage(new StepBracket.Exit(step, STEP_PACKAGE + step, step + ".java", "Continue", durationMs));
     }
 
     public ScriptedConversation error(String step, long durationMs, String message) {
-        return stage(Stage.STEP_ERROR, Map.of("step", step, "stepClass", STEP_PACKAGE + step,
-                "sourceFile", step + ".java", "durationMs", durationMs,
-                "errorType", "IllegalStateException", "errorMessage", message));
+        return stage(new StepBracket.Error(step, STEP_PACKAGE + step, step + ".java", durationMs,
+                "IllegalStateException", message));
+    }
+
+    private ScriptedConversation stage(StepBracket bracket) {
+        return write(bracket.stage(), bracket);
     }
 
     public ScriptedConversation stage(Stage stage, Map<String, ?> fields) {
+        return write(stage, fields);
+    }
+
+    /** Written as the engine writes it: {@code _meta} first, by the one payload writer. */
+    private ScriptedConversation write(Stage stage, Object fields) {
         Instant at = tick();
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("_meta", Map.of("stage", stage.name(), "conversationId", conversationId.toString(),
-                "turnId", turnId.toString(), "emittedAt", at.toString()));
-        payload.putAll(fields);
-        pending.add(new TurnRecord.StageRecord(stage, json(payload), at));
+        String payload = PAYLOADS.write(new StageMeta(stage, conversationId, turnId, at, null, null), fields);
+        pending.add(new TurnRecord.StageRecord(stage, payload, at));
         return this;
     }
 
@@ -110,8 +115,8 @@ public final class ScriptedConversation {
     }
 
     public ScriptedConversation complete(String intent, String state) {
-        commands.sendAndWait(new CompleteTurnCommand(conversationId, turnId, drain(), intent, state, Map.of(),
-                Map.of(), TurnOutcome.ANSWERED, tick()));
+        commands.sendAndWait(new CompleteTurnCommand(conversationId, turnId, drain(),
+                new ConversationState(intent, state, Map.of(), Map.of()), TurnOutcome.ANSWERED, tick()));
         return this;
     }
 
@@ -126,13 +131,5 @@ public final class ScriptedConversation {
     private Instant tick() {
         clock = clock.plusMillis(1);
         return clock;
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

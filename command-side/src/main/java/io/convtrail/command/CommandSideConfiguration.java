@@ -1,12 +1,12 @@
 package io.convtrail.command;
 
+import io.convtrail.command.aggregate.AggregateProperties;
 import io.convtrail.command.turn.TurnProperties;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +19,7 @@ import java.time.Clock;
  * command: the cache keeps hot aggregates in memory and snapshots bound the replay after a restart.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TurnProperties.class)
+@EnableConfigurationProperties({TurnProperties.class, AggregateProperties.class})
 public class CommandSideConfiguration {
 
     @Bean
@@ -30,8 +30,8 @@ public class CommandSideConfiguration {
 
     @Bean
     SnapshotTriggerDefinition conversationSnapshotTrigger(Snapshotter snapshotter,
-            @Value("${convtrail.aggregate.snapshot-every:250}") int threshold) {
-        return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
+            AggregateProperties properties) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, properties.snapshotEvery());
     }
 
     @Bean

@@ -2,9 +2,10 @@ package io.convtrail.api.command;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
+import io.convtrail.api.event.TurnOutcome;
+
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -15,10 +16,7 @@ public record CompleteTurnCommand(
         @TargetAggregateIdentifier UUID conversationId,
         UUID turnId,
         List<TurnRecord> records,
-        String intent,
-        String state,
-        Map<String, Object> slots,
-        Map<String, Object> context,
+        ConversationState conversation,
         TurnOutcome outcome,
         Instant completedAt) {
 

@@ -1,5 +1,6 @@
 package io.convtrail.api.command;
 
+import io.convtrail.api.stage.UserFeedback;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.UUID;
  */
 public record RecordFeedbackCommand(
         @TargetAggregateIdentifier UUID conversationId,
-        String payloadJson,
+        UserFeedback feedback,
         Instant createdAt,
         long maxRecords,
         TurnRequester requester) {

@@ -1,6 +1,5 @@
 package io.convtrail.api.event;
 
-import io.convtrail.api.command.TurnOutcome;
 import org.axonframework.serialization.Revision;
 
 import java.time.Instant;

@@ -22,6 +22,10 @@ public enum Refusal {
     /** The conversation holds as many records as a conversation may. */
     CONVERSATION_FULL("conversation-full", "Conversation full"),
     UNKNOWN_CONVERSATION("unknown-conversation", "Unknown conversation"),
+    /** No token, or one that is invalid, expired or malformed. */
+    UNAUTHENTICATED("unauthenticated", "Authentication required"),
+    /** The caller's role may not do this. */
+    FORBIDDEN("forbidden", "Forbidden"),
     /** No endpoint at this path. */
     NOT_FOUND("not-found", "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),

@@ -1,17 +1,14 @@
 package io.convtrail.app.security;
 
 import io.convtrail.api.ConversationIds;
+import io.convtrail.api.refusal.RefusedException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
@@ -32,14 +29,8 @@ class ConversationAccessController {
                     + "Auditor and admin only.")
     @GetMapping(path = "/api/v1/conversation/audit/{conversationId}/access", produces = MediaType.APPLICATION_JSON_VALUE)
     List<ConversationAccessLog.Access> access(@PathVariable String conversationId) {
-        UUID id = ConversationIds.parse(conversationId).orElseThrow(() -> {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                    "conversationId must be a UUID");
-            problem.setTitle("Invalid request");
-            problem.setType(URI.create("urn:convtrail:problem:invalid-request"));
-            problem.setProperty("field", "conversationId");
-            return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
-        });
+        UUID id = ConversationIds.parse(conversationId)
+                .orElseThrow(() -> RefusedException.invalid("conversationId", "must be a UUID"));
         return accessLog.of(id);
     }
 }

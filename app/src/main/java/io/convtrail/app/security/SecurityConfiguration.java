@@ -1,6 +1,6 @@
 package io.convtrail.app.security;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.app.web.ProblemFactory;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +67,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityProblems securityProblems(ObjectMapper json, DeniedAttempts denied) {
-        return new SecurityProblems(json, denied);
+    SecurityProblems securityProblems(ProblemFactory problems, DeniedAttempts denied) {
+        return new SecurityProblems(problems, denied);
     }
 
     @Bean

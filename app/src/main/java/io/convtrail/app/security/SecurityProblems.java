@@ -1,10 +1,10 @@
 package io.convtrail.app.security;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.refusal.Refusal;
+import io.convtrail.api.refusal.RefusedException;
+import io.convtrail.app.web.ProblemFactory;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -14,14 +14,13 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * Spring Security's refusals as problem+json: 401 (with the {@code WWW-Authenticate} challenge of
  * RFC 6750) for a missing, expired, forged or malformed token, 403 for a role that may not do it, and
  * for another user's conversation the very 404 an unknown conversation gets. Never a stack trace.
+ * The bodies are {@link ProblemFactory}'s; counting and logging is {@link DeniedAttempts}'.
  */
 class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
@@ -36,11 +35,11 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler 
     }
 
     private final BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
-    private final ObjectMapper json;
+    private final ProblemFactory problems;
     private final DeniedAttempts denied;
 
-    SecurityProblems(ObjectMapper json, DeniedAttempts denied) {
-        this.json = json;
+    SecurityProblems(ProblemFactory problems, DeniedAttempts denied) {
+        this.problems = problems;
         this.denied = denied;
     }
 
@@ -50,9 +49,9 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler 
         denied.record(channel(request), DeniedAttempts.Reason.UNAUTHENTICATED, null, describe(request));
         challenge.commence(request, response, e);
         boolean tokenSent = request.getHeader("Authorization") != null || request.getParameter("access_token") != null;
-        write(request, response, HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required",
+        problems.writeCounted(new RefusedException(Refusal.UNAUTHENTICATED,
                 tokenSent ? "The bearer token is invalid, expired or malformed."
-                        : "This endpoint needs a bearer token (Authorization: Bearer …).");
+                        : "This endpoint needs a bearer token (Authorization: Bearer …)."), request, response);
     }
 
     @Override
@@ -63,26 +62,13 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler 
         if (e instanceof AuthorizationDeniedException refused
                 && refused.getAuthorizationResult() instanceof HiddenConversation hidden) {
             denied.record(channel(request), DeniedAttempts.Reason.HIDDEN, caller, describe(request));
-            write(request, response, HttpStatus.NOT_FOUND, "unknown-conversation", "Unknown conversation",
-                    "No conversation with id " + hidden.conversationId);
+            problems.writeCounted(new RefusedException(Refusal.UNKNOWN_CONVERSATION,
+                    "No conversation with id " + hidden.conversationId), request, response);
             return;
         }
         denied.record(channel(request), DeniedAttempts.Reason.FORBIDDEN, caller, describe(request));
-        write(request, response, HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
-                "Your role may not do this.");
-    }
-
-    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type,
-                       String title, String detail) throws IOException {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:convtrail:problem:" + type);
-        problem.put("title", title);
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        problem.put("instance", request.getRequestURI());
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
+        problems.writeCounted(new RefusedException(Refusal.FORBIDDEN, "Your role may not do this."), request,
+                response);
     }
 
     static Channel channel(HttpServletRequest request) {

@@ -2,42 +2,30 @@ package io.convtrail.app.web;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
-import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.media.UUIDSchema;
-import io.swagger.v3.oas.models.parameters.RequestBody;
-import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.List;
-
 /**
- * The OpenAPI document at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}). The query
- * endpoints describe themselves with annotations; the message and feedback endpoints read loosely
- * typed bodies so they can answer a precise 400 per field, and their real contract is written here
- * instead of in their code.
+ * The OpenAPI document at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}): what every
+ * endpoint shares (the bearer scheme, the problem+json schema). Each endpoint describes itself with
+ * annotations, and the request and response records in {@code api-contract} carry their own schema.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfiguration {
 
-    /** The problem+json schema; the query controllers' annotations refer to it by this name. */
+    /** The problem+json schema: the content of every 4xx and 5xx answer in the document. */
     public static final String PROBLEM = "Problem";
-    private static final String CONVERSATION_TAG = "conversation";
     private static final String BEARER = "bearer";
-    private static final String MESSAGE = "/api/v1/conversation/message";
-    private static final String FEEDBACK = "/api/v1/conversation/feedback";
 
     @Bean
     OpenAPI convtrailOpenApi() {
@@ -54,11 +42,9 @@ public class OpenApiConfiguration {
     OpenApiCustomizer conversationContract() {
         return api -> {
             api.getComponents().addSchemas(PROBLEM, problemSchema());
-            // the loosely typed request record the message endpoint binds is described by hand below
-            api.getComponents().getSchemas().remove("ConversationRequest");
+            answerProblems(api);
+            // the request records' fields are JSON trees whose @Schema names their real type
             api.getComponents().getSchemas().remove("JsonNode");
-            describeMessage(api.getPaths().get(MESSAGE));
-            describeFeedback(api.getPaths().get(FEEDBACK));
             Schema<?> stage = api.getComponents().getSchemas().get("TraceStage");
             if (stage != null) {
                 // written raw from the read model, so the generator only sees a String
@@ -67,68 +53,25 @@ public class OpenApiConfiguration {
         };
     }
 
-    private static void describeMessage(PathItem path) {
-        if (path == null || path.getPost() == null) {
+    /**
+     * Every 4xx and 5xx an endpoint declares is answered as problem+json by the one advice, so the
+     * document says so here once instead of in each {@code @ApiResponse}.
+     */
+    private static void answerProblems(OpenAPI api) {
+        if (api.getPaths() == null) {
             return;
         }
-        Operation post = path.getPost().tags(List.of(CONVERSATION_TAG)).summary("Run a turn").description(
-                "Runs one turn of a conversation. Without conversationId a new conversation starts. An engine "
-                        + "failure is answered 200 with success:false and payload.type ERROR, as ConvEngine does; "
-                        + "an invalid request is a 4xx problem.");
-        post.requestBody(jsonBody(new ObjectSchema()
-                .addProperty("conversationId", new UUIDSchema().description("omit to start a new conversation"))
-                .addProperty("message", new StringSchema().description("the user's text; required unless reset"))
-                .addProperty("reset", new BooleanSchema().description("start the conversation over"))
-                .addProperty("inputParams", new ObjectSchema().description("extra inputs for the flow"))));
-        post.getResponses()
-                .addApiResponse("400", problem("a field is missing or malformed (the problem names it)"))
-                .addApiResponse("409", problem("another turn of this conversation is still running"))
-                .addApiResponse("413", problem("the body, the message or inputParams is over its limit, or the "
-                        + "conversation is full"))
-                .addApiResponse("429", problem("the conversation started too many turns this minute, or the "
-                        + "client sent too many requests (see Retry-After)"))
-                .addApiResponse("503", problem("the service is stopping (the turn was refused, or recorded as abandoned)"
-                        + " or the database cannot be reached; retry after Retry-After seconds"));
-    }
-
-    private static void describeFeedback(PathItem path) {
-        if (path == null || path.getPost() == null) {
-            return;
-        }
-        Operation post = path.getPost().tags(List.of(CONVERSATION_TAG)).summary("Record feedback").description(
-                "Records a thumbs up or down on an answer as stage MCP_USER_FEEDBACK.");
-        post.requestBody(jsonBody(new ObjectSchema()
-                .addProperty("conversationId", new UUIDSchema())
-                .addProperty("feedbackType", new StringSchema()._enum(List.of("THUMBS_UP", "THUMBS_DOWN")))
-                .addProperty("messageId", new StringSchema())
-                .addProperty("assistantResponse", new StringSchema())
-                .addProperty("metadata", new ObjectSchema())
-                .required(List.of("conversationId", "feedbackType"))));
-        ApiResponse ok = new ApiResponse().description("recorded").content(new Content().addMediaType(
-                org.springframework.http.MediaType.APPLICATION_JSON_VALUE, new MediaType().schema(new ObjectSchema()
-                        .addProperty("success", new BooleanSchema())
-                        .addProperty("feedbackId", new IntegerSchema().format("int64")
-                                .description("the feedback record's sequence in the conversation"))
-                        .addProperty("capturedQueryKnowledgeCount", new IntegerSchema().description("always 0"))
-                        .addProperty("capturedUserQueryKnowledgeCount", new IntegerSchema().description("always 0"))
-                        .addProperty("embeddedUserQueryKnowledgeCount", new IntegerSchema().description("always 0"))
-                        .addProperty("message", new StringSchema()))));
-        post.getResponses()
-                .addApiResponse("200", ok)
-                .addApiResponse("400", problem("a field is missing or malformed (the problem names it)"))
-                .addApiResponse("404", problem("no conversation with this id"))
-                .addApiResponse("413", problem("the body is over its limit, or the conversation is full"));
-    }
-
-    private static RequestBody jsonBody(Schema<?> schema) {
-        return new RequestBody().required(true).content(new Content().addMediaType(
-                org.springframework.http.MediaType.APPLICATION_JSON_VALUE, new MediaType().schema(schema)));
-    }
-
-    static ApiResponse problem(String description) {
-        return new ApiResponse().description(description).content(new Content().addMediaType(
-                org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+        api.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+            if (operation.getResponses() != null) {
+                operation.getResponses().forEach((code, response) -> {
+                    if (code.startsWith("4") || code.startsWith("5")) {
+                        response.setContent(new Content().addMediaType(
+                                org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+                    }
+                });
+            }
+        }));
     }
 
     private static Schema<?> problemSchema() {

@@ -41,6 +41,8 @@ public class ProblemFactory {
             case INVALID_REQUEST, MALFORMED_JSON, UNSUPPORTED_TEXT, MALFORMED_FRAME, OTHER -> HttpStatus.BAD_REQUEST;
             case TOO_LARGE, CONVERSATION_FULL -> HttpStatus.PAYLOAD_TOO_LARGE;
             case UNKNOWN_CONVERSATION, NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
             case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
             case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
@@ -101,11 +103,27 @@ public class ProblemFactory {
         write(refused, status(refused.reason()).value(), request, response);
     }
 
+    /**
+     * For refusals whose caller counts and logs them its own way (Spring Security's, through
+     * {@code DeniedAttempts}): the same body, not counted or logged again here.
+     */
+    public void writeCounted(RefusedException refused, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        HttpStatus status = status(refused.reason());
+        write(refused, status.value(), problem(status, refused.reason(), refused.getMessage(), refused.field()),
+                request, response);
+    }
+
     /** As above, keeping a status another handler chose (a 4xx the reasons have no finer word for). */
     void write(RefusedException refused, int status, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         HttpStatusCode code = HttpStatusCode.valueOf(status);
-        ProblemDetail problem = refuse(code, refused.reason(), refused.getMessage(), refused.field(), request);
+        write(refused, status, refuse(code, refused.reason(), refused.getMessage(), refused.field(), request),
+                request, response);
+    }
+
+    private void write(RefusedException refused, int status, ProblemDetail problem, HttpServletRequest request,
+                       HttpServletResponse response) throws IOException {
         refused.properties().forEach(problem::setProperty);
         problem.setInstance(instance(request));
         response.setStatus(status);

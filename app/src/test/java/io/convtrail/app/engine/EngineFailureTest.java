@@ -1,5 +1,6 @@
 package io.convtrail.app.engine;
 
+import io.convtrail.command.turn.EngineFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.engine.ConversationClient.TurnAudit;
@@ -41,7 +42,7 @@ class EngineFailureTest {
         assertThat(failedTurn.stages()).containsSubsequence("MCP_TOOL_ERROR", "STEP_ERROR", "ENGINE_KNOWN_FAILURE");
         JsonNode stepError = failedTurn.payload("STEP_ERROR");
         assertThat(stepError.get("step").asText()).isEqualTo("ToolOrchestrationStep");
-        assertThat(stepError.get("errorType").asText()).isEqualTo("io.convtrail.command.engine.EngineFailure");
+        assertThat(stepError.get("errorType").asText()).isEqualTo("io.convtrail.command.turn.EngineFailure");
         assertThat(failedTurn.payload("ENGINE_KNOWN_FAILURE").get("errorCode").asText()).isEqualTo("TOOL_CALL_FAILED");
         assertThat(turns.get(2).decisionStages()).endsWith("ASSISTANT_OUTPUT", "ENGINE_RETURN", "PIPELINE_TIMING");
     }

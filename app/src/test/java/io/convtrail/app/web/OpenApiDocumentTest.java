@@ -41,10 +41,10 @@ class OpenApiDocumentTest {
             assertThat(operation.at("/responses/400/content/application~1problem+json/schema/$ref").asText())
                     .isEqualTo("#/components/schemas/Problem");
         }
-        assertThat(paths.at("/~1api~1v1~1conversation~1message/post/requestBody/content/application~1json/schema"
-                + "/properties/message/type").asText()).isEqualTo("string");
-        assertThat(paths.at("/~1api~1v1~1conversation~1feedback/post/requestBody/content/application~1json/schema"
-                + "/properties/feedbackType/enum")).hasSize(2);
+        assertThat(schema(api, paths.at("/~1api~1v1~1conversation~1message/post/requestBody/content/application~1json"
+                + "/schema")).at("/properties/message/type").asText()).isEqualTo("string");
+        assertThat(schema(api, paths.at("/~1api~1v1~1conversation~1feedback/post/requestBody/content/application~1json"
+                + "/schema")).at("/properties/feedbackType/enum")).hasSize(2);
 
         JsonNode schemas = api.at("/components/schemas");
         assertThat(schemas.at("/ConversationTrace/properties").has("turns")).isTrue();
@@ -63,8 +63,14 @@ class OpenApiDocumentTest {
                 .retrieve().body(JsonNode.class);
 
         assertThat(names(turn)).isEqualTo(names(api.at("/components/schemas/ConversationResponse/properties")));
-        assertThat(names(feedback)).isEqualTo(names(api.at("/paths/~1api~1v1~1conversation~1feedback/post/responses"
-                + "/200/content/application~1json/schema/properties")));
+        assertThat(names(feedback)).isEqualTo(names(schema(api, api.at("/paths/~1api~1v1~1conversation~1feedback/post"
+                + "/responses/200/content/application~1json/schema")).get("properties")));
+    }
+
+    /** A schema given in place, or the component schema its {@code $ref} names (the request and response records). */
+    private static JsonNode schema(JsonNode api, JsonNode schema) {
+        String ref = schema.path("$ref").asText();
+        return ref.isEmpty() ? schema : api.at(ref.substring(1));
     }
 
     private static List<String> names(JsonNode object) {

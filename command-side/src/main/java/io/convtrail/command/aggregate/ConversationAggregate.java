@@ -1,14 +1,12 @@
 package io.convtrail.command.aggregate;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convtrail.api.RecordChain;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.AbandonTurnCommand;
 import io.convtrail.api.command.CompleteTurnCommand;
+import io.convtrail.api.command.ConversationState;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.RecordFeedbackCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
@@ -22,6 +20,8 @@ import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.refusal.Refusal;
 import io.convtrail.api.refusal.RefusedException;
+import io.convtrail.api.stage.StageMeta;
+import io.convtrail.api.stage.StagePayloads;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -48,8 +48,11 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class ConversationAggregate {
 
-    /** Only reads and writes the small JSON of records the aggregate writes itself; holds no state. */
-    private static final ObjectMapper PAYLOADS = new ObjectMapper();
+    /**
+     * Writes the payloads of the records the aggregate makes itself (feedback, abandoned turns): only
+     * it knows the conversation's intent and state then. Holds no state.
+     */
+    private static final StagePayloads PAYLOADS = new StagePayloads(new ObjectMapper());
 
     @AggregateIdentifier
     private UUID conversationId;
@@ -92,7 +95,7 @@ public class ConversationAggregate {
                 command.reset(), command.inputParams() == null ? Map.of() : command.inputParams(),
                 command.flowId(), command.flowHash(), command.requestedAt(),
                 created ? command.requester().subject() : owner, command.runnerId()));
-        return new ConversationView(turnCount, intent, state, Map.copyOf(slots), Map.copyOf(context));
+        return new ConversationView(turnCount, new ConversationState(intent, state, slots, context));
     }
 
     @CommandHandler
@@ -105,8 +108,9 @@ public class ConversationAggregate {
     public void handle(CompleteTurnCommand command) {
         requireOpen(command.turnId());
         record(command.turnId(), command.records());
-        apply(new TurnCompletedEvent(conversationId, command.turnId(), command.intent(), command.state(),
-                command.slots(), command.context(), command.outcome(), command.completedAt()));
+        ConversationState leaves = command.conversation();
+        apply(new TurnCompletedEvent(conversationId, command.turnId(), leaves.intent(), leaves.state(),
+                leaves.slots(), leaves.context(), command.outcome(), command.completedAt()));
     }
 
     /** Answers whether the turn was still open and is now closed; a turn that finished meanwhile stays as it is. */
@@ -132,12 +136,10 @@ public class ConversationAggregate {
         }
         requireAllowed(command.requester());
         refuseWhenFull(command.maxRecords());
-        long sequence = lastSequence + 1;
-        String payload = withConversationState(command.payloadJson());
-        apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, payload,
-                command.createdAt(), RecordChain.stageHash(lastHash, sequence, Stage.MCP_USER_FEEDBACK, payload,
-                        command.createdAt())));
-        return sequence;
+        String payload = PAYLOADS.write(new StageMeta(Stage.MCP_USER_FEEDBACK, conversationId, null,
+                command.createdAt(), intent, state), command.feedback());
+        record(null, List.of(new TurnRecord.StageRecord(Stage.MCP_USER_FEEDBACK, payload, command.createdAt())));
+        return lastSequence;
     }
 
     /**
@@ -148,39 +150,17 @@ public class ConversationAggregate {
     private void abandonOpenTurn(String reason, UUID closedBy, Instant at) {
         UUID abandoned = openTurn.turnId();
         Instant openedAt = openTurn.openedAt();
-        ObjectNode payload = PAYLOADS.createObjectNode();
-        ObjectNode meta = payload.putObject("_meta");
-        meta.put("stage", Stage.TURN_ABANDONED.name());
-        meta.put("conversationId", conversationId.toString());
-        meta.put("turnId", abandoned.toString());
-        meta.put("emittedAt", at.toString());
-        payload.put("abandonedTurnId", abandoned.toString());
-        payload.put("openedAt", openedAt.toString());
-        payload.put("reason", reason);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("abandonedTurnId", abandoned.toString());
+        fields.put("openedAt", openedAt.toString());
+        fields.put("reason", reason);
         if (closedBy != null) {
-            payload.put("closedByTurnId", closedBy.toString());
+            fields.put("closedByTurnId", closedBy.toString());
         }
-        record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED,
-                withConversationState(payload.toString()), at)));
+        String payload = PAYLOADS.write(new StageMeta(Stage.TURN_ABANDONED, conversationId, abandoned, at, intent,
+                state), fields);
+        record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED, payload, at)));
         apply(new TurnAbandonedEvent(conversationId, abandoned, openedAt, at, closedBy));
-    }
-
-    /**
-     * Adds the conversation's intent and state to a payload's {@code _meta}: records made outside the
-     * engine (feedback, abandonment) are written where only the aggregate knows them.
-     */
-    private String withConversationState(String payloadJson) {
-        try {
-            JsonNode payload = PAYLOADS.readTree(payloadJson);
-            if (payload instanceof ObjectNode object && object.get("_meta") instanceof ObjectNode meta) {
-                meta.put("intent", intent);
-                meta.put("state", state);
-                return object.toString();
-            }
-            return payloadJson;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("record payload is not JSON", e);
-        }
     }
 
     /** Refused exactly like an unknown conversation, so a refusal does not tell that it exists. */
@@ -207,6 +187,10 @@ public class ConversationAggregate {
         }
     }
 
+    /**
+     * Where records become events: each gets the next sequence number and extends the hash chain.
+     * {@code turnId} is null for a record outside a turn (feedback).
+     */
     private void record(UUID turnId, List<TurnRecord> records) {
         for (TurnRecord r : records) {
             long sequence = lastSequence + 1;

@@ -1,7 +1,5 @@
 package io.convtrail.command.engine;
 
-import io.convtrail.api.Stage;
-import io.convtrail.api.rest.ErrorPayload;
 import io.convtrail.command.flow.FlowDefinition;
 import io.convtrail.command.turn.ConversationEngine;
 import io.convtrail.command.turn.FlowIdentity;
@@ -9,9 +7,7 @@ import io.convtrail.command.turn.TurnInput;
 import io.convtrail.command.turn.TurnJournal;
 import io.convtrail.command.turn.TurnResult;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a turn through the flow's pipeline. The deciding steps run in order until one stops (a reset
@@ -48,25 +44,9 @@ public class FlowEngine implements ConversationEngine {
             for (EngineStep step : finishing) {
                 runner.run(step, session);
             }
-            return new TurnResult(session.outcome(), session.intent(), session.state(), session.slots(),
-                    session.context(), session.answer());
-        } catch (EngineFailure e) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("errorCode", e.errorCode());
-            fields.put("message", e.getMessage());
-            fields.put("recoverable", e.recoverable());
-            session.stage(Stage.ENGINE_KNOWN_FAILURE, fields);
-            return TurnResult.failed(input.conversation(), new ErrorPayload(e.errorCode(), e.getMessage(),
-                    e.recoverable()));
+            return TurnResult.answered(session.outcome(), session.conversation(), session.answer());
         } catch (RuntimeException e) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("exception", e.getClass().getName());
-            fields.put("message", String.valueOf(e.getMessage()));
-            fields.put("recoverable", false);
-            session.stage(Stage.ENGINE_UNKNOWN_FAILURE, fields);
-            return TurnResult.failed(input.conversation(), new ErrorPayload(null, String.valueOf(e.getMessage()),
-                    false));
+            return session.record().failed(e);
         }
     }
-
 }

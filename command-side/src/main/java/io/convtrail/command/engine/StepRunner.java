@@ -1,48 +1,36 @@
 package io.convtrail.command.engine;
 
-import io.convtrail.api.Stage;
+import io.convtrail.api.stage.StepBracket;
 import org.springframework.util.ClassUtils;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The one place that brackets a step: STEP_ENTER before it, STEP_EXIT with its outcome and duration
- * after it, or STEP_ERROR with the error when it throws (the error then goes on to the engine).
+ * after it, or STEP_ERROR with the error when it throws (the error then goes on to the engine). The
+ * brackets' fields are the records of {@link StepBracket}.
  */
 public final class StepRunner {
 
     public StepOutcome run(EngineStep step, TurnSession session) {
         Class<?> type = ClassUtils.getUserClass(step);
-        session.stage(Stage.STEP_ENTER, identity(step, type));
+        String name = step.name();
+        String stepClass = type.getName();
+        String sourceFile = sourceFile(type);
+        TurnRecorder recorder = session.record();
+        recorder.bracket(new StepBracket.Enter(name, stepClass, sourceFile));
         long started = System.nanoTime();
         try {
             StepOutcome outcome = step.run(session);
             long durationMs = elapsedMs(started);
-            Map<String, Object> exit = identity(step, type);
-            exit.put("outcome", outcome.name());
-            exit.put("durationMs", durationMs);
-            session.stage(Stage.STEP_EXIT, exit);
-            session.timed(step.name(), durationMs);
+            recorder.bracket(new StepBracket.Exit(name, stepClass, sourceFile, outcome.name(), durationMs));
+            recorder.timed(name, durationMs);
             return outcome;
         } catch (RuntimeException e) {
             long durationMs = elapsedMs(started);
-            Map<String, Object> error = identity(step, type);
-            error.put("durationMs", durationMs);
-            error.put("errorType", e.getClass().getName());
-            error.put("errorMessage", String.valueOf(e.getMessage()));
-            session.stage(Stage.STEP_ERROR, error);
-            session.timed(step.name(), durationMs);
+            recorder.bracket(new StepBracket.Error(name, stepClass, sourceFile, durationMs, e.getClass().getName(),
+                    String.valueOf(e.getMessage())));
+            recorder.timed(name, durationMs);
             throw e;
         }
-    }
-
-    private static Map<String, Object> identity(EngineStep step, Class<?> type) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("step", step.name());
-        fields.put("stepClass", type.getName());
-        fields.put("sourceFile", sourceFile(type));
-        return fields;
     }
 
     /** Java names a source file after its top-level class, so nested step classes report their outer file. */

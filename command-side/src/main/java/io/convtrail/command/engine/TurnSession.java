@@ -1,11 +1,10 @@
 package io.convtrail.command.engine;
 
 import com.samskivert.mustache.Template;
-import io.convtrail.api.Stage;
-import io.convtrail.api.command.TurnOutcome;
-import io.convtrail.api.event.VerboseMessage;
-import io.convtrail.api.rest.ConversationResponse.ResponsePayload;
+import io.convtrail.api.command.ConversationState;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.command.flow.FlowDefinition;
+import io.convtrail.command.turn.Answer;
 import io.convtrail.command.turn.TurnInput;
 import io.convtrail.command.turn.TurnJournal;
 
@@ -13,12 +12,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What one turn knows while the pipeline runs: the flow, the input, the conversation as the steps
- * change it, and what they decided for the answer. Steps read and change it; every record goes
- * through here so it carries the conversation's current intent and state.
+ * change it, and what they decided for the answer. Steps read and change it; they write their
+ * records through its {@link TurnRecorder} ({@link #record()}), which stamps them with the
+ * conversation's current intent and state.
  */
 public final class TurnSession {
 
@@ -32,7 +31,7 @@ public final class TurnSession {
 
     private final FlowDefinition flow;
     private final TurnInput input;
-    private final TurnJournal journal;
+    private final TurnRecorder recorder;
     private String intent;
     private String state;
     private Map<String, Object> slots = new LinkedHashMap<>();
@@ -40,15 +39,13 @@ public final class TurnSession {
     private SchemaStatus schema = SchemaStatus.NONE;
     private PreparedAnswer prepared;
     private TurnOutcome outcome = TurnOutcome.ANSWERED;
-    private ResponsePayload answer;
+    private Answer answer;
     private final List<Transition> transitions = new ArrayList<>();
-    private final List<Map<String, Object>> stepTimings = new ArrayList<>();
-    private final long startedNanos = System.nanoTime();
 
     public TurnSession(FlowDefinition flow, TurnInput input, TurnJournal journal) {
         this.flow = flow;
         this.input = input;
-        this.journal = journal;
+        this.recorder = new TurnRecorder(this, journal);
     }
 
     public FlowDefinition flow() {
@@ -64,8 +61,9 @@ public final class TurnSession {
         return input.message();
     }
 
-    public TurnJournal journal() {
-        return journal;
+    /** Where steps record stages and progress texts. */
+    public TurnRecorder record() {
+        return recorder;
     }
 
     public String intent() {
@@ -99,6 +97,11 @@ public final class TurnSession {
         this.context = new LinkedHashMap<>(context == null ? Map.of() : context);
     }
 
+    /** The conversation as the steps have left it so far. */
+    public ConversationState conversation() {
+        return new ConversationState(intent, state, slots, context);
+    }
+
     public SchemaStatus schema() {
         return schema;
     }
@@ -120,59 +123,16 @@ public final class TurnSession {
         return outcome;
     }
 
-    public ResponsePayload answer() {
+    public Answer answer() {
         return answer;
     }
 
-    public void answer(ResponsePayload answer) {
+    public void answer(Answer answer) {
         this.answer = answer;
     }
 
     public List<Transition> transitions() {
         return transitions;
-    }
-
-    void timed(String step, long durationMs) {
-        Map<String, Object> timing = new LinkedHashMap<>();
-        timing.put("step", step);
-        timing.put("durationMs", durationMs);
-        stepTimings.add(timing);
-    }
-
-    public List<Map<String, Object>> stepTimings() {
-        return List.copyOf(stepTimings);
-    }
-
-    public long elapsedMs() {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
-    }
-
-    public void stage(Stage stage, Map<String, ?> fields) {
-        journal.stage(stage, intent, state, fields);
-    }
-
-    /**
-     * Records the flow's progress text for this step and determinant, if the flow declares one that
-     * fits the conversation now. {@code extra} adds names the text may use.
-     */
-    public void progress(EngineStep step, String determinant, String ruleId, Map<String, ?> extra) {
-        flow.verbose().stream()
-                .filter(v -> v.step().equals(step.name()) && v.determinant().equals(determinant)
-                        && fits(v.intent(), intent) && fits(v.state(), state) && fits(v.ruleId(), ruleId))
-                .findFirst()
-                .ifPresent(v -> verbose(step.name(), determinant, ruleId, null, "INFO", render(v.text(), extra)));
-    }
-
-    /** Records a tool's own progress text (before, success or error). */
-    public void toolProgress(EngineStep step, String toolCode, String determinant, String level, Template text,
-                             Map<String, ?> extra) {
-        verbose(step.name(), determinant, null, toolCode, level, render(text, extra));
-    }
-
-    private void verbose(String stepName, String determinant, String ruleId, String toolCode, String level,
-                         String text) {
-        journal.verbose(new VerboseMessage(null, "ERROR".equals(level) ? "VERBOSE_ERROR" : "VERBOSE_PROGRESS",
-                stepName, determinant, intent, state, ruleId, toolCode, level, text, Map.of()));
     }
 
     /** Renders a flow template against the conversation as it is now. */
@@ -191,9 +151,4 @@ public final class TurnSession {
         model.putAll(extra);
         return model;
     }
-
-    private static boolean fits(String wanted, String actual) {
-        return wanted == null || Objects.equals(wanted, actual);
-    }
-
 }

@@ -1,11 +1,13 @@
 package io.convtrail.command.turn;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.Stage;
+import io.convtrail.api.command.ConversationState;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.event.VerboseMessage;
+import io.convtrail.api.stage.StageMeta;
+import io.convtrail.api.stage.StagePayloads;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 import java.time.Clock;
@@ -17,23 +19,21 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Collects what one turn records and commits it at flush points. Every stage payload gets the
- * {@code _meta} block ({@code stage, conversationId, turnId, emittedAt, intent, state}) here, in one
- * place, followed by the stage's own fields.
+ * Collects what one turn records and commits it at flush points. Every stage payload of the turn is
+ * written here by {@link StagePayloads}: the {@link StageMeta} block, then the stage's own fields.
  */
 public final class TurnJournal {
 
     private final CommandGateway commands;
-    private final ObjectMapper json;
+    private final StagePayloads payloads;
     private final Clock clock;
     private final UUID conversationId;
     private final UUID turnId;
     private final List<TurnRecord> pending = new ArrayList<>();
-    private int flushes;
 
     public TurnJournal(CommandGateway commands, ObjectMapper json, Clock clock, UUID conversationId, UUID turnId) {
         this.commands = commands;
-        this.json = json;
+        this.payloads = new StagePayloads(json);
         this.clock = clock;
         this.conversationId = conversationId;
         this.turnId = turnId;
@@ -51,20 +51,41 @@ public final class TurnJournal {
         return clock.instant();
     }
 
-    /** Records a stage as the conversation stands now ({@code intent}, {@code state}). */
-    public void stage(Stage stage, String intent, String state, Map<String, ?> fields) {
+    /**
+     * Records a stage as the conversation stands now ({@code intent}, {@code state}); {@code fields}
+     * is a map of named fields or a record of the stage vocabulary (a step bracket).
+     */
+    public void stage(Stage stage, String intent, String state, Object fields) {
         Instant at = clock.instant();
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("stage", stage.name());
-        meta.put("conversationId", conversationId.toString());
-        meta.put("turnId", turnId.toString());
-        meta.put("emittedAt", at.toString());
-        meta.put("intent", intent);
-        meta.put("state", state);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("_meta", meta);
-        payload.putAll(fields);
-        pending.add(new TurnRecord.StageRecord(stage, toJson(payload), at));
+        String payload = payloads.write(new StageMeta(stage, conversationId, turnId, at, intent, state), fields);
+        pending.add(new TurnRecord.StageRecord(stage, payload, at));
+    }
+
+    /**
+     * The one record of a failed turn: ENGINE_KNOWN_FAILURE for an {@link EngineFailure} (its code),
+     * ENGINE_UNKNOWN_FAILURE for anything else, recorded in {@code intent} / {@code state} (where the
+     * turn stood). Answers the failed result, which leaves the conversation {@code unchanged}.
+     */
+    public TurnResult failed(RuntimeException e, String intent, String state, ConversationState unchanged) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        TurnError error;
+        if (e instanceof EngineFailure known) {
+            error = new TurnError(known.errorCode(), known.getMessage(), known.recoverable());
+            fields.put("errorCode", error.errorCode());
+            fields.put("message", error.message());
+            stage(Stage.ENGINE_KNOWN_FAILURE, intent, state, withRecoverable(fields, error));
+        } else {
+            error = new TurnError(null, String.valueOf(e.getMessage()), false);
+            fields.put("exception", e.getClass().getName());
+            fields.put("message", error.message());
+            stage(Stage.ENGINE_UNKNOWN_FAILURE, intent, state, withRecoverable(fields, error));
+        }
+        return TurnResult.failed(unchanged, error);
+    }
+
+    private static Map<String, Object> withRecoverable(Map<String, Object> fields, TurnError error) {
+        fields.put("recoverable", error.recoverable());
+        return fields;
     }
 
     public void verbose(VerboseMessage message) {
@@ -77,25 +98,11 @@ public final class TurnJournal {
             return;
         }
         commands.sendAndWait(new RecordTurnEventsCommand(conversationId, turnId, drain()));
-        flushes++;
-    }
-
-    /** Flushes done so far; the turn's final commit is not one of them. */
-    public int flushes() {
-        return flushes;
     }
 
     List<TurnRecord> drain() {
         List<TurnRecord> records = List.copyOf(pending);
         pending.clear();
         return records;
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("stage payload is not serializable as JSON", e);
-        }
     }
 }

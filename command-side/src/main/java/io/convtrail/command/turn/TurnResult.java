@@ -1,33 +1,21 @@
 package io.convtrail.command.turn;
 
-import io.convtrail.api.command.ConversationView;
-import io.convtrail.api.command.TurnOutcome;
-import io.convtrail.api.rest.ConversationResponse.ResponsePayload;
-import io.convtrail.api.rest.ErrorPayload;
-
-import java.util.Map;
+import io.convtrail.api.command.ConversationState;
+import io.convtrail.api.event.TurnOutcome;
 
 /**
- * How the engine leaves the conversation after a turn, and what it answers. A failed turn leaves
- * the conversation as the turn found it and answers with {@code error}.
+ * What the turn service answers: how the engine leaves the conversation after a turn, and its answer.
+ * A failed turn leaves the conversation as the turn found it and carries an {@code error} instead.
+ * Knows nothing of HTTP: the message endpoint maps it to ConvEngine's body.
  */
-public record TurnResult(
-        TurnOutcome outcome,
-        String intent,
-        String state,
-        Map<String, Object> slots,
-        Map<String, Object> context,
-        ResponsePayload payload,
-        ErrorPayload error) {
+public record TurnResult(TurnOutcome outcome, ConversationState conversation, Answer answer, TurnError error) {
 
-    public TurnResult(TurnOutcome outcome, String intent, String state, Map<String, Object> slots,
-                      Map<String, Object> context, ResponsePayload payload) {
-        this(outcome, intent, state, slots, context, payload, null);
+    public static TurnResult answered(TurnOutcome outcome, ConversationState conversation, Answer answer) {
+        return new TurnResult(outcome, conversation, answer, null);
     }
 
-    public static TurnResult failed(ConversationView unchanged, ErrorPayload error) {
-        return new TurnResult(TurnOutcome.FAILED, unchanged.intent(), unchanged.state(), unchanged.slots(),
-                unchanged.context(), null, error);
+    public static TurnResult failed(ConversationState unchanged, TurnError error) {
+        return new TurnResult(TurnOutcome.FAILED, unchanged, null, error);
     }
 
     public boolean success() {

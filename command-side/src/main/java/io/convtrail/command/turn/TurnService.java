@@ -1,16 +1,12 @@
 package io.convtrail.command.turn;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.convtrail.api.Stage;
 import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.command.TurnRequester;
-import io.convtrail.api.rest.ConversationResponse;
 import io.convtrail.api.refusal.Refusal;
 import io.convtrail.api.refusal.RefusedException;
-import io.convtrail.api.rest.ErrorPayload;
 import io.convtrail.command.aggregate.TurnInProgressException;
 import io.convtrail.command.turn.TurnGate.RunningTurn;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -21,14 +17,13 @@ import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * The lifecycle of one turn: open it on the aggregate (waiting a bounded time for a running turn
  * of the same conversation), let the engine run it, and close it with its last records, whatever
- * the engine did.
+ * the engine did. Answers a {@link TurnResult}; what it looks like on the wire is the endpoint's.
  */
 @Service
 public class TurnService {
@@ -61,7 +56,7 @@ public class TurnService {
                               TurnRequester requester) {
     }
 
-    public ConversationResponse handle(TurnRequest request) {
+    public TurnResult handle(TurnRequest request) {
         turnRate.admit(request.conversationId());
         UUID turnId = UUID.randomUUID();
         RunningTurn running = gate.admit(request.conversationId(), turnId);
@@ -72,7 +67,7 @@ public class TurnService {
         }
     }
 
-    private ConversationResponse run(TurnRequest request, UUID turnId, RunningTurn running) {
+    private TurnResult run(TurnRequest request, UUID turnId, RunningTurn running) {
         ConversationView view = startTurn(request, turnId);
         TurnJournal journal = new TurnJournal(commands, json, clock, request.conversationId(), turnId);
         TurnInput input = new TurnInput(request.conversationId(), turnId, request.message(), request.reset(),
@@ -83,7 +78,7 @@ public class TurnService {
         } catch (RuntimeException e) {
             log.error("Turn {} of conversation {} failed outside the engine's own handling", turnId,
                     request.conversationId(), e);
-            result = recordUnexpectedFailure(journal, view, e);
+            result = journal.failed(e, view.intent(), view.state(), view.conversation());
         }
         if (running.abandoned()) {
             // closed by the stopping service (which interrupted the turn's blocking call): nothing more to record
@@ -92,8 +87,7 @@ public class TurnService {
         }
         try {
             commands.sendAndWait(new CompleteTurnCommand(request.conversationId(), turnId, journal.drain(),
-                    result.intent(), result.state(), result.slots(), result.context(), result.outcome(),
-                    clock.instant()));
+                    result.conversation(), result.outcome(), clock.instant()));
         } catch (RuntimeException e) {
             // closed meanwhile by the stopping service: refused as not open, or cut by its interrupt
             if (running.abandoned()) {
@@ -102,13 +96,7 @@ public class TurnService {
             }
             throw e;
         }
-        if (!result.success()) {
-            // ConvEngine's failure body: HTTP 200, success false, intent and state ERROR, no context
-            return new ConversationResponse(false, request.conversationId(), "ERROR", "ERROR",
-                    new ConversationResponse.ResponsePayload("ERROR", toJson(result.error())), null);
-        }
-        return new ConversationResponse(true, request.conversationId(), result.intent(), result.state(),
-                result.payload(), toJson(result.context()));
+        return result;
     }
 
     /**
@@ -151,23 +139,6 @@ public class TurnService {
             return !gate.isRunning(open.openTurnId()); // ours, but it ended without closing (e.g. a database outage)
         }
         return runners.isGone(open.runnerId());
-    }
-
-    private TurnResult recordUnexpectedFailure(TurnJournal journal, ConversationView view, RuntimeException e) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("exception", e.getClass().getName());
-        fields.put("message", String.valueOf(e.getMessage()));
-        fields.put("recoverable", false);
-        journal.stage(Stage.ENGINE_UNKNOWN_FAILURE, view.intent(), view.state(), fields);
-        return TurnResult.failed(view, new ErrorPayload(null, String.valueOf(e.getMessage()), false));
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value == null ? Map.of() : value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("context or error payload is not serializable", e);
-        }
     }
 
     private static void sleep(long millis) {

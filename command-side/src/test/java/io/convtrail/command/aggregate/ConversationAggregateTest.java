@@ -4,12 +4,14 @@ import io.convtrail.api.RecordChain;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.AbandonTurnCommand;
 import io.convtrail.api.command.CompleteTurnCommand;
+import io.convtrail.api.command.ConversationState;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.RecordFeedbackCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.command.TurnRequester;
-import io.convtrail.api.command.TurnOutcome;
+import io.convtrail.api.event.TurnOutcome;
+import io.convtrail.api.stage.UserFeedback;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.TurnAbandonedEvent;
@@ -47,9 +49,12 @@ class ConversationAggregateTest {
     private static final TurnRequester BOB = new TurnRequester("bob", false);
     private static final UUID RUNNER = UUID.fromString("00000000-0000-0000-0000-0000000000f1");
     private static final long NO_LIMIT = Long.MAX_VALUE;
-    /** Feedback as recorded: the aggregate adds the conversation's intent and state to its _meta. */
-    private static final String FEEDBACK = "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\",\"intent\":\"FAQ_RATES\","
-            + "\"state\":\"ANSWERED\"},\"feedbackType\":\"THUMBS_UP\"}";
+    /** Feedback as recorded: the aggregate writes the conversation's intent and state into its _meta. */
+    private static final String FEEDBACK = "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\",\"conversationId\":\""
+            + CONVERSATION + "\",\"turnId\":null,\"emittedAt\":\"2026-11-24T05:00:01Z\",\"intent\":\"FAQ_RATES\","
+            + "\"state\":\"ANSWERED\"},\"feedbackType\":\"THUMBS_UP\",\"messageId\":null,\"assistantResponse\":null,"
+            + "\"metadata\":null}";
+    private static final UserFeedback THUMBS_UP = new UserFeedback("THUMBS_UP", null, null, null);
 
     private AggregateTestFixture<ConversationAggregate> fixture;
 
@@ -166,7 +171,8 @@ class ConversationAggregateTest {
         fixture.given(started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0))
                 .when(new CompleteTurnCommand(CONVERSATION, TURN_1,
                         List.of(new TurnRecord.StageRecord(Stage.ASSISTANT_OUTPUT, "{}", t1)),
-                        "LOAN", "COLLECTING", Map.of("amount", 15000), Map.of("k", "v"), TurnOutcome.ANSWERED, t1))
+                        new ConversationState("LOAN", "COLLECTING", Map.of("amount", 15000), Map.of("k", "v")),
+                        TurnOutcome.ANSWERED, t1))
                 .expectEvents(
                         new StageRecordedEvent(CONVERSATION, TURN_1, 2, Stage.ASSISTANT_OUTPUT, "{}", t1,
                                 RecordChain.stageHash(hashOf(1), 2, Stage.ASSISTANT_OUTPUT, "{}", t1)),
@@ -198,8 +204,8 @@ class ConversationAggregateTest {
         Instant later = T0.plusMillis(ABANDON_AFTER_MS + 1);
         fixture.given(started(TURN_1, 1, T0), new TurnAbandonedEvent(CONVERSATION, TURN_1, T0, later, TURN_2),
                         started(TURN_2, 2, later))
-                .when(new CompleteTurnCommand(CONVERSATION, TURN_1, List.of(), null, "IDLE", Map.of(), Map.of(),
-                        TurnOutcome.ANSWERED, later))
+                .when(new CompleteTurnCommand(CONVERSATION, TURN_1, List.of(),
+                        new ConversationState(null, "IDLE", Map.of(), Map.of()), TurnOutcome.ANSWERED, later))
                 .expectException(TurnNotOpenException.class)
                 .expectNoEvents();
     }
@@ -210,8 +216,7 @@ class ConversationAggregateTest {
         fixture.given(started(TURN_1, 1, T0), stage(TURN_1, 1, RecordChain.GENESIS, Stage.USER_INPUT, "{}", T0),
                         new TurnCompletedEvent(CONVERSATION, TURN_1, "FAQ_RATES", "ANSWERED", Map.of(), Map.of(),
                                 TurnOutcome.ANSWERED, T0))
-                .when(new RecordFeedbackCommand(CONVERSATION,
-                        "{\"_meta\":{\"stage\":\"MCP_USER_FEEDBACK\"},\"feedbackType\":\"THUMBS_UP\"}", t1, NO_LIMIT, ALICE))
+                .when(new RecordFeedbackCommand(CONVERSATION, THUMBS_UP, t1, NO_LIMIT, ALICE))
                 .expectEvents(new StageRecordedEvent(CONVERSATION, null, 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1,
                         RecordChain.stageHash(hashOf(1), 2, Stage.MCP_USER_FEEDBACK, FEEDBACK, t1)))
                 .expectResultMessagePayload(2L);
@@ -220,7 +225,7 @@ class ConversationAggregateTest {
     @Test
     void feedbackOnAnUnknownConversationIsRefusedAndCreatesNothing() {
         fixture.givenNoPriorActivity()
-                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, NO_LIMIT, ALICE))
+                .when(new RecordFeedbackCommand(CONVERSATION, THUMBS_UP, T0, NO_LIMIT, ALICE))
                 .expectException(RefusedException.class)
                 .expectException(hasReason(Refusal.UNKNOWN_CONVERSATION))
                 .expectNoEvents();
@@ -239,7 +244,7 @@ class ConversationAggregateTest {
                 .expectException(hasReason(Refusal.CONVERSATION_FULL))
                 .expectNoEvents();
         fixture.given(twoRecords)
-                .when(new RecordFeedbackCommand(CONVERSATION, "{}", t1, 2, ALICE))
+                .when(new RecordFeedbackCommand(CONVERSATION, THUMBS_UP, t1, 2, ALICE))
                 .expectException(hasReason(Refusal.CONVERSATION_FULL))
                 .expectNoEvents();
         fixture.given(twoRecords)
@@ -278,7 +283,7 @@ class ConversationAggregateTest {
     @Test
     void anotherUsersFeedbackIsRefused() {
         fixture.given(started(TURN_1, 1, T0), completed(TURN_1, T0))
-                .when(new RecordFeedbackCommand(CONVERSATION, "{}", T0, NO_LIMIT, BOB))
+                .when(new RecordFeedbackCommand(CONVERSATION, THUMBS_UP, T0, NO_LIMIT, BOB))
                 .expectException(hasReason(Refusal.UNKNOWN_CONVERSATION))
                 .expectNoEvents();
     }

@@ -1,36 +1,33 @@
 package io.convtrail.query.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.convtrail.api.Stage;
+import io.convtrail.api.stage.StepBracket.Error;
+import io.convtrail.api.stage.StepBracket.Exit;
 
 /**
- * What a STEP_ENTER, STEP_EXIT or STEP_ERROR payload says about its step. Fields the engine left
- * out are null; a durationMs that is not a number is treated as absent, as ConvEngine does.
+ * What a STEP_ENTER, STEP_EXIT or STEP_ERROR payload says about its step, as the trace tables keep
+ * it. Read through the contract's {@link io.convtrail.api.stage.StepBracket} records: fields the
+ * engine left out are null; a durationMs that is not a number is treated as absent, as ConvEngine does.
  */
 record StepBracket(String step, String stepClass, String sourceFile, Long durationMs, String errorType,
                    String errorMessage) {
 
+    /** A bracket whose stage its {@code _meta} names. */
     static StepBracket of(JsonNode payload) {
-        return new StepBracket(text(payload, "step"), text(payload, "stepClass"), text(payload, "sourceFile"),
-                number(payload, "durationMs"), text(payload, "errorType"), text(payload, "errorMessage"));
+        return of(io.convtrail.api.stage.StepBracket.read(payload));
     }
 
-    private static String text(JsonNode payload, String field) {
-        JsonNode value = payload.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+    static StepBracket of(Stage stage, JsonNode payload) {
+        return of(io.convtrail.api.stage.StepBracket.read(stage, payload));
     }
 
-    private static Long number(JsonNode payload, String field) {
-        JsonNode value = payload.get(field);
-        if (value == null || value.isNull()) {
-            return null;
+    private static StepBracket of(io.convtrail.api.stage.StepBracket read) {
+        if (read instanceof Error error) {
+            return new StepBracket(error.step(), error.stepClass(), error.sourceFile(), error.durationMs(),
+                    error.errorType(), error.errorMessage());
         }
-        if (value.isIntegralNumber()) {
-            return value.longValue();
-        }
-        try {
-            return Long.parseLong(value.asText().trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        Long durationMs = read instanceof Exit exit ? exit.durationMs() : null;
+        return new StepBracket(read.step(), read.stepClass(), read.sourceFile(), durationMs, null, null);
     }
 }

@@ -108,7 +108,7 @@ public class TraceProjection {
 
     private StepBracket bracket(StageRecordedEvent e) {
         try {
-            return StepBracket.of(json.readTree(e.payloadJson()));
+            return StepBracket.of(e.stage(), json.readTree(e.payloadJson()));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("stage payload is not JSON at " + e.stage(), ex);
         }

@@ -7,8 +7,6 @@ import io.convtrail.query.audit.AuditProjection;
 import io.convtrail.query.consistency.ReadConsistency;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -48,13 +46,9 @@ public class AuditController {
                     + "audit rows. An unknown conversation answers `[]`. Without parameters the whole audit; "
                     + "page with `afterAuditId` (the last auditId you have) and `limit`.")
     @ApiResponse(responseCode = "200", description = "the audit rows")
-    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or a parameter is invalid",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or a parameter is invalid")
     @ApiResponse(responseCode = "503", description = "the read model has not yet applied every event of the "
-            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After")
     @GetMapping(path = "/{conversationId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<AuditRow> audit(@Parameter(description = "the conversation's UUID") @PathVariable String conversationId,
                                 @Parameter(description = "only rows with a larger auditId")

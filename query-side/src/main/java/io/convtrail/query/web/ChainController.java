@@ -7,8 +7,6 @@ import io.convtrail.api.rest.ChainVerification;
 import io.convtrail.query.audit.AuditProjection;
 import io.convtrail.query.consistency.ReadConsistency;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -41,9 +39,7 @@ public class ChainController {
                     + "removed or reordered. Note `headHash` to prove later that nothing before it changed.")
     @ApiResponse(responseCode = "200", description = "the verification")
     @ApiResponse(responseCode = "503", description = "the read model has not yet applied every event of the "
-            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After")
     @GetMapping(path = "/{conversationId}/verify", produces = MediaType.APPLICATION_JSON_VALUE)
     public ChainVerification verify(@PathVariable String conversationId) {
         UUID id = QueryParameters.uuid("conversationId", conversationId);

@@ -6,7 +6,6 @@ import io.convtrail.query.export.EventExporter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
@@ -56,10 +55,8 @@ public class ExportController {
                     + "turn's flow, then a summary line (count, chain head, exportedAt). Verify offline with "
                     + "`java -jar convtrail.jar verify FILE`. Owner, auditors and admins.")
     @ApiResponse(responseCode = "200", description = "the export", content = @Content(mediaType = NDJSON))
-    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "404", description = "no such conversation (or not yours)",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID")
+    @ApiResponse(responseCode = "404", description = "no such conversation (or not yours)")
     @GetMapping(path = "/api/v1/conversation/audit/{conversationId}/export")
     public void conversation(@PathVariable String conversationId, HttpServletResponse response) throws IOException {
         UUID id = QueryParameters.uuid("conversationId", conversationId);
@@ -76,8 +73,7 @@ public class ExportController {
                     + "order; every line carries its global `position`. An interrupted export continues with "
                     + "`after=<the last position received>`. Auditors and admins.")
     @ApiResponse(responseCode = "200", description = "the export", content = @Content(mediaType = NDJSON))
-    @ApiResponse(responseCode = "400", description = "from, to or after is invalid, or from is not before to",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "from, to or after is invalid, or from is not before to")
     @GetMapping(path = "/api/v1/conversation/export")
     public void window(@Parameter(description = "ISO-8601 instant, inclusive (default: the beginning)")
                        @RequestParam(required = false) String from,

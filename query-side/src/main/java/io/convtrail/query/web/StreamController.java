@@ -63,12 +63,8 @@ public class StreamController {
     @ApiResponse(responseCode = "200", description = "the event stream",
             content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
                     schema = @Schema(type = "string", description = "text/event-stream")))
-    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or the resume position is invalid",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "429", description = "this client holds as many open streams as it may",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID, or the resume position is invalid")
+    @ApiResponse(responseCode = "429", description = "this client holds as many open streams as it may")
     // no 'produces': a rejected request is answered as problem+json whatever the client accepts
     @GetMapping("/{conversationId}")
     public ResponseEntity<SseEmitter> stream(

@@ -3,8 +3,6 @@ package io.convtrail.query.web;
 import io.convtrail.query.store.EventPositions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
@@ -31,9 +29,7 @@ public class SubjectController {
             description = "The conversations whose first turn was posted by this `sub`, oldest first. The user "
                     + "themself, auditors and admins.")
     @ApiResponse(responseCode = "200", description = "the conversations (empty when there are none)")
-    @ApiResponse(responseCode = "400", description = "sub is blank or too long",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "sub is blank or too long")
     @GetMapping(path = "/api/v1/users/{sub}/conversations", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<EventPositions.ConversationSpan> of(@Parameter(description = "the person's token subject")
                                                    @PathVariable String sub) {

@@ -6,8 +6,6 @@ import io.convtrail.query.consistency.ReadConsistency;
 import io.convtrail.query.trace.TraceProjection;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.queryhandling.QueryGateway;
@@ -38,13 +36,9 @@ public class TraceController {
                     + "stages recorded inside it) and the flat `stages` with parsed payloads, plus `turns`, "
                     + "each with its steps. All in auditId order; an unknown conversation has empty lists.")
     @ApiResponse(responseCode = "200", description = "the trace")
-    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "conversationId is not a UUID")
     @ApiResponse(responseCode = "503", description = "the read model has not yet applied every event of the "
-            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/Problem")))
+            + "conversation (within convtrail.read.consistency-timeout), or holds one in quarantine; see Retry-After")
     @GetMapping(path = "/{conversationId}/trace", produces = MediaType.APPLICATION_JSON_VALUE)
     public ConversationTrace trace(@Parameter(description = "the conversation's UUID") @PathVariable String conversationId) {
         UUID id = QueryParameters.uuid("conversationId", conversationId);

@@ -17,7 +17,7 @@ public class AuditUserInputStep implements EngineStep {
         fields.put("text", session.message());
         fields.put("reset", session.input().reset());
         fields.put("inputParams", session.input().inputParams());
-        session.stage(Stage.USER_INPUT, fields);
+        session.record().stage(Stage.USER_INPUT, fields);
         return StepOutcome.Continue;
     }
 }

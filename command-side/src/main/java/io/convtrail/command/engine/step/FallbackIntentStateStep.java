@@ -18,11 +18,11 @@ public class FallbackIntentStateStep implements EngineStep {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("fallbackIntent", session.flow().fallback().intent());
             fields.put("fallbackState", session.flow().fallback().state());
-            session.stage(Stage.INTENT_MISSING, fields);
+            session.record().stage(Stage.INTENT_MISSING, fields);
             session.moveTo(session.flow().fallback().intent(), session.flow().fallback().state());
-            session.progress(this, "INTENT_MISSING", null, Map.of());
+            session.record().progress(this, "INTENT_MISSING", null, Map.of());
         } else if (session.state() == null) {
-            session.stage(Stage.STATE_MISSING, StageFields.of("fallbackState", session.flow().fallback().state()));
+            session.record().stage(Stage.STATE_MISSING, StageFields.of("fallbackState", session.flow().fallback().state()));
             session.setState(session.flow().fallback().state());
         }
         return StepOutcome.Continue;

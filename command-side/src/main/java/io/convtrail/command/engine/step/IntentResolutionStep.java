@@ -32,32 +32,32 @@ public class IntentResolutionStep implements EngineStep {
         start.put("previousIntent", previous);
         start.put("previousState", session.state());
         start.put("intentLocked", locked);
-        session.stage(Stage.INTENT_RESOLVE_START, start);
+        session.record().stage(Stage.INTENT_RESOLVE_START, start);
 
         Optional<Match> match = classify(session);
         if (match.isEmpty()) {
             Map<String, Object> noMatch = new LinkedHashMap<>();
             noMatch.put("previousIntent", previous);
             noMatch.put("intentKept", locked);
-            session.stage(Stage.INTENT_CLASSIFIER_NO_MATCH, noMatch);
+            session.record().stage(Stage.INTENT_CLASSIFIER_NO_MATCH, noMatch);
             if (!locked) {
                 session.moveTo(null, session.state());
             }
             return StepOutcome.Continue;
         }
         IntentDef intent = match.get().intent();
-        session.stage(Stage.INTENT_CLASSIFICATION_MATCHED, StageFields.of("intent", intent.code(),
+        session.record().stage(Stage.INTENT_CLASSIFICATION_MATCHED, StageFields.of("intent", intent.code(),
                 "matchedBy", match.get().matcher().kind().name(), "pattern", match.get().matcher().value(),
                 "priority", intent.priority()));
         if (locked && intent.code().equals(previous)) {
-            session.stage(Stage.INTENT_RESOLVE_NO_CHANGE, StageFields.of("intent", previous));
+            session.record().stage(Stage.INTENT_RESOLVE_NO_CHANGE, StageFields.of("intent", previous));
             return StepOutcome.Continue;
         }
         session.moveTo(intent.code(), intent.initialState());
         session.restore(Map.of(), session.context());
-        session.stage(Stage.INTENT_RESOLVED_BY_CLASSIFIER, StageFields.of("intent", intent.code(),
+        session.record().stage(Stage.INTENT_RESOLVED_BY_CLASSIFIER, StageFields.of("intent", intent.code(),
                 "state", intent.initialState()));
-        session.progress(this, "INTENT_RESOLVED", null, Map.of());
+        session.record().progress(this, "INTENT_RESOLVED", null, Map.of());
         return StepOutcome.Continue;
     }
 

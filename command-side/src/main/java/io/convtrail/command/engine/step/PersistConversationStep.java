@@ -23,7 +23,7 @@ public class PersistConversationStep implements EngineStep {
         fields.put("flowId", session.flow().id());
         fields.put("flowVersion", session.flow().version());
         fields.put("flowHash", session.flow().contentHash());
-        session.stage(Stage.ENGINE_RETURN, fields);
+        session.record().stage(Stage.ENGINE_RETURN, fields);
         return StepOutcome.Continue;
     }
 }

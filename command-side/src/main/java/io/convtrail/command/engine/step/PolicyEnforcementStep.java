@@ -2,7 +2,7 @@ package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
 import io.convtrail.command.engine.StageFields;
-import io.convtrail.api.command.TurnOutcome;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.StepOutcome;
 import io.convtrail.command.engine.TurnSession;
@@ -25,9 +25,9 @@ public class PolicyEnforcementStep implements EngineStep {
         }
         for (PolicyDef policy : session.flow().policies()) {
             if (policy.pattern().matcher(session.message()).find()) {
-                session.stage(Stage.POLICY_BLOCK, StageFields.of("policyId", policy.id(),
+                session.record().stage(Stage.POLICY_BLOCK, StageFields.of("policyId", policy.id(),
                         "reason", "the input matches the policy's pattern"));
-                session.progress(this, "POLICY_BLOCK", null, Map.of("policyId", policy.id()));
+                session.record().progress(this, "POLICY_BLOCK", null, Map.of("policyId", policy.id()));
                 session.prepare(new PreparedAnswer("policy:" + policy.id(), "POLICY",
                         session.render(policy.message(), Map.of())), TurnOutcome.BLOCKED);
                 return StepOutcome.Stop;

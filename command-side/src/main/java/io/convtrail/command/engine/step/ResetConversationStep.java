@@ -1,7 +1,7 @@
 package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
-import io.convtrail.api.command.TurnOutcome;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.StepOutcome;
 import io.convtrail.command.engine.TurnSession;
@@ -28,8 +28,8 @@ public class ResetConversationStep implements EngineStep {
         fields.put("previousState", session.state());
         session.moveTo(null, session.flow().initialState());
         session.restore(Map.of(), Map.of());
-        session.stage(Stage.CONVERSATION_RESET, fields);
-        session.progress(this, "CONVERSATION_RESET", null, Map.of());
+        session.record().stage(Stage.CONVERSATION_RESET, fields);
+        session.record().progress(this, "CONVERSATION_RESET", null, Map.of());
         if (session.message() == null || keyword) {
             session.prepare(new PreparedAnswer("reset", "RESET", session.render(session.flow().reset().response(),
                     Map.of())), TurnOutcome.ANSWERED);

@@ -3,8 +3,8 @@ package io.convtrail.command.engine.step;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.Stage;
-import io.convtrail.api.rest.ConversationResponse.ResponsePayload;
-import io.convtrail.command.engine.EngineFailure;
+import io.convtrail.command.turn.Answer;
+import io.convtrail.command.turn.EngineFailure;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.StepOutcome;
 import io.convtrail.command.engine.TurnSession;
@@ -51,7 +51,7 @@ public class ResponseResolutionStep implements EngineStep {
             case TEXT -> answer(session, "TEXT", rendered, "TEMPLATE");
             case JSON -> answer(session, "JSON", checkedJson(response, rendered), "TEMPLATE");
             case LLM -> {
-                session.journal().flush();
+                session.record().flush();
                 answer(session, "TEXT", llm.complete(rendered), "LLM");
             }
         }
@@ -73,7 +73,7 @@ public class ResponseResolutionStep implements EngineStep {
         fields.put("responseType", type.name());
         fields.put("intent", session.intent());
         fields.put("state", session.state());
-        session.stage(Stage.RESOLVE_RESPONSE, fields);
+        session.record().stage(Stage.RESOLVE_RESPONSE, fields);
     }
 
     private static void answer(TurnSession session, String format, String output, String responseType) {
@@ -83,8 +83,8 @@ public class ResponseResolutionStep implements EngineStep {
         fields.put("responseType", responseType);
         fields.put("intent", session.intent());
         fields.put("state", session.state());
-        session.stage(Stage.ASSISTANT_OUTPUT, fields);
-        session.answer(new ResponsePayload(format, output));
+        session.record().stage(Stage.ASSISTANT_OUTPUT, fields);
+        session.answer(new Answer(format, output));
     }
 
     private String checkedJson(ResponseDef response, String rendered) {

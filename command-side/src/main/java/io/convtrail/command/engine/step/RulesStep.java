@@ -33,16 +33,16 @@ public class RulesStep implements EngineStep {
         Optional<RuleDef> match = session.flow().rules().stream()
                 .filter(r -> ConditionCheck.holds(r.when(), session)).findFirst();
         if (match.isEmpty()) {
-            session.stage(Stage.RULE_NO_MATCH, StageFields.of("rulesEvaluated", session.flow().rules().size()));
+            session.record().stage(Stage.RULE_NO_MATCH, StageFields.of("rulesEvaluated", session.flow().rules().size()));
             return StepOutcome.Continue;
         }
         RuleDef rule = match.get();
-        session.stage(Stage.RULE_MATCH, StageFields.of("ruleId", rule.id()));
+        session.record().stage(Stage.RULE_MATCH, StageFields.of("ruleId", rule.id()));
         for (RuleAction action : rule.then()) {
             apply(rule.id(), action, session);
         }
-        session.stage(Stage.RULE_APPLIED, StageFields.of("ruleId", rule.id(), "actions", rule.then().size()));
-        session.progress(this, "RULE_APPLIED", rule.id(), Map.of());
+        session.record().stage(Stage.RULE_APPLIED, StageFields.of("ruleId", rule.id(), "actions", rule.then().size()));
+        session.record().progress(this, "RULE_APPLIED", rule.id(), Map.of());
         return StepOutcome.Continue;
     }
 
@@ -54,21 +54,21 @@ public class RulesStep implements EngineStep {
             fields.put("toState", set.state());
             session.transitions().add(new Transition(ruleId, session.state(), set.state()));
             session.setState(set.state());
-            session.stage(Stage.SET_STATE, fields);
+            session.record().stage(Stage.SET_STATE, fields);
         } else if (action instanceof RuleAction.SetIntent set) {
             fields.put("fromIntent", session.intent());
             fields.put("toIntent", set.intent());
             session.moveTo(set.intent(), session.state());
-            session.stage(Stage.SET_INTENT, fields);
+            session.record().stage(Stage.SET_INTENT, fields);
         } else if (action instanceof RuleAction.SetSlot set) {
             String value = session.render(set.value(), Map.of());
             session.slots().put(set.name(), value);
             fields.put("slot", set.name());
             fields.put("value", value);
-            session.stage(Stage.SET_SLOT, fields);
+            session.record().stage(Stage.SET_SLOT, fields);
         } else if (action instanceof RuleAction.CallTool call) {
             fields.put("toolCode", call.tool());
-            session.stage(Stage.CALL_TOOL, fields);
+            session.record().stage(Stage.CALL_TOOL, fields);
             ToolDef tool = session.flow().tools().stream().filter(t -> t.code().equals(call.tool())).findFirst()
                     .orElseThrow();
             tools.invoke(tool, this, session);

@@ -32,7 +32,7 @@ public class SchemaExtractionStep implements EngineStep {
             session.schema(SchemaStatus.NONE);
             return StepOutcome.Continue;
         }
-        session.stage(Stage.SCHEMA_EXTRACTION_START, StageFields.of("schemaId", session.intent(),
+        session.record().stage(Stage.SCHEMA_EXTRACTION_START, StageFields.of("schemaId", session.intent(),
                 "slots", schema.get().slots().stream().map(SlotDef::name).toList()));
         List<SchemaStatus.Problem> invalid = new ArrayList<>();
         for (SlotDef slot : schema.get().slots()) {
@@ -46,11 +46,11 @@ public class SchemaExtractionStep implements EngineStep {
             Extraction extraction = found.get();
             if (extraction.valid()) {
                 session.slots().put(slot.name(), extraction.value());
-                session.stage(Stage.SCHEMA_SLOT_EXTRACTED, StageFields.of("slot", slot.name(), "type", slot.type().name(),
+                session.record().stage(Stage.SCHEMA_SLOT_EXTRACTED, StageFields.of("slot", slot.name(), "type", slot.type().name(),
                         "value", extraction.value()));
             } else {
                 invalid.add(new SchemaStatus.Problem(slot.name(), extraction.raw(), extraction.problem()));
-                session.stage(Stage.SCHEMA_SLOT_INVALID, StageFields.of("slot", slot.name(), "value", extraction.raw(),
+                session.record().stage(Stage.SCHEMA_SLOT_INVALID, StageFields.of("slot", slot.name(), "value", extraction.raw(),
                         "message", extraction.problem()));
             }
         }
@@ -64,12 +64,12 @@ public class SchemaExtractionStep implements EngineStep {
         fields.put("schemaComplete", status.complete());
         fields.put("missingRequiredFields", status.missing());
         fields.put("invalidFields", invalid.stream().map(SchemaStatus.Problem::slot).toList());
-        session.stage(Stage.SCHEMA_STATUS, fields);
+        session.record().stage(Stage.SCHEMA_STATUS, fields);
         if (!invalid.isEmpty()) {
-            session.progress(this, "SLOT_INVALID", null, Map.of("slot", invalid.get(0).slot(),
+            session.record().progress(this, "SLOT_INVALID", null, Map.of("slot", invalid.get(0).slot(),
                     "message", invalid.get(0).message()));
         }
-        session.progress(this, "SCHEMA_STATUS", null, Map.of("collected",
+        session.record().progress(this, "SCHEMA_STATUS", null, Map.of("collected",
                 schema.get().slots().size() - missing.size(), "total", schema.get().slots().size()));
         return StepOutcome.Continue;
     }

@@ -24,11 +24,11 @@ public class StateGraphStep implements EngineStep {
             fields.put("fromState", t.fromState());
             fields.put("toState", t.toState());
             if (session.flow().allowsTransition(t.fromState(), t.toState())) {
-                session.stage(Stage.STATE_GRAPH_VALID, fields);
+                session.record().stage(Stage.STATE_GRAPH_VALID, fields);
             } else {
                 session.setState(t.fromState());
                 fields.put("keptState", t.fromState());
-                session.stage(Stage.STATE_GRAPH_VIOLATION, fields);
+                session.record().stage(Stage.STATE_GRAPH_VIOLATION, fields);
                 break;
             }
         }

@@ -2,7 +2,7 @@ package io.convtrail.command.engine.tool;
 
 import io.convtrail.api.Stage;
 import io.convtrail.command.engine.StageFields;
-import io.convtrail.command.engine.EngineFailure;
+import io.convtrail.command.turn.EngineFailure;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.TurnSession;
 import io.convtrail.command.flow.FlowDefinition.ToolDef;
@@ -33,9 +33,9 @@ public final class ToolInvoker {
     public void invoke(ToolDef def, EngineStep caller, TurnSession session) {
         FlowTool tool = tools.get(def.code());
         Map<String, Object> args = new LinkedHashMap<>(session.slots());
-        session.toolProgress(caller, def.code(), "TOOL_CALL", "INFO", def.before(), Map.of());
-        session.stage(Stage.MCP_TOOL_CALL, StageFields.of("toolCode", def.code(), "args", args));
-        session.journal().flush();
+        session.record().toolProgress(caller, def.code(), "TOOL_CALL", "INFO", def.before(), Map.of());
+        session.record().stage(Stage.MCP_TOOL_CALL, StageFields.of("toolCode", def.code(), "args", args));
+        session.record().flush();
         long started = System.nanoTime();
         Map<String, Object> result;
         try {
@@ -44,15 +44,15 @@ public final class ToolInvoker {
             result = answered == null ? Map.of() : answered;
         } catch (RuntimeException e) {
             String message = String.valueOf(e.getMessage());
-            session.stage(Stage.MCP_TOOL_ERROR, StageFields.of("toolCode", def.code(), "errorType", e.getClass().getName(),
+            session.record().stage(Stage.MCP_TOOL_ERROR, StageFields.of("toolCode", def.code(), "errorType", e.getClass().getName(),
                     "errorMessage", message, "durationMs", elapsedMs(started)));
-            session.toolProgress(caller, def.code(), "TOOL_ERROR", "ERROR", def.error(), Map.of("error", message));
+            session.record().toolProgress(caller, def.code(), "TOOL_ERROR", "ERROR", def.error(), Map.of("error", message));
             throw new EngineFailure("TOOL_CALL_FAILED", "Tool " + def.code() + " failed: " + message, true, e);
         }
-        session.stage(Stage.MCP_TOOL_RESULT, StageFields.of("toolCode", def.code(), "result", result,
+        session.record().stage(Stage.MCP_TOOL_RESULT, StageFields.of("toolCode", def.code(), "result", result,
                 "durationMs", elapsedMs(started)));
         rememberResult(session, def.code(), result);
-        session.toolProgress(caller, def.code(), "TOOL_RESULT", "INFO", def.success(), Map.of("result", result));
+        session.record().toolProgress(caller, def.code(), "TOOL_RESULT", "INFO", def.success(), Map.of("result", result));
     }
 
     /** Copies rather than mutates the stored map: the aggregate may still hold the previous turn's instance. */

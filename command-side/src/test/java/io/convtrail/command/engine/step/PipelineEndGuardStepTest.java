@@ -3,7 +3,7 @@ package io.convtrail.command.engine.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.Stage;
 import io.convtrail.command.engine.StepFixture;
-import io.convtrail.command.engine.StepRunnerAccess;
+import io.convtrail.command.engine.StepRunner;
 import io.convtrail.command.engine.TurnSession;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class PipelineEndGuardStepTest {
     @Test
     void recordsTheTotalAndEachStepsDuration() {
         TurnSession session = turn.session("hi", null, "IDLE");
-        StepRunnerAccess.run(new AuditUserInputStep(), session);
+        new StepRunner().run(new AuditUserInputStep(), session);
 
         new PipelineEndGuardStep().run(session);
 

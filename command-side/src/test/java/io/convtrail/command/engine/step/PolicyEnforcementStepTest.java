@@ -1,7 +1,7 @@
 package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
-import io.convtrail.api.command.TurnOutcome;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.command.engine.StepFixture;
 import io.convtrail.command.engine.StepOutcome;
 import io.convtrail.command.engine.TurnSession;

@@ -2,7 +2,7 @@ package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.ConversationView;
-import io.convtrail.command.engine.EngineFailure;
+import io.convtrail.command.turn.EngineFailure;
 import io.convtrail.command.engine.SchemaStatus;
 import io.convtrail.command.engine.StepFixture;
 import io.convtrail.command.engine.TurnSession;

@@ -1,4 +1,4 @@
-package io.convtrail.command.engine;
+package io.convtrail.command.turn;
 
 /**
  * A failure the engine knows and names (a tool that failed, an answer the flow does not define):

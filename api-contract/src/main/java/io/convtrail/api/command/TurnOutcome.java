@@ -1,9 +1,0 @@
-package io.convtrail.api.command;
-
-/** How a turn ended. */
-public enum TurnOutcome {
-    ANSWERED,
-    BLOCKED,
-    FAILED,
-    ABANDONED
-}
