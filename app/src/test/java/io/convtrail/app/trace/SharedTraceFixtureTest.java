@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.CompleteTurnCommand;
+import io.convtrail.api.command.ConversationState;
 import io.convtrail.api.command.RecordFeedbackCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
-import io.convtrail.api.command.TurnOutcome;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.command.TurnRequester;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.api.event.VerboseMessage;
+import io.convtrail.api.stage.UserFeedback;
 import io.convtrail.api.query.FindConversationTraceQuery;
 import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TraceTurn;
@@ -134,7 +136,8 @@ class SharedTraceFixtureTest {
                         false, Map.of(), "fixture", "none", at, 0, TurnRequester.UNCHECKED));
             } else if (turn.get("status").asText().equals("COMPLETED")) {
                 commands.sendAndWait(new CompleteTurnCommand(conversationId, openTurn, List.copyOf(pending),
-                        turn.get("intent").asText(), turn.get("state").asText(), Map.of(), Map.of(),
+                        new ConversationState(turn.get("intent").asText(), turn.get("state").asText(), Map.of(),
+                                Map.of()),
                         TurnOutcome.valueOf(turn.get("outcome").asText()), at));
                 pending.clear();
                 openTurn = null;
@@ -147,7 +150,9 @@ class SharedTraceFixtureTest {
             if (stage == Stage.TURN_ABANDONED) {
                 flush(); // the next turn's start abandons the turn and records this stage
             } else if (payload.path("_meta").path("turnId").isNull()) {
-                commands.sendAndWait(new RecordFeedbackCommand(conversationId, text, at, Long.MAX_VALUE,
+                UserFeedback feedback = new UserFeedback(payload.path("feedbackType").asText(),
+                        payload.get("messageId"), payload.get("assistantResponse"), payload.get("metadata"));
+                commands.sendAndWait(new RecordFeedbackCommand(conversationId, feedback, at, Long.MAX_VALUE,
                         TurnRequester.UNCHECKED));
             } else {
                 pending.add(new TurnRecord.StageRecord(stage, text, at));
