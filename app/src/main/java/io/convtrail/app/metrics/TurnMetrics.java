@@ -77,6 +77,9 @@ class TurnMetrics {
                     .description("time from a turn's start to its completion")
                     .tag("outcome", tag(outcome))
                     .publishPercentileHistogram()
+                    // bounds the histogram's buckets to what a turn can take (about 30 instead of 70)
+                    .minimumExpectedValue(Duration.ofMillis(5))
+                    .maximumExpectedValue(Duration.ofMinutes(2))
                     .register(meters)
                     .record(latency);
         }

@@ -140,9 +140,8 @@ public class ConversationIndexRepository {
             sql.append(" AND c.").append(q.outcome().name().toLowerCase(java.util.Locale.ROOT)).append(" > 0");
         }
         if (q.text() != null) {
-            sql.append("""
-                     AND EXISTS (SELECT 1 FROM conversation_index_text t
-                                 WHERE t.conversation_id = c.conversation_id AND t.user_text ILIKE :pattern)""");
+            sql.append(" AND EXISTS (SELECT 1 FROM conversation_index_text t")
+                    .append(" WHERE t.conversation_id = c.conversation_id AND t.user_text ILIKE :pattern)");
             params.put("pattern", "%" + likeEscaped(q.text()) + "%");
         }
         if (q.after() != null) {
