@@ -91,7 +91,7 @@ export function renderOverview(container, overview) {
   const turns = samples.reduce((sum, s) => sum + OUTCOMES.reduce((n, o) => n + (s.turns[o] || 0), 0), 0);
   container.replaceChildren(
     el('p', { class: 'summary', id: 'overview-summary' },
-      `${turns} turns in the last hour on this node · ${samples.length} minutes with samples · updated ${new Date().toISOString().slice(11, 19)} UTC`),
+      `${turns} turn${turns === 1 ? '' : 's'} in the last hour on this node · ${samples.length} minute${samples.length === 1 ? '' : 's'} with samples · updated ${new Date().toISOString().slice(11, 19)} UTC`),
     el('div', { class: 'charts' },
       stackedTurns(samples, minutes),
       lines('Turn latency percentiles', 'latency', ' ms', latency, minutes),

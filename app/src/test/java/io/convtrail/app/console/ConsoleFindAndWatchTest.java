@@ -143,6 +143,7 @@ class ConsoleFindAndWatchTest {
         page.sendByKeyboard("jane.doe@example.com");
         page.waitFor(d -> page.rowTexts("VERBOSE").stream().anyMatch(l -> l.contains("Checking credit rating")));
         page.sendByKeyboard("yes");
+        page.waitFor(d -> page.userBubbles().contains("yes"));
         assertThat(page.userBubbles()).as("each message once while the tool runs").containsExactly(
                 "I want to apply for a loan", "15000 over 36 months", "jane.doe@example.com", "yes");
         assertThat(waitingBubbles()).as("one … per unanswered message").isEqualTo(2);
