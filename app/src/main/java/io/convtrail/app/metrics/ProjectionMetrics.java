@@ -1,19 +1,21 @@
 package io.convtrail.app.metrics;
 
 import io.convtrail.query.ProjectionConfiguration;
+import io.convtrail.query.store.EventPositions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,12 +28,15 @@ import java.util.Optional;
 class ProjectionMetrics implements MeterBinder {
 
     private final EventProcessingConfiguration processing;
-    private final JdbcClient jdbc;
+    private final EventStore events;
+    private final EventPositions positions;
     private final Clock clock;
 
-    ProjectionMetrics(EventProcessingConfiguration processing, JdbcClient jdbc, Clock clock) {
+    ProjectionMetrics(EventProcessingConfiguration processing, EventStore events, EventPositions positions,
+                      Clock clock) {
         this.processing = processing;
-        this.jdbc = jdbc;
+        this.events = events;
+        this.positions = positions;
         this.clock = clock;
     }
 
@@ -66,12 +71,8 @@ class ProjectionMetrics implements MeterBinder {
     }
 
     private double lagSeconds(String name) {
-        return position(name).map(at -> jdbc.sql("""
-                        SELECT timestamp FROM domainevententry WHERE globalindex > :at ORDER BY globalindex LIMIT 1""")
-                .param("at", at)
-                .query(String.class)
-                .optional()
-                .map(oldest -> Math.max(0, Duration.between(Instant.parse(oldest), clock.instant()).toMillis() / 1000.0))
+        return position(name).map(at -> positions.storedAfter(at)
+                .map(oldest -> Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0))
                 .orElse(0.0)).orElse(Double.NaN);
     }
 
@@ -87,12 +88,13 @@ class ProjectionMetrics implements MeterBinder {
     }
 
     private long head() {
-        return jdbc.sql("SELECT COALESCE(MAX(globalindex), -1) FROM domainevententry").query(Long.class).single();
+        TrackingToken head = events.createHeadToken();
+        return head == null ? -1L : head.position().orElse(-1L);
     }
 
     private Collection<EventTrackerStatus> statuses(String name) {
         return processing.eventProcessor(name, StreamingEventProcessor.class)
                 .map(p -> p.processingStatus().values())
-                .orElse(java.util.List.of());
+                .orElse(List.of());
     }
 }

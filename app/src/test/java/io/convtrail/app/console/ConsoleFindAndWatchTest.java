@@ -127,7 +127,7 @@ class ConsoleFindAndWatchTest {
         assertThat(points("latency", "p95")).isPositive();
         assertThat(points("lag", "audit")).isPositive();
         assertThat(points("streams", "sse")).isPositive();
-        assertThat(page.text("overview-summary")).containsPattern("[1-9]\\d* turns in the last hour");
+        assertThat(page.text("overview-summary")).containsPattern("[1-9]\\d* turns? in the last hour");
         assertThat(Files.size(page.screenshot("overview", 1280, 800, false))).isPositive();
     }
 

@@ -3,6 +3,7 @@ package io.convtrail.query.store;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,6 +47,15 @@ public class EventPositions {
                 .param("ignored", String.join(",", ignoredTypes))
                 .query(Long.class)
                 .optional();
+    }
+
+    /** When the first event after {@code position} was stored; empty when there is none (caught up). */
+    public Optional<Instant> storedAfter(long position) {
+        return jdbc.sql("SELECT timestamp FROM domainevententry WHERE globalindex > :at ORDER BY globalindex LIMIT 1")
+                .param("at", position)
+                .query(String.class)
+                .optional()
+                .map(Instant::parse);
     }
 
     public Optional<Long> globalIndexOf(String eventIdentifier) {
