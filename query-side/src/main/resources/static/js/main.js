@@ -263,7 +263,7 @@ document.addEventListener('keydown', (event) => {
   } else if (event.key === 'Escape' && state.replay) {
     stopReplay();
   } else if (!typingInField(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
-    if (event.key === '/') {
+    if (event.key === '/' && document.body.dataset.page === 'conversation') {
       event.preventDefault();
       $('message-input').focus();
     } else if (event.key.toLowerCase() === 'n' && state.replay && state.replay.stepwise) {
