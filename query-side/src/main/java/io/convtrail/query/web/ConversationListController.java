@@ -45,7 +45,7 @@ public class ConversationListController {
 
     @Operation(summary = "Find conversations",
             description = "Conversations of the index, newest (latest started) first, `limit` per page; `nextCursor` "
-                    + "continues the list (absent on the last page). Every filter is optional and they combine: "
+                    + "continues the list (null on the last page). Every filter is optional and they combine: "
                     + "`from`/`to` keep conversations active within that window (ISO-8601), `intent` and `state` "
                     + "match the last turn's, `outcome` keeps those with at least one turn of it, `flowVersion` "
                     + "the SHA-256 of the flow that answered the latest turn, `q` text contained in one of the "
