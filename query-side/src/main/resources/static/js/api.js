@@ -70,3 +70,13 @@ export function newConversationId() {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+// The conversation index: `params` are the list's query parameters (filters, cursor, limit) as URLSearchParams.
+export function listConversations(params) {
+  return fetch(`/api/v1/conversations?${params}`, { headers: { accept: 'application/json', ...authorization() } }).then(json);
+}
+
+// The last hour of the service per minute (auditors and admins).
+export function overview() {
+  return fetch('/api/v1/overview', { headers: { accept: 'application/json', ...authorization() } }).then(json);
+}

@@ -1,4 +1,5 @@
 import { el, clockTime, duration, jsonDetails } from './element.js';
+import { waterfall } from './waterfall.js';
 
 // The trace and the raw audit rows, each fetched on demand from the public audit API.
 
@@ -62,6 +63,7 @@ function turnSection(turn, openKeys) {
       el('span', { class: 'muted' }, [turn.intent, turn.state].filter(Boolean).join(' · ')),
       el('span', { class: 'muted' }, duration(turn.durationMs))),
     turn.userText ? el('p', { class: 'turn-user' }, el('span', { class: 'who' }, 'User'), turn.userText) : null,
+    waterfall(turn),
     stepsTable(`${(turn.steps || []).length} steps`, turn.steps || [], `trace-${turn.index}`, openKeys),
     outside.length > 0 ? jsonDetails(`trace-${turn.index}-outside`, `${outside.length} stages outside steps`, outside, openKeys) : null);
 }

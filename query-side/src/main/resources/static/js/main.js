@@ -1,10 +1,12 @@
-import { auditRows, isConversationId, needsToken, newConversationId, sendMessage, trace } from './api.js';
+import { auditRows, isConversationId, needsToken, newConversationId, overview, sendMessage, trace } from './api.js';
 import { accessToken, onSignedOut, signIn, takeTokenFromAddress } from './auth.js';
 import { ChatView } from './chat-view.js';
+import { ConversationsView } from './conversations-view.js';
 import { ConversationStream } from './conversation-stream.js';
 import { el } from './element.js';
 import { exportToFile } from './export.js';
 import { renderAuditRows, renderFailure, renderTrace } from './inspection-views.js';
+import { renderOverview } from './overview-view.js';
 import { Replay } from './replay.js';
 import { buildTimeline } from './timeline-model.js';
 import { TimelineView } from './timeline-view.js';
@@ -80,6 +82,7 @@ function openConversation(conversationId) {
   $('audit').replaceChildren();
   $('last-answer').textContent = '';
   $('conversation-id').textContent = conversationId;
+  $('nav-chat').href = `#${conversationId}`;
   if (location.hash.slice(1) !== conversationId) history.replaceState(null, '', `#${conversationId}`);
   state.stream = new ConversationStream(conversationId, {
     onEvent: (event) => {
@@ -273,7 +276,7 @@ document.addEventListener('keydown', (event) => {
   } else if (event.key === 'Escape' && state.replay) {
     stopReplay();
   } else if (!typingInField(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
-    if (event.key === '/') {
+    if (event.key === '/' && document.body.dataset.page === 'conversation') {
       event.preventDefault();
       $('message-input').focus();
     } else if (event.key.toLowerCase() === 'n' && state.replay && state.replay.stepwise) {
@@ -287,10 +290,51 @@ window.addEventListener('pageshow', (event) => {
   if (event.persisted && state.stream) state.stream.resume();
 });
 
-window.addEventListener('hashchange', () => {
-  const id = location.hash.slice(1);
-  if (isConversationId(id) && id !== state.conversationId) openConversation(id);
-});
+// --- pages: #<conversation id> (chat and inspector), #conversations?<filters>, #overview ----------------
+
+const conversationsView = new ConversationsView($('conversation-filters'), $('conversations-results'),
+  $('conversations-status'));
+let overviewTimer = null;
+
+async function refreshOverview() {
+  try {
+    renderOverview($('overview'), await overview());
+  } catch (error) {
+    renderFailure($('overview'), 'overview', error);
+  }
+}
+
+function showPage(page) {
+  document.body.dataset.page = page;
+  document.querySelector('main.layout').hidden = page !== 'conversation';
+  $('conversations-page').hidden = page !== 'conversations';
+  $('overview-page').hidden = page !== 'overview';
+  for (const link of document.querySelectorAll('.pages a')) {
+    if (link.dataset.page === page) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
+  }
+  clearInterval(overviewTimer);
+  overviewTimer = null;
+  if (page === 'overview') {
+    refreshOverview();
+    overviewTimer = setInterval(refreshOverview, 15000);
+  }
+}
+
+function route() {
+  const hash = location.hash.slice(1);
+  if (hash === 'conversations' || hash.startsWith('conversations?')) {
+    showPage('conversations');
+    conversationsView.show(new URLSearchParams(hash.slice('conversations?'.length)));
+  } else if (hash === 'overview') {
+    showPage('overview');
+  } else {
+    showPage('conversation');
+    if (isConversationId(hash) && hash !== state.conversationId) openConversation(hash);
+    else render();
+  }
+}
+
+window.addEventListener('hashchange', route);
 
 // --- access --------------------------------------------------------------------------------------------
 
@@ -305,8 +349,7 @@ function showSignIn(message) {
 function startConsole() {
   document.body.dataset.auth = 'signed-in';
   $('sign-in').hidden = true;
-  const initial = location.hash.slice(1);
-  if (isConversationId(initial)) openConversation(initial); else render();
+  route();
 }
 
 onSignedOut(() => showSignIn('The service refused the token (expired or not valid). Paste a new one.'));

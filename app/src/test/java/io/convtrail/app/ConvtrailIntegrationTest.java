@@ -2,6 +2,7 @@ package io.convtrail.app;
 
 import io.convtrail.testsupport.PostgresTestConfiguration;
 import io.convtrail.testsupport.TestTokens;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
@@ -16,7 +17,8 @@ import java.lang.annotation.Target;
  * database); add properties only when a test needs different behaviour, since each distinct set
  * starts another context. Every test client connects from 127.0.0.1, so the suite is one client to
  * the per-client request rate: the rate is raised here for it, and {@code RequestLimitsTest} checks
- * the limit itself.
+ * the limit itself. Metrics are exported as in production (Spring Boot's tests turn exporters off by
+ * default), so {@code /actuator/prometheus} is there to be tested.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,5 +26,6 @@ import java.lang.annotation.Target;
         TestTokens.SECRET_PROPERTY, "convtrail.request.per-client-rate=1000000",
         "convtrail.request.per-client-burst=1000000"})
 @Import(PostgresTestConfiguration.class)
+@AutoConfigureObservability(tracing = false)
 public @interface ConvtrailIntegrationTest {
 }

@@ -1,6 +1,7 @@
 package io.convtrail.query;
 
 import io.convtrail.query.audit.AuditProjection;
+import io.convtrail.query.index.ConversationIndexProjection;
 import io.convtrail.query.projection.ProjectionGuards;
 import io.convtrail.query.trace.TraceProjection;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -22,7 +23,7 @@ import java.util.List;
 public class ProjectionConfiguration {
 
     public static final List<String> PROJECTIONS = List.of(AuditProjection.PROCESSING_GROUP,
-            TraceProjection.PROCESSING_GROUP);
+            TraceProjection.PROCESSING_GROUP, ConversationIndexProjection.PROCESSING_GROUP);
 
     @Autowired
     void failBatchesOnHandlerErrors(EventProcessingConfigurer processing, ObjectProvider<ProjectionGuards> guards) {

@@ -57,6 +57,8 @@ final class EndpointRules {
                     "/api/v1/conversation/audit/{id}/export", 200),
             get("/api/v1/conversation/export", Rule.AUDITOR_ADMIN, "/api/v1/conversation/export", 200),
             get("/api/v1/users/{sub}/conversations", Rule.SUBJECT, "/api/v1/users/" + Callers.OWNER + "/conversations", 200),
+            get("/api/v1/conversations", Rule.ANY_ROLE, "/api/v1/conversations", 200),
+            get("/api/v1/overview", Rule.AUDITOR_ADMIN, "/api/v1/overview", 200),
             get("/api/v1/conversation/audit/{conversationId}/access", Rule.AUDITOR_ADMIN,
                     "/api/v1/conversation/audit/{id}/access", 200),
             get("/api/v1/conversation/stream/{conversationId}", Rule.STREAM, "/api/v1/conversation/stream/{id}", 200),
@@ -75,6 +77,8 @@ final class EndpointRules {
             get("/actuator/metrics", Rule.ADMIN, "/actuator/metrics", 200),
             get("/actuator/metrics/{requiredMetricName}", Rule.ADMIN, "/actuator/metrics/jvm.threads.live", 200),
             get("/actuator/projections", Rule.ADMIN, "/actuator/projections", 200),
+            // a scrape is a call like any other: Prometheus sends an admin token (authorization.credentials_file)
+            get("/actuator/prometheus", Rule.ADMIN, "/actuator/prometheus", 200),
             // refused callers ask for a real rebuild, which must change nothing; the admin names an
             // unknown projection (400), so this test does not rebuild the shared read models
             new Endpoint("POST", "/actuator/projections", Rule.ADMIN, "/actuator/projections", "{}",

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * At-least-once delivery: the audit and trace projections see a conversation's events a second time
+ * At-least-once delivery: the audit, trace and conversation-index projections see a conversation's events a second time
  * (their tokens are moved back over rows they already wrote) and answer exactly as before.
  */
 @ConvtrailIntegrationTest
@@ -75,13 +75,16 @@ class ProjectionIdempotencyTest {
                 .turn("again").enter("AuditUserInputStep").flush();
         String audit = awaitAudit(c);
         String trace = awaitTrace(c);
+        String index = awaitIndex(c);
         long first = storeProbe.firstPosition(c.id(), null);
         long head = events.createHeadToken().position().orElseThrow();
 
         rewind("audit", first - 1);
         rewind("trace", first - 1);
+        rewind("conversation-index", first - 1);
         awaitPosition("audit", head);
         awaitPosition("trace", head);
+        awaitPosition("conversation-index", head);
 
         assertThat(get("/api/v1/conversation/audit/{id}", c.id())).isEqualTo(audit);
         assertThat(get("/api/v1/conversation/audit/{id}/trace", c.id())).isEqualTo(trace);
@@ -89,6 +92,9 @@ class ProjectionIdempotencyTest {
         assertThat(rows("trace_stage", c.id())).isEqualTo(c.recorded());
         assertThat(rows("trace_step", c.id())).isEqualTo(4);
         assertThat(rows("trace_turn", c.id())).isEqualTo(2);
+        assertThat(indexRow(c.id())).isEqualTo(index);
+        assertThat(rows("conversation_index_turn", c.id())).isEqualTo(2);
+        assertThat(rows("conversation_index_text", c.id())).isEqualTo(2);
     }
 
     private void rewind(String processorName, long position) {
@@ -128,6 +134,18 @@ class ProjectionIdempotencyTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> rows("trace_stage", c.id()) == c.recorded()
                 && get("/api/v1/conversation/audit/{id}/trace", c.id()).contains("\"status\":\"COMPLETED\""));
         return get("/api/v1/conversation/audit/{id}/trace", c.id());
+    }
+
+    /** The conversation's summary in the conversation index once both turns and the first's end are in it. */
+    private String awaitIndex(ScriptedConversation c) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> indexRow(c.id()) != null
+                && indexRow(c.id()).contains("\"turns\":2") && indexRow(c.id()).contains("\"last_intent\":\"GREETING\""));
+        return indexRow(c.id());
+    }
+
+    private String indexRow(UUID conversationId) {
+        return jdbc.sql("SELECT row_to_json(c)::text FROM conversation_index c WHERE conversation_id = ?")
+                .param(conversationId).query(String.class).optional().orElse(null);
     }
 
     private long rows(String table, UUID conversationId) {

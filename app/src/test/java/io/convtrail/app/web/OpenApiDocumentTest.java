@@ -88,6 +88,21 @@ class OpenApiDocumentTest {
         assertThat(redirect.getHeaders().getLocation()).hasToString("/swagger-ui/index.html");
     }
 
+    @Test
+    void theDocumentListsTheConversationListAndTheOverview() {
+        JsonNode paths = http().get().uri("/v3/api-docs").retrieve().body(JsonNode.class).get("paths");
+        JsonNode list = paths.at("/~1api~1v1~1conversations/get");
+        List<String> parameters = new ArrayList<>();
+        list.get("parameters").forEach(p -> parameters.add(p.get("name").asText()));
+        assertThat(parameters).containsExactly("from", "to", "intent", "state", "outcome", "flowVersion", "owner",
+                "q", "cursor", "limit");
+        assertThat(list.at("/responses/400/content/application~1problem+json/schema/$ref").asText())
+                .isEqualTo("#/components/schemas/Problem");
+        assertThat(list.at("/responses/200/content/application~1json/schema/$ref").asText())
+                .endsWith("/ConversationPage");
+        assertThat(paths.at("/~1api~1v1~1overview/get").isMissingNode()).isFalse();
+    }
+
     private RestClient http() {
         return LocalApi.strict(port);
     }

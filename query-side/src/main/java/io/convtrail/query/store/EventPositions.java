@@ -78,6 +78,15 @@ public class EventPositions {
                 .optional();
     }
 
+    /** When the first event after {@code position} was stored; empty when there is none (caught up). */
+    public Optional<Instant> storedAfter(long position) {
+        return jdbc.sql("SELECT timestamp FROM domainevententry WHERE globalindex > :at ORDER BY globalindex LIMIT 1")
+                .param("at", position)
+                .query(String.class)
+                .optional()
+                .map(Instant::parse);
+    }
+
     public Optional<Long> globalIndexOf(String eventIdentifier) {
         return jdbc.sql("SELECT globalindex FROM domainevententry WHERE eventidentifier = :eventId")
                 .param("eventId", eventIdentifier)

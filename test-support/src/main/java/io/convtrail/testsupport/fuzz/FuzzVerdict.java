@@ -11,8 +11,9 @@ public final class FuzzVerdict {
 
     /**
      * Null when the answer is acceptable: below 500, no stack trace or exception name in the body (an
-     * export may name the exceptions it recorded), a refusal (4xx, except to HEAD, which has no body)
-     * as problem+json, and no stream opened (the generator never makes a request that should open one).
+     * export may name the exceptions it recorded, the metrics the exceptions they count), a refusal (4xx,
+     * except to HEAD, which has no body) as problem+json, and no stream opened (the generator never makes
+     * a request that should open one).
      */
     public static String judge(HostileRequests.Request request, int status, String contentType, String body) {
         String type = contentType == null ? "" : contentType;
@@ -22,7 +23,10 @@ public final class FuzzVerdict {
         // an export (NDJSON) is the stored record, which names the exceptions the engine recorded (STEP_ERROR
         // payloads); a stack trace could still only show as a raw tab, which JSON text never holds
         boolean storedRecord = type.startsWith("application/x-ndjson");
-        if (body.contains("\tat ") || (!storedRecord && body.contains("Exception"))) {
+        // the Prometheus exposition names exception classes in its tags by convention (exception="…", the
+        // refusals and failures counted), never a stack trace
+        boolean metrics = type.startsWith("text/plain;version=0.0.4") || type.startsWith("application/openmetrics-text");
+        if (body.contains("\tat ") || (!storedRecord && !metrics && body.contains("Exception"))) {
             return "stack trace or exception in the body";
         }
         if (status >= 400 && !request.method().equals("HEAD") && !type.startsWith("application/problem+json")) {
