@@ -137,6 +137,9 @@ public class ProjectionsEndpoint {
     }
 
     private void logProgress() {
+        if (rebuilds.values().stream().allMatch(rebuild -> rebuild.endLogged().get())) {
+            return;
+        }
         try {
             long head = position(events.createHeadToken());
             rebuilds.forEach((name, rebuild) -> {

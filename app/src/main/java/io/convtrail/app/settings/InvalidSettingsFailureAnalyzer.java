@@ -39,7 +39,12 @@ public class InvalidSettingsFailureAnalyzer extends AbstractFailureAnalyzer<Bind
         Origin origin = Origin.from(field);
         return property + " = \"" + field.getRejectedValue() + "\"" + (origin != null ? " (from " + origin + ")" : "")
                 + ": " + field.getDefaultMessage() + " [environment variable "
-                + property.replaceAll("[.-]", "_").replaceAll("[\\[\\]]", "_").toUpperCase(Locale.ROOT) + "]";
+                + environmentVariable(property) + "]";
+    }
+
+    /** Spring Boot's rule: dots and brackets become underscores, dashes go, all upper case. */
+    static String environmentVariable(String property) {
+        return property.replace("-", "").replaceAll("[.\\[\\]]", "_").toUpperCase(Locale.ROOT);
     }
 
     static String kebab(String name) {

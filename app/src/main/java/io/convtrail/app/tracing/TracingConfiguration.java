@@ -9,7 +9,7 @@ import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.filter.OrderedFilter;
 import org.springframework.context.annotation.Bean;
@@ -21,12 +21,12 @@ import org.springframework.context.annotation.Configuration;
  * events and projections; {@link TraceIdHeaderFilter} names it in the answer.
  */
 @Configuration
-@ConditionalOnBean(Tracer.class)
 class TracingConfiguration {
 
+    /** Without tracing (turned off, or Boot's tests) the tracer is a no-op and there may be no propagator. */
     @Bean
-    TurnTracing turnTracing(Tracer tracer, Propagator propagator) {
-        return new TurnTracing(tracer, propagator);
+    TurnTracing turnTracing(Tracer tracer, ObjectProvider<Propagator> propagator) {
+        return new TurnTracing(tracer, propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
     @Bean

@@ -23,9 +23,9 @@ class SettingsValidationTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-            "convtrail.turn.max-message-size | 0   | convtrail.turn.max-message-size = \"0B\" (from \"convtrail.turn.max-message-size\" from property source \"commandLineArgs\"): must be greater than 0 [environment variable CONVTRAIL_TURN_MAX_MESSAGE_SIZE]",
-            "convtrail.stream.sse.heartbeat  | 0s  | convtrail.stream.sse.heartbeat = \"PT0S\"",
-            "convtrail.request.max-json-depth| 1   | convtrail.request.max-json-depth = \"1\"",
+            "convtrail.turn.max-message-size | 0   | convtrail.turn.max-message-size = \"0B\" (from \"convtrail.turn.max-message-size\" from property source \"commandLineArgs\"): must be greater than 0 [environment variable CONVTRAIL_TURN_MAXMESSAGESIZE]",
+            "convtrail.stream.sse.heartbeat  | 0s  | convtrail.stream.sse.heartbeat = \"PT0S\": must be greater than 0 [environment variable CONVTRAIL_STREAM_SSE_HEARTBEAT]",
+            "convtrail.request.max-json-depth| 1   | convtrail.request.max-json-depth = \"1\" (from \"convtrail.request.max-json-depth\" from property source \"commandLineArgs\"): must be greater than or equal to 2 [environment variable CONVTRAIL_REQUEST_MAXJSONDEPTH]",
             "convtrail.node.heartbeat        | 1m  | convtrail.node.liveness-timeout must be longer than convtrail.node.heartbeat"})
     void aBadSettingStopsStartupWithOneClearLine(String property, String value, String expected,
                                                  CapturedOutput output) {
