@@ -1,9 +1,9 @@
 package io.convtrail.command.engine.tool;
 
-import org.springframework.validation.annotation.Validated;
 import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 

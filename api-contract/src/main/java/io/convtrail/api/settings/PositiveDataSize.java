@@ -1,4 +1,4 @@
-package io.convtrail.app.settings;
+package io.convtrail.api.settings;
 
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
