@@ -32,7 +32,7 @@ class StructuredLogsTest {
         assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(isJson(line)).as(line).isTrue());
         assertThat(lines).map(StructuredLogsTest::parse)
                 .anySatisfy(entry -> {
-                    assertThat(entry.path("log.level").asText()).isEqualTo("INFO");
+                    assertThat(entry.at("/log/level").asText()).isEqualTo("INFO");
                     assertThat(entry.path("message").asText()).startsWith("Starting ConvtrailApplication");
                     assertThat(entry.has("@timestamp")).isTrue();
                 });
