@@ -14,12 +14,13 @@ public class ConvtrailApplication {
 
     /**
      * {@code token …}, {@code verify …} and {@code --help} run their command and exit (the service does
-     * not start; {@link ConvtrailCommand}); anything else runs the service.
+     * not start; {@link ConvtrailCommand}); {@code serve [options]}, or options alone, run the service.
      */
     public static void main(String[] args) {
         if (ConvtrailCommand.handles(args)) {
             System.exit(ConvtrailCommand.execute(args, System.getenv()));
         }
-        OrderedShutdown.install(SpringApplication.run(ConvtrailApplication.class, args));
+        OrderedShutdown.install(SpringApplication.run(ConvtrailApplication.class,
+                ConvtrailCommand.serviceArguments(args)));
     }
 }

@@ -1,7 +1,12 @@
 package io.convtrail.app.database;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +22,11 @@ import java.time.Duration;
  * @param lockWait how long a starting service waits for a previous one that still holds the data directory
  *                 (it is stopping) before it gives up
  */
+@Validated
 @ConfigurationProperties("convtrail.embedded-postgres")
 public record EmbeddedPostgresProperties(
-        @DefaultValue("./data/postgres") Path dataDir,
-        @DefaultValue("0") int port,
+        @DefaultValue("./data/postgres") @NotNull Path dataDir,
+        @DefaultValue("0") @Min(0) @Max(65535) int port,
         @DefaultValue("true") boolean durable,
-        @DefaultValue("60s") Duration lockWait) {
+        @DefaultValue("60s") @PositiveOrZero Duration lockWait) {
 }

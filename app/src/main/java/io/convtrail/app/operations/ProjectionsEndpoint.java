@@ -10,6 +10,9 @@ import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -18,12 +21,17 @@ import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code /actuator/projections}: where each read model stands against the event store and which
@@ -31,8 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * events (POST). A rebuild stops the processor, resets its tokens (its reset handler empties its
  * tables in the same transaction), forgets its quarantine (the replay applies or holds every event
  * again) and starts it again; it then replays in the background while the old rows are gone, so the
- * read model fills up again as the GET shows. Run it on one node: a processor still running on
- * another node keeps its token claims.
+ * read model fills up again as the GET shows, with its progress (done/total, rate, estimated end), which
+ * is also logged every {@link #PROGRESS_LOG_INTERVAL} until it finishes. Run it on one node: a processor
+ * still running on another node keeps its token claims.
  */
 @Component
 @Endpoint(id = "projections")
@@ -43,6 +52,9 @@ public class ProjectionsEndpoint {
     static final String RETRY_QUARANTINED = "retry-quarantined";
     /** The quarantined events the GET lists per projection; the count is always complete. */
     static final int LISTED_QUARANTINE = 100;
+    static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectionsEndpoint.class);
 
     private final EventProcessingConfiguration processing;
     private final EventStore events;
@@ -51,9 +63,15 @@ public class ProjectionsEndpoint {
     private final QuarantineRetry retry;
     private final ProjectionCommits commits;
     private final Map<String, Rebuild> rebuilds = new ConcurrentHashMap<>();
+    /** Logs the progress of the rebuilds still running; idle (one check, no line) when none is. */
+    private final ScheduledExecutorService progressLog = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "rebuild-progress");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    /** When a rebuild started and the head it replays up to. */
-    private record Rebuild(Instant startedAt, long target) {
+    /** When a rebuild started, the head it replays up to, and whether its end has been logged. */
+    private record Rebuild(Instant startedAt, long target, AtomicBoolean endLogged) {
     }
 
     public ProjectionsEndpoint(EventProcessingConfiguration processing, EventStore events, Clock clock,
@@ -64,6 +82,13 @@ public class ProjectionsEndpoint {
         this.quarantine = quarantine;
         this.retry = retry;
         this.commits = commits;
+        long every = PROGRESS_LOG_INTERVAL.toMillis();
+        progressLog.scheduleWithFixedDelay(this::logProgress, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stopProgressLog() {
+        progressLog.shutdownNow();
     }
 
     /** The event store's head and, per projection, its slowest segment's position and the lag behind the head. */
@@ -105,9 +130,31 @@ public class ProjectionsEndpoint {
             } finally {
                 processor.start();
             }
-            rebuilds.put(name, new Rebuild(clock.instant(), target));
+            rebuilds.put(name, new Rebuild(clock.instant(), target, new AtomicBoolean()));
+            log.info("Rebuild of {} started: replaying {} events", name, Math.max(0, target));
         }
         return status();
+    }
+
+    private void logProgress() {
+        if (rebuilds.values().stream().allMatch(rebuild -> rebuild.endLogged().get())) {
+            return;
+        }
+        try {
+            long head = position(events.createHeadToken());
+            rebuilds.forEach((name, rebuild) -> {
+                if (rebuild.endLogged().get()) {
+                    return;
+                }
+                RebuildProgress progress = status(name, head, 0).progress();
+                if (!progress.finished() || rebuild.endLogged().compareAndSet(false, true)) {
+                    log.info(progress.describe(name));
+                }
+            });
+        } catch (RuntimeException e) {
+            // the next tick tries again; a progress line is not worth stopping the ticker for
+            log.warn("Could not report rebuild progress: {}", e.toString());
+        }
     }
 
     private ProjectionStatus status(String name, long head, long quarantined) {
@@ -131,7 +178,9 @@ public class ProjectionsEndpoint {
         return new ProjectionStatus(processor.isRunning(), replaying, position, lag,
                 rebuild == null ? null : rebuild.startedAt().toString(), rebuild == null ? null : rebuild.target(),
                 segments, quarantined,
-                quarantined == 0 ? List.of() : quarantine.of(name).stream().limit(LISTED_QUARANTINE).toList());
+                quarantined == 0 ? List.of() : quarantine.of(name).stream().limit(LISTED_QUARANTINE).toList(),
+                rebuild == null ? null : RebuildProgress.of(rebuild.startedAt(), rebuild.target(), position,
+                        clock.instant()));
     }
 
     private StreamingEventProcessor processor(String name) {
@@ -159,12 +208,13 @@ public class ProjectionsEndpoint {
      * {@code position} is the slowest segment's position (null while no segment is claimed);
      * {@code lag} is how far that is behind the head; {@code replaying} is true while a rebuild has
      * not yet reached {@code lastRebuildTarget}, the head when it started; {@code quarantined} counts
-     * the events it holds aside, {@code quarantine} lists the first of them with their errors.
+     * the events it holds aside, {@code quarantine} lists the first of them with their errors;
+     * {@code progress} is the last rebuild's (null if none ran since the service started).
      */
     public record ProjectionStatus(boolean running, boolean replaying, Long position, Long lag,
                                    String lastRebuildStartedAt, Long lastRebuildTarget,
                                    List<SegmentStatus> segments, long quarantined,
-                                   List<QuarantinedEvent> quarantine) {
+                                   List<QuarantinedEvent> quarantine, RebuildProgress progress) {
     }
 
     public record SegmentStatus(int segment, long position, boolean caughtUp, String error) {

@@ -1,7 +1,10 @@
 package io.convtrail.app.runner;
 
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -15,9 +18,16 @@ import java.time.Duration;
  * @param heartbeat       how often the process marks itself alive
  * @param livenessTimeout a runner silent for longer is gone: its open turns are closed by the next turn
  */
+@Validated
 @ConfigurationProperties("convtrail.node")
 public record RunnerProperties(
         @DefaultValue("") String name,
-        @DefaultValue("5s") Duration heartbeat,
-        @DefaultValue("30s") Duration livenessTimeout) {
+        @DefaultValue("5s") @Positive Duration heartbeat,
+        @DefaultValue("30s") @Positive Duration livenessTimeout) {
+
+    /** A live node must be able to beat at least once before it counts as dead. */
+    @AssertTrue(message = "convtrail.node.liveness-timeout must be longer than convtrail.node.heartbeat")
+    public boolean isLivenessTimeoutLongerThanHeartbeat() {
+        return heartbeat == null || livenessTimeout == null || livenessTimeout.compareTo(heartbeat) > 0;
+    }
 }

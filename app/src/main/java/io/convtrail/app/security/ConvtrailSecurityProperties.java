@@ -1,7 +1,11 @@
 package io.convtrail.app.security;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,11 +19,12 @@ import java.time.Duration;
  * @param jwt     how tokens are verified
  * @param console the admin link logged at startup when the secret was generated
  */
+@Validated
 @ConfigurationProperties("convtrail.security")
 public record ConvtrailSecurityProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue Jwt jwt,
-        @DefaultValue Console console) {
+        @DefaultValue @Valid Jwt jwt,
+        @DefaultValue @Valid Console console) {
 
     /**
      * @param secret              the shared HS256 secret, at least 32 UTF-8 bytes (empty: see generated-secret-file)
@@ -29,10 +34,10 @@ public record ConvtrailSecurityProperties(
     public record Jwt(
             String secret,
             @DefaultValue("./data/jwt-secret") Path generatedSecretFile,
-            @DefaultValue("30s") Duration clockSkew) {
+            @DefaultValue("30s") @PositiveOrZero Duration clockSkew) {
     }
 
     /** @param tokenTtl life of the admin token in the console link logged at startup */
-    public record Console(@DefaultValue("12h") Duration tokenTtl) {
+    public record Console(@DefaultValue("12h") @Positive Duration tokenTtl) {
     }
 }

@@ -3,6 +3,7 @@ package io.convtrail.app.web;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -31,7 +32,8 @@ public class OpenApiConfiguration {
     OpenAPI convtrailOpenApi() {
         return new OpenAPI().info(new Info().title("convtrail").version("v1").description(
                         "ConvEngine-compatible conversation API: run turns, record feedback, read the raw audit and the "
-                                + "turn-aware trace. Errors are RFC 9457 problem+json."))
+                                + "turn-aware trace. Errors are RFC 9457 problem+json.")
+                        .license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")))
                 .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
                         .description("roles claim: user, auditor, admin; `java -jar convtrail.jar token` makes one")))

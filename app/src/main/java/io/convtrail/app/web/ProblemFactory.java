@@ -20,13 +20,16 @@ import java.time.Duration;
 /**
  * The one place that turns a refusal into problem+json (RFC 9457): the status for each reason, the
  * type {@code urn:convtrail:problem:<slug>}, the title, the culprit {@code field}, and
- * {@code Retry-After} for rate limits. The advice, the error controller and the edge filters all
+ * {@code Retry-After} for rate limits, outages and every 409 (a busy or closed turn clears within a
+ * second or two, so a client may simply retry). The advice, the error controller and the edge filters all
  * answer through it, and every answer is counted and logged once by {@link RefusalLog}.
  */
 @Component
 public class ProblemFactory {
 
     static final String TYPE_PREFIX = "urn:convtrail:problem:";
+    /** A 409 names a turn that is running or was just closed: worth a retry shortly, not at once. */
+    static final Duration CONFLICT_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final RefusalLog log;
     private final ObjectMapper json;
@@ -72,8 +75,9 @@ public class ProblemFactory {
         ProblemDetail problem = problem(status, refused.reason(), refused.getMessage(), refused.field());
         refused.properties().forEach(problem::setProperty);
         HttpHeaders headers = new HttpHeaders();
-        if (refused.retryAfter() != null) {
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(refused.retryAfter())));
+        Duration retryAfter = retryAfter(status, refused);
+        if (retryAfter != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
         }
         log.refused(request, status, refused.reason(), refused.field());
         return ResponseEntity.status(status).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -127,8 +131,9 @@ public class ProblemFactory {
         refused.properties().forEach(problem::setProperty);
         problem.setInstance(instance(request));
         response.setStatus(status);
-        if (refused.retryAfter() != null) {
-            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(refused.retryAfter())));
+        Duration retryAfter = retryAfter(HttpStatusCode.valueOf(status), refused);
+        if (retryAfter != null) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
         }
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), problem);
@@ -151,6 +156,13 @@ public class ProblemFactory {
         } catch (IllegalArgumentException notAUri) {
             return null;
         }
+    }
+
+    private static Duration retryAfter(HttpStatusCode status, RefusedException refused) {
+        if (refused.retryAfter() != null) {
+            return refused.retryAfter();
+        }
+        return status.value() == HttpStatus.CONFLICT.value() ? CONFLICT_RETRY_AFTER : null;
     }
 
     private static long retryAfterSeconds(Duration wait) {

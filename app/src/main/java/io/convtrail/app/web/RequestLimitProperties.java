@@ -1,8 +1,11 @@
 package io.convtrail.app.web;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Limits on every request ({@code convtrail.request.*}), enforced at the edge before any handler runs.
@@ -13,17 +16,11 @@ import org.springframework.util.unit.DataSize;
  * @param perClientRate    requests per second one client (remote address) may sustain (429 above)
  * @param perClientBurst   requests one client may send at once before {@code perClientRate} applies
  */
+@Validated
 @ConfigurationProperties("convtrail.request")
 public record RequestLimitProperties(
-        @DefaultValue("64KB") DataSize maxBodySize,
-        @DefaultValue("16") int maxJsonDepth,
-        @DefaultValue("100") int perClientRate,
-        @DefaultValue("200") int perClientBurst) {
-
-    public RequestLimitProperties {
-        if (maxJsonDepth < 2 || perClientRate < 1 || perClientBurst < 1) {
-            throw new IllegalArgumentException(
-                    "convtrail.request: max-json-depth must be at least 2, per-client-rate and per-client-burst at least 1");
-        }
-    }
+        @DefaultValue("64KB") @Positive DataSize maxBodySize,
+        @DefaultValue("16") @Min(2) int maxJsonDepth,
+        @DefaultValue("100") @Min(1) int perClientRate,
+        @DefaultValue("200") @Min(1) int perClientBurst) {
 }

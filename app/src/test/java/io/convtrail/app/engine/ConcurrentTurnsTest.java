@@ -49,6 +49,7 @@ class ConcurrentTurnsTest {
 
         assertThat(second.getStatusCode().value()).isEqualTo(409);
         assertThat(second.getHeaders().getContentType()).hasToString("application/problem+json");
+        assertThat(second.getHeaders().getFirst("Retry-After")).as("every 409 says when to retry").isEqualTo("1");
         assertThat(client.read(second.getBody()).get("type").asText()).isEqualTo("urn:convtrail:problem:turn-in-progress");
         assertThat(waitedMs).as("waited the busy wait before answering 409").isGreaterThanOrEqualTo(450);
         assertThat(slow.get(10, TimeUnit.SECONDS).get("state").asText()).isEqualTo("CONFIRMING");

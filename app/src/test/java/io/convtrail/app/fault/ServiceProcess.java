@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * The built service ({@code app/target/convtrail.jar}) as a child process, exactly as an operator
  * runs it: {@code java -jar}, its output in a log file, stopped by a real signal.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(180);
 
@@ -35,7 +35,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts the jar with these {@code --key=value} arguments and waits until it answers health UP. */
-    static ServiceProcess start(Path log, int port, String... args) throws IOException, InterruptedException {
+    public static ServiceProcess start(Path log, int port, String... args) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("convtrail.jar", "target/convtrail.jar")).toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("no service jar at " + jar + ": run the package phase first");
@@ -53,13 +53,13 @@ final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
@@ -114,7 +114,7 @@ final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    List<String> logLines() throws IOException {
+    public List<String> logLines() throws IOException {
         return Files.readAllLines(log);
     }
 

@@ -19,11 +19,16 @@ import org.springframework.web.client.RestClient;
 import java.time.Duration;
 import java.util.Map;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The operator's rebuild: status against the event store's head, and a replay that restores lost rows. */
 @ConvtrailIntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class ProjectionsEndpointTest {
 
     @LocalServerPort
@@ -100,6 +105,30 @@ class ProjectionsEndpointTest {
         assertThat(rebuild.getBody().at("/projections/trace/lastRebuildStartedAt").isTextual()).isTrue();
         assertThat(rebuild.getBody().at("/projections/audit/lastRebuildStartedAt").asText(null)).isEqualTo(auditRebuilt);
         await().atMost(Duration.ofSeconds(60)).until(this::status, s -> caughtUp(s, "trace"));
+    }
+
+    @Test
+    void aRebuildShowsItsProgressAndLogsItsStartAndEnd(CapturedOutput output) {
+        new ScriptedConversation(commands).turn("hi").stage(Stage.USER_INPUT, Map.of("text", "hi"))
+                .complete("GREETING", "IDLE");
+        int before = output.getOut().length();
+
+        JsonNode started = http.post().uri("/actuator/projections").contentType(MediaType.APPLICATION_JSON)
+                .body("{\"projection\":\"trace\"}").retrieve().body(JsonNode.class);
+
+        JsonNode progress = started.at("/projections/trace/progress");
+        long target = started.at("/projections/trace/lastRebuildTarget").asLong();
+        assertThat(progress.get("total").asLong()).isEqualTo(target).isPositive();
+        assertThat(progress.get("done").asLong()).isBetween(0L, target);
+        JsonNode finished = await().atMost(Duration.ofSeconds(60)).until(this::status, s -> caughtUp(s, "trace"))
+                .at("/projections/trace/progress");
+        assertThat(finished.get("finished").asBoolean()).isTrue();
+        assertThat(finished.get("done").asLong()).isEqualTo(target);
+        assertThat(finished.get("percent").asInt()).isEqualTo(100);
+        assertThat(finished.get("secondsLeft").asLong()).isZero();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(output.getOut().substring(before))
+                .contains("Rebuild of trace started: replaying " + target + " events")
+                .contains("Rebuild of trace finished: " + target + " events"));
     }
 
     @Test

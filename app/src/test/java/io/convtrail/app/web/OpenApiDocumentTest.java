@@ -26,6 +26,7 @@ class OpenApiDocumentTest {
         JsonNode api = http().get().uri("/v3/api-docs").retrieve().body(JsonNode.class);
         JsonNode paths = api.get("paths");
 
+        assertThat(api.at("/info/license/name").asText()).as("the LICENSE file's").isEqualTo("Apache-2.0");
         assertThat(paths.has("/api/v1/conversation/message")).isTrue();
         assertThat(paths.has("/api/v1/conversation/feedback")).isTrue();
         JsonNode audit = paths.at("/~1api~1v1~1conversation~1audit~1{conversationId}/get");

@@ -1,7 +1,9 @@
 package io.convtrail.command.flow;
 
+import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Where flows come from and which one runs.
@@ -10,8 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                 whose {@code *.yml} / {@code *.yaml} files are all loaded and validated, or one file
  * @param active   the id of the flow that runs turns
  */
+@Validated
 @ConfigurationProperties("convtrail.flow")
 public record FlowProperties(
-        @DefaultValue("classpath:flows/") String location,
-        @DefaultValue("loan-demo") String active) {
+        @DefaultValue("classpath:flows/") @NotBlank String location,
+        @DefaultValue("loan-demo") @NotBlank String active) {
 }

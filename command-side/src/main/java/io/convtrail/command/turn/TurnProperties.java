@@ -1,8 +1,12 @@
 package io.convtrail.command.turn;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -21,20 +25,14 @@ import java.time.Duration;
  * @param shutdownGrace          how long a stopping service lets running turns finish before it closes them as
  *                               abandoned
  */
+@Validated
 @ConfigurationProperties("convtrail.turn")
 public record TurnProperties(
-        @DefaultValue("5s") Duration busyWait,
-        @DefaultValue("2m") Duration abandonAfter,
-        @DefaultValue("16KB") DataSize maxMessageSize,
-        @DefaultValue("16KB") DataSize maxInputParamsSize,
-        @DefaultValue("20000") long maxConversationRecords,
-        @DefaultValue("60") int maxTurnsPerMinute,
-        @DefaultValue("15s") Duration shutdownGrace) {
-
-    public TurnProperties {
-        if (maxConversationRecords < 1 || maxTurnsPerMinute < 1) {
-            throw new IllegalArgumentException(
-                    "convtrail.turn.max-conversation-records and max-turns-per-minute must be at least 1");
-        }
-    }
+        @DefaultValue("5s") @PositiveOrZero Duration busyWait,
+        @DefaultValue("2m") @Positive Duration abandonAfter,
+        @DefaultValue("16KB") @Positive DataSize maxMessageSize,
+        @DefaultValue("16KB") @Positive DataSize maxInputParamsSize,
+        @DefaultValue("20000") @Min(1) long maxConversationRecords,
+        @DefaultValue("60") @Min(1) int maxTurnsPerMinute,
+        @DefaultValue("15s") @PositiveOrZero Duration shutdownGrace) {
 }

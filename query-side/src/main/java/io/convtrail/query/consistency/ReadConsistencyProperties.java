@@ -1,7 +1,10 @@
 package io.convtrail.query.consistency;
 
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -14,21 +17,10 @@ import java.time.Duration;
  *                           node woke it (batches committed by other nodes are only seen this way)
  * @param retryAfter         the Retry-After of a 503 answer
  */
+@Validated
 @ConfigurationProperties("convtrail.read")
 public record ReadConsistencyProperties(
-        @DefaultValue("5s") Duration consistencyTimeout,
-        @DefaultValue("100ms") Duration pollInterval,
-        @DefaultValue("1s") Duration retryAfter) {
-
-    public ReadConsistencyProperties {
-        if (consistencyTimeout.isNegative()) {
-            throw new IllegalArgumentException("convtrail.read.consistency-timeout must not be negative");
-        }
-        if (pollInterval.isNegative() || pollInterval.isZero()) {
-            throw new IllegalArgumentException("convtrail.read.poll-interval must be positive");
-        }
-        if (retryAfter.isNegative()) {
-            throw new IllegalArgumentException("convtrail.read.retry-after must not be negative");
-        }
-    }
+        @DefaultValue("5s") @PositiveOrZero Duration consistencyTimeout,
+        @DefaultValue("100ms") @Positive Duration pollInterval,
+        @DefaultValue("1s") @PositiveOrZero Duration retryAfter) {
 }

@@ -1,8 +1,15 @@
 package io.convtrail.query.stream;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,23 +19,17 @@ import java.util.List;
  * subscriber may have waiting before it is disconnected (it resumes with Last-Event-ID);
  * {@code maxPerClient} how many streams (SSE and STOMP together) one client may hold open (429 above).
  */
+@Validated
 @ConfigurationProperties("convtrail.stream")
 public record StreamProperties(
-        @DefaultValue({"http://localhost:*", "http://127.0.0.1:*"}) List<String> allowedOrigins,
-        @DefaultValue("1000") int subscriberBuffer,
-        @DefaultValue("256") int maxPerClient,
-        @DefaultValue Sse sse,
-        @DefaultValue Stomp stomp) {
-
-    public StreamProperties {
-        if (subscriberBuffer < 1 || maxPerClient < 1) {
-            throw new IllegalArgumentException(
-                    "convtrail.stream.subscriber-buffer and convtrail.stream.max-per-client must be at least 1");
-        }
-    }
+        @DefaultValue({"http://localhost:*", "http://127.0.0.1:*"}) @NotEmpty List<@NotBlank String> allowedOrigins,
+        @DefaultValue("1000") @Min(1) int subscriberBuffer,
+        @DefaultValue("256") @Min(1) int maxPerClient,
+        @DefaultValue @Valid Sse sse,
+        @DefaultValue @Valid Stomp stomp) {
 
     /** {@code heartbeat}: interval of the keep-alive comment; {@code emitterTimeout}: longest life of one SSE response. */
-    public record Sse(@DefaultValue("15s") Duration heartbeat, @DefaultValue("30m") Duration emitterTimeout) {
+    public record Sse(@DefaultValue("15s") @Positive Duration heartbeat, @DefaultValue("30m") @Positive Duration emitterTimeout) {
     }
 
     /**
@@ -36,14 +37,14 @@ public record StreamProperties(
      * back; past either, its session is closed.
      */
     public record Stomp(@DefaultValue("simple") Broker broker,
-                        @DefaultValue Relay relay,
-                        @DefaultValue("1MB") DataSize sendBufferSizeLimit,
-                        @DefaultValue("10s") Duration sendTimeLimit) {
+                        @DefaultValue @Valid Relay relay,
+                        @DefaultValue("1MB") @Positive DataSize sendBufferSizeLimit,
+                        @DefaultValue("10s") @Positive Duration sendTimeLimit) {
     }
 
     /** The external STOMP broker (RabbitMQ, ActiveMQ) used when {@code broker=relay}. */
     public record Relay(@DefaultValue("localhost") String host,
-                        @DefaultValue("61613") int port,
+                        @DefaultValue("61613") @Min(1) @Max(65535) int port,
                         @DefaultValue("guest") String login,
                         @DefaultValue("guest") String passcode,
                         String virtualHost) {

@@ -1,0 +1,79 @@
+package io.convtrail.app.foundation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.app.ConvtrailApplication;
+import io.convtrail.testsupport.TestTokens;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Logs are plain text unless {@code logging.structured.format.console} names a format; with {@code ecs}
+ * every line is one JSON object. A real process each time (logging is set up once per JVM), pointed at
+ * a database that does not answer, so it logs its start and its failure and exits.
+ */
+class StructuredLogsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void oneSettingTurnsEveryLineIntoJson() throws Exception {
+        List<String> lines = run("--logging.structured.format.console=ecs");
+
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(isJson(line)).as(line).isTrue());
+        assertThat(lines).map(StructuredLogsTest::parse)
+                .anySatisfy(entry -> {
+                    assertThat(entry.at("/log/level").asText()).isEqualTo("INFO");
+                    assertThat(entry.path("message").asText()).startsWith("Starting ConvtrailApplication");
+                    assertThat(entry.has("@timestamp")).isTrue();
+                });
+    }
+
+    @Test
+    void byDefaultTheLinesArePlainText() throws Exception {
+        List<String> lines = run();
+
+        assertThat(lines).anySatisfy(line -> assertThat(line)
+                .containsPattern("INFO \\d+ --- \\[convtrail] .*Starting ConvtrailApplication"));
+        assertThat(lines).noneSatisfy(line -> assertThat(isJson(line)).isTrue());
+    }
+
+    private static List<String> run(String... extra) throws IOException, InterruptedException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ConvtrailApplication.class.getName(),
+                "--server.port=0", "--" + TestTokens.SECRET_PROPERTY,
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + closedPort + "/convtrail",
+                "--spring.datasource.username=convtrail", "--spring.datasource.password=convtrail"));
+        command.addAll(List.of(extra));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exited").isTrue();
+        assertThat(output).as("it failed on the database, as arranged").contains("cannot connect to PostgreSQL");
+        return output.lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    private static boolean isJson(String line) {
+        return line.startsWith("{") && parse(line) != null;
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+}

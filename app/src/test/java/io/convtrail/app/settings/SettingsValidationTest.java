@@ -1,0 +1,47 @@
+package io.convtrail.app.settings;
+
+import io.convtrail.app.ConvtrailApplication;
+import io.convtrail.testsupport.TestPostgres;
+import io.convtrail.testsupport.TestTokens;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A setting the service cannot work with stops startup with one line naming the setting, its value,
+ * where it came from and why, instead of a service that starts and then refuses every request
+ * (a maximum message size of 0 did). The database is real and reachable, so the setting is the only fault.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SettingsValidationTest {
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "convtrail.turn.max-message-size | 0   | convtrail.turn.max-message-size = \"0B\" (from \"convtrail.turn.max-message-size\" from property source \"commandLineArgs\"): must be greater than 0 [environment variable CONVTRAIL_TURN_MAXMESSAGESIZE]",
+            "convtrail.stream.sse.heartbeat  | 0s  | convtrail.stream.sse.heartbeat = \"PT0S\": must be greater than 0 [environment variable CONVTRAIL_STREAM_SSE_HEARTBEAT]",
+            "convtrail.request.max-json-depth| 1   | convtrail.request.max-json-depth = \"1\" (from \"convtrail.request.max-json-depth\" from property source \"commandLineArgs\"): must be greater than or equal to 2 [environment variable CONVTRAIL_REQUEST_MAXJSONDEPTH]",
+            "convtrail.node.heartbeat        | 1m  | convtrail.node.liveness-timeout must be longer than convtrail.node.heartbeat"})
+    void aBadSettingStopsStartupWithOneClearLine(String property, String value, String expected,
+                                                 CapturedOutput output) {
+        TestPostgres.Database database = TestPostgres.freshDatabase();
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(ConvtrailApplication.class)
+                .run("--server.port=0", "--" + TestTokens.SECRET_PROPERTY,
+                        "--spring.datasource.url=" + database.jdbcUrl(),
+                        "--spring.datasource.username=" + database.username(),
+                        "--spring.datasource.password=" + database.password(),
+                        "--" + property + "=" + value))
+                .isNotNull();
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("Invalid settings; convtrail did not start:")
+                .contains(expected);
+    }
+}
