@@ -8,6 +8,7 @@ import io.convtrail.api.query.StreamConversationQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.query.store.EventPositions;
+import io.convtrail.query.stream.StreamNotifications;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
@@ -24,7 +25,8 @@ import java.util.List;
  * Projects stage and verbose records into {@code audit_event}. The auditId is the event's global
  * index in the event store ({@link EventPositions}): unique, strictly increasing, and the same on
  * every replay. A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
- * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
+ * is pushed to the conversation's live subscribers, after the transaction that stored it commits:
+ * on this node through the query bus, on the others through a notification sent on commit.
  * A rebuild (replay) refills the table without pushing: subscribers saw those events already.
  */
 @Component
@@ -38,10 +40,12 @@ public class AuditProjection {
     private final QueryUpdateEmitter updates;
     private final JdbcClient jdbc;
     private final EventPositions positions;
+    private final StreamNotifications notifications;
 
     public AuditProjection(AuditRepository repository, StreamEnvelopes envelopes, QueryUpdateEmitter updates,
-                           JdbcClient jdbc, EventPositions positions) {
+                           JdbcClient jdbc, EventPositions positions, StreamNotifications notifications) {
         this.positions = positions;
+        this.notifications = notifications;
         this.repository = repository;
         this.envelopes = envelopes;
         this.updates = updates;
@@ -92,6 +96,7 @@ public class AuditProjection {
     }
 
     private void publish(StreamEvent event) {
+        notifications.announce(event.conversationId(), event.sequence());
         updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
     }
 }

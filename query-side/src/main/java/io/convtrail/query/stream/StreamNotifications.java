@@ -1,0 +1,138 @@
+package io.convtrail.query.stream;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * Live streams across nodes, through PostgreSQL {@code LISTEN/NOTIFY}. The audit projection
+ * announces each new row inside the transaction that stores it ({@link #announce}); PostgreSQL
+ * delivers the notification to every listening node only when that transaction commits, so a
+ * wake-up never names a row that is not readable yet. Each node listens on one dedicated
+ * connection and hands every wake-up to its {@link ConversationStreamHub}, whose subscribers read
+ * the new rows from the shared read model. The notification is only a wake-up, never the data: a
+ * lost one (the listening connection dropped) is made up by waking every subscriber once the
+ * connection is back.
+ */
+@Component
+public class StreamNotifications implements SmartLifecycle {
+
+    static final String CHANNEL = "convtrail_stream";
+    private static final Logger log = LoggerFactory.getLogger(StreamNotifications.class);
+    /** How long one poll waits for a notification; bounds how long stopping takes. */
+    private static final int POLL_MILLIS = 500;
+    private static final long RECONNECT_MILLIS = 1_000;
+
+    private final JdbcClient jdbc;
+    private final DataSource dataSource;
+    private final ConversationStreamHub hub;
+    private volatile boolean running;
+    private volatile Thread listener;
+
+    public StreamNotifications(JdbcClient jdbc, DataSource dataSource, ConversationStreamHub hub) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.hub = hub;
+    }
+
+    /** Announces, on commit of the caller's transaction, that the conversation's events up to {@code sequence} are stored. */
+    public void announce(UUID conversationId, long sequence) {
+        jdbc.sql("SELECT pg_notify(:channel, :payload)")
+                .param("channel", CHANNEL)
+                .param("payload", conversationId + ":" + sequence)
+                .query((row, number) -> Boolean.TRUE).list();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        Thread thread = new Thread(this::listen, "stream-notifications");
+        thread.setDaemon(true);
+        listener = thread;
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread thread = listener;
+        if (thread != null) {
+            try {
+                thread.join(POLL_MILLIS * 4L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops after the stream hub (highest phase) has ended the streams, before the database goes. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1;
+    }
+
+    private void listen() {
+        boolean missedSome = false;
+        while (running) {
+            // a pooled connection held for the node's life: LISTEN belongs to one session
+            try (Connection connection = dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
+                }
+                if (missedSome) {
+                    hub.wakeAll();
+                }
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] received = notifications.getNotifications(POLL_MILLIS);
+                    if (received != null) {
+                        for (PGNotification notification : received) {
+                            dispatch(notification.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                missedSome = true;
+                log.warn("Listening for stream notifications failed; retrying in {} ms: {}", RECONNECT_MILLIS, e.toString());
+                pause();
+            }
+        }
+    }
+
+    private void dispatch(String payload) {
+        int colon = payload.indexOf(':');
+        try {
+            hub.wake(UUID.fromString(payload.substring(0, colon)), Long.parseLong(payload.substring(colon + 1)));
+        } catch (RuntimeException malformed) {
+            // anyone with database access can NOTIFY this channel; a payload we did not write is ignored
+            log.debug("Ignored a stream notification that is not <conversationId>:<sequence>: {}", payload);
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RECONNECT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
