@@ -4,14 +4,16 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -19,10 +21,10 @@ import java.util.UUID;
  * announces each new row inside the transaction that stores it ({@link #announce}); PostgreSQL
  * delivers the notification to every listening node only when that transaction commits, so a
  * wake-up never names a row that is not readable yet. Each node listens on one dedicated
- * connection and hands every wake-up to its {@link ConversationStreamHub}, whose subscribers read
- * the new rows from the shared read model. The notification is only a wake-up, never the data: a
- * lost one (the listening connection dropped) is made up by waking every subscriber once the
- * connection is back.
+ * connection (its own, outside the pool, which it would hold for ever) and hands every wake-up to
+ * its {@link ConversationStreamHub}, whose subscribers read the new rows from the shared read model.
+ * The notification is only a wake-up, never the data: a lost one (the listening connection dropped)
+ * is made up by waking every subscriber once the connection is back.
  */
 @Component
 public class StreamNotifications implements SmartLifecycle {
@@ -32,16 +34,20 @@ public class StreamNotifications implements SmartLifecycle {
     /** How long one poll waits for a notification; bounds how long stopping takes. */
     private static final int POLL_MILLIS = 500;
     private static final long RECONNECT_MILLIS = 1_000;
+    /** A connection that received nothing this long is checked, so a silently cut one is replaced. */
+    private static final long CHECK_IDLE_MILLIS = 15_000;
+    /** Seconds a read on the listening connection may wait on a database that stopped answering. */
+    private static final String SOCKET_TIMEOUT_SECONDS = "30";
 
     private final JdbcClient jdbc;
-    private final DataSource dataSource;
+    private final JdbcConnectionDetails database;
     private final ConversationStreamHub hub;
     private volatile boolean running;
     private volatile Thread listener;
 
-    public StreamNotifications(JdbcClient jdbc, DataSource dataSource, ConversationStreamHub hub) {
+    public StreamNotifications(JdbcClient jdbc, JdbcConnectionDetails database, ConversationStreamHub hub) {
         this.jdbc = jdbc;
-        this.dataSource = dataSource;
+        this.database = database;
         this.hub = hub;
     }
 
@@ -89,8 +95,7 @@ public class StreamNotifications implements SmartLifecycle {
     private void listen() {
         boolean missedSome = false;
         while (running) {
-            // a pooled connection held for the node's life: LISTEN belongs to one session
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = connect()) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
                 }
@@ -98,12 +103,19 @@ public class StreamNotifications implements SmartLifecycle {
                     hub.wakeAll();
                 }
                 PGConnection notifications = connection.unwrap(PGConnection.class);
+                long heardAt = System.nanoTime();
                 while (running) {
                     PGNotification[] received = notifications.getNotifications(POLL_MILLIS);
-                    if (received != null) {
+                    if (received != null && received.length > 0) {
+                        heardAt = System.nanoTime();
                         for (PGNotification notification : received) {
                             dispatch(notification.getParameter());
                         }
+                    } else if (System.nanoTime() - heardAt > CHECK_IDLE_MILLIS * 1_000_000) {
+                        try (Statement check = connection.createStatement()) {
+                            check.execute("SELECT 1");
+                        }
+                        heardAt = System.nanoTime();
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -115,6 +127,19 @@ public class StreamNotifications implements SmartLifecycle {
                 pause();
             }
         }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        if (database.getUsername() != null) {
+            properties.setProperty("user", database.getUsername());
+        }
+        if (database.getPassword() != null) {
+            properties.setProperty("password", database.getPassword());
+        }
+        properties.setProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
+        properties.setProperty("ApplicationName", "convtrail stream notifications");
+        return DriverManager.getConnection(database.getJdbcUrl(), properties);
     }
 
     private void dispatch(String payload) {
