@@ -74,7 +74,8 @@ class CrossNodeWakeUpTest extends StreamClientTest {
                 copy.setLong(3, from);
                 copy.setLong(4, to);
                 assertThat(copy.executeUpdate()).isEqualTo((int) (to - from + 1));
-                announce.setString(1, target + ":" + to);
+                // as a projection batch announces: the newest sequence of each conversation it touched
+                announce.setString(1, UUID.randomUUID() + ":7 " + target + ":" + to + " not-an-entry");
                 announce.execute();
             }
             connection.commit();
