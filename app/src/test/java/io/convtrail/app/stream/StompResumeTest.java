@@ -7,14 +7,11 @@ import io.convtrail.app.stream.StompStreamTest.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
@@ -132,10 +129,7 @@ class StompResumeTest extends StreamClientTest {
     }
 
     private int brokerSubscriptions(String destination) {
-        SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-        headers.setDestination(destination);
-        return broker.getSubscriptionRegistry()
-                .findSubscriptions(MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders())).size();
+        return StompStreamTest.brokerSubscriptions(broker, destination);
     }
 
     private StompSession connect() {
