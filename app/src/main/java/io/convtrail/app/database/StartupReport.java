@@ -1,5 +1,6 @@
 package io.convtrail.app.database;
 
+import io.convtrail.app.node.NodeRoles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,7 +15,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 
-/** One line at startup that says where the service listens and which database it uses. */
+/** One line at startup that says where the service listens, which roles it has and which database it uses. */
 @Component
 class StartupReport {
 
@@ -24,9 +25,12 @@ class StartupReport {
     private final ObjectProvider<EmbeddedPostgresProperties> embedded;
     private final ObjectProvider<io.zonky.test.db.postgres.embedded.EmbeddedPostgres> embeddedServer;
 
+    private final NodeRoles roles;
+
     StartupReport(DataSource dataSource, ObjectProvider<EmbeddedPostgresProperties> embedded,
-                  ObjectProvider<io.zonky.test.db.postgres.embedded.EmbeddedPostgres> embeddedServer) {
+                  ObjectProvider<io.zonky.test.db.postgres.embedded.EmbeddedPostgres> embeddedServer, NodeRoles roles) {
         this.dataSource = dataSource;
+        this.roles = roles;
         this.embedded = embedded;
         this.embeddedServer = embeddedServer;
     }
@@ -37,7 +41,7 @@ class StartupReport {
                 && web.getWebServer() != null
                 ? "http://localhost:" + web.getWebServer().getPort()
                 : "(no web server)";
-        log.info("convtrail is listening on {} — database: {}", address, database());
+        log.info("convtrail is listening on {} — roles: {} — database: {}", address, roles.describe(), database());
     }
 
     private String database() {

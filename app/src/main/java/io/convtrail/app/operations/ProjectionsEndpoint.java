@@ -1,6 +1,10 @@
 package io.convtrail.app.operations;
 
+import io.convtrail.app.node.NodeRole;
+import io.convtrail.app.node.NodeRoles;
+import io.convtrail.app.runner.TurnRunnerRegistry;
 import io.convtrail.query.ProjectionConfiguration;
+import io.convtrail.query.projection.ProjectionTokens;
 import io.convtrail.query.projection.ProjectionCommits;
 import io.convtrail.query.projection.ProjectionQuarantine;
 import io.convtrail.query.projection.QuarantineRetry;
@@ -69,13 +73,20 @@ public class ProjectionsEndpoint {
         thread.setDaemon(true);
         return thread;
     });
+    private final NodeRoles roles;
+    private final ProjectionTokens tokens;
+    private final TurnRunnerRegistry runner;
 
     /** When a rebuild started, the head it replays up to, and whether its end has been logged. */
     private record Rebuild(Instant startedAt, long target, AtomicBoolean endLogged) {
     }
 
     public ProjectionsEndpoint(EventProcessingConfiguration processing, EventStore events, Clock clock,
-                               ProjectionQuarantine quarantine, QuarantineRetry retry, ProjectionCommits commits) {
+                               ProjectionQuarantine quarantine, QuarantineRetry retry, ProjectionCommits commits,
+                              NodeRoles roles, ProjectionTokens tokens, TurnRunnerRegistry runner) {
+        this.roles = roles;
+        this.tokens = tokens;
+        this.runner = runner;
         this.processing = processing;
         this.events = events;
         this.clock = clock;
@@ -100,7 +111,7 @@ public class ProjectionsEndpoint {
         for (String name : PROJECTIONS) {
             projections.put(name, status(name, head, quarantined.getOrDefault(name, 0L)));
         }
-        return new ProjectionsStatus(head, projections);
+        return new ProjectionsStatus(head, runner.nodeName(), roles.describe(), projections);
     }
 
     /**
@@ -111,6 +122,10 @@ public class ProjectionsEndpoint {
     @WriteOperation
     public ProjectionsStatus rebuild(@Nullable String projection, @Nullable String action) {
         List<String> names = projection == null ? PROJECTIONS : List.of(known(projection));
+        if (!roles.has(NodeRole.QUERY)) {
+            String reason = "this node has no query role (convtrail.node.roles) and runs no projection; ask a query node";
+            throw new InvalidEndpointRequestException(reason, reason);
+        }
         if (RETRY_QUARANTINED.equals(action)) {
             names.forEach(retry::retry);
             return status();
@@ -177,10 +192,16 @@ public class ProjectionsEndpoint {
         boolean replaying = rebuild != null && (position == null || position < rebuild.target());
         return new ProjectionStatus(processor.isRunning(), replaying, position, lag,
                 rebuild == null ? null : rebuild.startedAt().toString(), rebuild == null ? null : rebuild.target(),
-                segments, quarantined,
+                segments, claims(name), quarantined,
                 quarantined == 0 ? List.of() : quarantine.of(name).stream().limit(LISTED_QUARANTINE).toList(),
                 rebuild == null ? null : RebuildProgress.of(rebuild.startedAt(), rebuild.target(), position,
                         clock.instant()));
+    }
+
+    /** Every segment of the projection and the node that holds it, whichever node that is. */
+    private List<SegmentClaim> claims(String name) {
+        return tokens.owners(name).entrySet().stream()
+                .map(owner -> new SegmentClaim(owner.getKey(), owner.getValue())).toList();
     }
 
     private StreamingEventProcessor processor(String name) {
@@ -200,8 +221,11 @@ public class ProjectionsEndpoint {
         return token == null ? -1L : token.position().orElse(-1L);
     }
 
-    /** {@code head} is the global position of the newest event (-1 when the store is empty). */
-    public record ProjectionsStatus(long head, Map<String, ProjectionStatus> projections) {
+    /**
+     * {@code head} is the global position of the newest event (-1 when the store is empty); {@code node}
+     * and {@code roles} are those of the node answering (the owner its claims show).
+     */
+    public record ProjectionsStatus(long head, String node, String roles, Map<String, ProjectionStatus> projections) {
     }
 
     /**
@@ -210,13 +234,19 @@ public class ProjectionsEndpoint {
      * not yet reached {@code lastRebuildTarget}, the head when it started; {@code quarantined} counts
      * the events it holds aside, {@code quarantine} lists the first of them with their errors;
      * {@code progress} is the last rebuild's (null if none ran since the service started).
+     * {@code segments} are those this node processes; {@code claims} every segment and its owner node,
+     * across all nodes.
      */
     public record ProjectionStatus(boolean running, boolean replaying, Long position, Long lag,
                                    String lastRebuildStartedAt, Long lastRebuildTarget,
-                                   List<SegmentStatus> segments, long quarantined,
+                                   List<SegmentStatus> segments, List<SegmentClaim> claims, long quarantined,
                                    List<QuarantinedEvent> quarantine, RebuildProgress progress) {
     }
 
     public record SegmentStatus(int segment, long position, boolean caughtUp, String error) {
+    }
+
+    /** A segment and the node holding its claim ({@code owner} null: released, any node may take it). */
+    public record SegmentClaim(int segment, String owner) {
     }
 }

@@ -39,6 +39,11 @@ public class TurnRunnerRegistry implements TurnRunners, SmartLifecycle {
         this.properties = properties;
     }
 
+    /** The node this process runs as (convtrail.node.name, or the name derived from where it runs). */
+    public String nodeName() {
+        return nodeName;
+    }
+
     @Override
     public UUID self() {
         return self;

@@ -162,6 +162,11 @@ class StompStreamTest extends StreamClientTest {
     }
 
     private int brokerSubscriptions(String destination) {
+        return brokerSubscriptions(broker, destination);
+    }
+
+    /** How many subscriptions the in-memory broker holds for a destination. */
+    static int brokerSubscriptions(SimpleBrokerMessageHandler broker, String destination) {
         SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
         headers.setDestination(destination);
         return broker.getSubscriptionRegistry()

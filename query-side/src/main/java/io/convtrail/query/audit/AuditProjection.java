@@ -13,6 +13,7 @@ import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import io.convtrail.api.stream.TurnBoundary;
 import io.convtrail.query.store.EventPositions;
+import io.convtrail.query.stream.StreamNotifications;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
@@ -30,7 +31,8 @@ import java.util.UUID;
  * Projects stage and verbose records into {@code audit_event}. The auditId is the event's global
  * index in the event store ({@link EventPositions}): unique, strictly increasing, and the same on
  * every replay. A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
- * is pushed to the conversation's live subscribers, after the transaction that stored it commits.
+ * is pushed to the conversation's live subscribers, after the transaction that stored it commits:
+ * on this node through the query bus, on the others through a notification sent on commit.
  * A rebuild (replay) refills the table without pushing: subscribers saw those events already. Turn
  * starts and ends are stored as the stream's turn boundaries, placed after the record before them.
  */
@@ -44,10 +46,12 @@ public class AuditProjection {
     private final StreamEnvelopes envelopes;
     private final QueryUpdateEmitter updates;
     private final EventPositions positions;
+    private final StreamNotifications notifications;
 
     public AuditProjection(AuditRepository repository, StreamEnvelopes envelopes, QueryUpdateEmitter updates,
-                           EventPositions positions) {
+                           EventPositions positions, StreamNotifications notifications) {
         this.positions = positions;
+        this.notifications = notifications;
         this.repository = repository;
         this.envelopes = envelopes;
         this.updates = updates;
@@ -118,6 +122,7 @@ public class AuditProjection {
     }
 
     private void publish(StreamEvent event) {
+        notifications.announce(event.conversationId(), event.sequence());
         updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
     }
 }

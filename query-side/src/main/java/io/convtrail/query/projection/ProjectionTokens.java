@@ -88,6 +88,17 @@ public class ProjectionTokens {
         return Optional.empty();
     }
 
+    /** Who holds each segment of the projection: {@code tokenentry.owner} (the claiming node's name; null: unclaimed). */
+    public Map<Integer, String> owners(String processor) {
+        Map<Integer, String> owners = new java.util.TreeMap<>();
+        jdbc.sql("SELECT segment, owner FROM tokenentry WHERE processorname = :name")
+                .param("name", processor)
+                .query(rs -> {
+                    owners.put(rs.getInt(1), rs.getString(2));
+                });
+        return owners;
+    }
+
     /**
      * The event types the projection has no handler for (payload type names as stored). A segment
      * stores its token past such an event only once it handles a later one or has been idle for a

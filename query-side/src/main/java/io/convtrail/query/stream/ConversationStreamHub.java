@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,11 @@ import java.util.function.Consumer;
  * conversation that has subscribers, fanned out to each subscriber's bounded queue. The Axon
  * subscription opens with the first subscriber and is cancelled with the last, so the number of
  * open subscription queries follows the number of watched conversations, not of clients.
+ * <p>
+ * Axon's query bus is local to this process, so it only carries events this node projected.
+ * Events projected by another node arrive as wake-ups ({@link #wake}, from
+ * {@link StreamNotifications}): each subscriber then reads them from the shared read model. A
+ * wake-up for an event this node already offered (it projected it) is dropped here.
  */
 @Component
 public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
@@ -70,6 +76,22 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
         counter(sink.transport()).incrementAndGet();
         subscription.start();
         return subscription;
+    }
+
+    /**
+     * The conversation's events up to {@code sequence} are committed in the read model (announced
+     * by whichever node projected them). Called on the listening thread: never blocks.
+     */
+    public void wake(UUID conversationId, long sequence) {
+        Channel channel = channels.get(conversationId);
+        if (channel != null && channel.raiseHighest(sequence)) {
+            channel.members.forEach(member -> member.wake(sequence));
+        }
+    }
+
+    /** Wake-ups may have been missed (the listening connection was lost): every subscriber reads what it lacks. */
+    public void wakeAll() {
+        channels.values().forEach(channel -> channel.members.forEach(member -> member.wake(Long.MAX_VALUE)));
     }
 
     /** Live subscribers of one transport ({@code sse}, {@code stomp}). */
@@ -141,6 +163,8 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
         final UUID conversationId;
         final List<StreamSubscription> members = new CopyOnWriteArrayList<>();
         final SubscriptionQueryResult<List<StreamEvent>, StreamEvent> result;
+        /** The highest sequence offered to the members, live or as a wake-up. */
+        private final AtomicLong highest = new AtomicLong(-1);
 
         Channel(UUID conversationId) {
             this.conversationId = conversationId;
@@ -150,7 +174,13 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
             result.updates().subscribe(this::fanOut, this::failed);
         }
 
+        /** Whether {@code sequence} is news to this channel. */
+        boolean raiseHighest(long sequence) {
+            return highest.getAndAccumulate(sequence, Math::max) < sequence;
+        }
+
         private void fanOut(StreamEvent event) {
+            raiseHighest(event.sequence());
             for (StreamSubscription member : members) {
                 member.offer(event);
             }

@@ -1,5 +1,6 @@
 package io.convtrail.query.stream;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -18,6 +19,8 @@ import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 
+import java.util.UUID;
+
 /**
  * ConvEngine's STOMP transport: endpoint {@code /ws-convengine} (plain WebSocket, and SockJS under
  * the same path), topics under {@code /topic}, the in-memory broker or a relay to an external one.
@@ -31,9 +34,11 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
     static final String ENDPOINT = "/ws-convengine";
 
     private final StreamProperties properties;
+    private final ObjectProvider<StompTopicPublisher> publisher;
 
-    StompConfiguration(StreamProperties properties) {
+    StompConfiguration(StreamProperties properties, ObjectProvider<StompTopicPublisher> publisher) {
         this.properties = properties;
+        this.publisher = publisher;
     }
 
     @Override
@@ -84,8 +89,32 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
                 if (StompCommand.SEND.equals(stomp.getCommand())) {
                     throw new MessageDeliveryException(message, "convtrail streams are read-only: SEND is not accepted");
                 }
+                if (StompCommand.SUBSCRIBE.equals(stomp.getCommand())
+                        && stomp.getFirstNativeHeader(StompTopicPublisher.RESUME_HEADER) != null) {
+                    return resume(message, stomp);
+                }
                 return message;
             }
         });
+    }
+
+    /**
+     * A SUBSCRIBE with {@code last-event-id} (authorized by now: security's interceptor runs first)
+     * gets its own feed from that position; the frame goes no further, so the broker never adds the
+     * client to the shared topic and no event reaches it twice.
+     */
+    private Message<?> resume(Message<?> message, StompHeaderAccessor stomp) {
+        UUID conversationId = StompTopicPublisher.conversationOf(stomp.getDestination());
+        String value = stomp.getFirstNativeHeader(StompTopicPublisher.RESUME_HEADER).strip();
+        if (conversationId == null) {
+            return message; // not a conversation topic: the broker handles it as before
+        }
+        if (!value.matches("[0-9]{1,18}")) {
+            throw new MessageDeliveryException(message, StompTopicPublisher.RESUME_HEADER
+                    + " must be the sequence of the last message received (a non-negative integer), not " + value);
+        }
+        publisher.getObject().resume(stomp.getSessionId(), stomp.getSubscriptionId(), conversationId,
+                Long.parseLong(value));
+        return null;
     }
 }

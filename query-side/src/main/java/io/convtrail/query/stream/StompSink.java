@@ -17,6 +17,8 @@ final class StompSink implements StreamSink {
 
     static final String TRANSPORT = "stomp";
     static final String TOPIC_PREFIX = "/topic/convengine/audit/";
+    /** Each message's position: what a client sends back as {@code last-event-id} to resume after it. */
+    static final String SEQUENCE_HEADER = "sequence";
 
     private final SimpMessagingTemplate broker;
     private final String destination;
@@ -44,7 +46,7 @@ final class StompSink implements StreamSink {
         if (event.envelope().eventType() == StreamKind.TURN) {
             return; // STOMP bodies stay ConvEngine's: AUDIT and VERBOSE only
         }
-        broker.convertAndSend(destination, event.envelope(), Map.of("sequence", event.sequence()));
+        broker.convertAndSend(destination, event.envelope(), Map.of(SEQUENCE_HEADER, event.sequence()));
     }
 
     @Override

@@ -2,7 +2,10 @@ package io.convtrail.query.stream;
 
 import io.convtrail.api.ConversationIds;
 import io.convtrail.query.stream.StreamSink.CloseReason;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.event.EventListener;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
@@ -20,19 +23,45 @@ import java.util.UUID;
  * only then: one hub subscription per watched topic, however many STOMP clients share it. The
  * subscription opens when the SUBSCRIBE frame arrives, before the broker registers it, so the
  * client sees every event committed after its subscription is in place.
+ * <p>
+ * A SUBSCRIBE with a {@value #RESUME_HEADER} header resumes instead ({@link #resume}): that client
+ * gets its own hub subscription from the given position, delivered to its subscription alone, and
+ * the frame never reaches the broker, so nothing arrives twice.
  */
 @Component
 class StompTopicPublisher {
 
+    /** SUBSCRIBE header: the last {@code sequence} the client received; it gets every later event, then live ones. */
+    static final String RESUME_HEADER = "last-event-id";
+
     private final ConversationStreamHub hub;
     private final SimpMessagingTemplate broker;
+    private final ObjectProvider<MessageChannel> clientOutbound;
     /** "sessionId/subscriptionId" of each STOMP subscription to a conversation topic. */
     private final Map<String, UUID> clientSubscriptions = new HashMap<>();
     private final Map<UUID, Topic> topics = new HashMap<>();
+    /** "sessionId/subscriptionId" of each resumed subscription and its own feed. */
+    private final Map<String, Resumed> resumed = new HashMap<>();
 
-    StompTopicPublisher(ConversationStreamHub hub, SimpMessagingTemplate broker) {
+    StompTopicPublisher(ConversationStreamHub hub, SimpMessagingTemplate broker,
+                        @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutbound) {
         this.hub = hub;
         this.broker = broker;
+        this.clientOutbound = clientOutbound;
+    }
+
+    /**
+     * Starts the resumed feed of an authorized SUBSCRIBE that carries {@value #RESUME_HEADER}
+     * ({@code after}: its value). Called on the inbound channel, before the frame would reach the broker.
+     */
+    synchronized void resume(String sessionId, String subscriptionId, UUID conversationId, long after) {
+        String key = sessionId + "/" + subscriptionId;
+        if (clientSubscriptions.containsKey(key) || resumed.containsKey(key)) {
+            return; // a second SUBSCRIBE with the same id: the first one stands, as the broker would have it
+        }
+        Resumed feed = new Resumed(sessionId, subscriptionId, conversationId);
+        resumed.put(key, feed);
+        feed.publishAfter(after);
     }
 
     @EventListener
@@ -50,9 +79,14 @@ class StompTopicPublisher {
 
     @EventListener
     synchronized void unsubscribed(SessionUnsubscribeEvent event) {
-        UUID conversationId = clientSubscriptions.remove(key(SimpMessageHeaderAccessor.wrap(event.getMessage())));
+        String key = key(SimpMessageHeaderAccessor.wrap(event.getMessage()));
+        UUID conversationId = clientSubscriptions.remove(key);
         if (conversationId != null) {
             release(conversationId);
+        }
+        Resumed feed = resumed.remove(key);
+        if (feed != null) {
+            feed.subscription.close(CloseReason.SHUTDOWN);
         }
     }
 
@@ -64,6 +98,13 @@ class StompTopicPublisher {
             if (entry.getKey().startsWith(prefix)) {
                 it.remove();
                 release(entry.getValue());
+            }
+        }
+        for (Iterator<Map.Entry<String, Resumed>> it = resumed.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Resumed> entry = it.next();
+            if (entry.getKey().startsWith(prefix)) {
+                it.remove();
+                entry.getValue().subscription.close(CloseReason.SHUTDOWN);
             }
         }
     }
@@ -82,11 +123,17 @@ class StompTopicPublisher {
         }
     }
 
+    private synchronized void overflowed(Resumed feed, long lastSent) {
+        if (resumed.get(feed.key()) == feed) {
+            feed.publishAfter(lastSent);
+        }
+    }
+
     private static String key(SimpMessageHeaderAccessor headers) {
         return headers.getSessionId() + "/" + headers.getSubscriptionId();
     }
 
-    private static UUID conversationOf(String destination) {
+    static UUID conversationOf(String destination) {
         if (destination == null || !destination.startsWith(StompSink.TOPIC_PREFIX)) {
             return null;
         }
@@ -106,6 +153,30 @@ class StompTopicPublisher {
         void publishAfter(Long resumeAfter) {
             subscription = hub.subscribe(conversationId, resumeAfter,
                     new StompSink(broker, conversationId, lastSent -> overflowed(this, lastSent)));
+        }
+    }
+
+    private final class Resumed {
+        final String sessionId;
+        final String subscriptionId;
+        final UUID conversationId;
+        StreamSubscription subscription;
+
+        Resumed(String sessionId, String subscriptionId, UUID conversationId) {
+            this.sessionId = sessionId;
+            this.subscriptionId = subscriptionId;
+            this.conversationId = conversationId;
+        }
+
+        String key() {
+            return sessionId + "/" + subscriptionId;
+        }
+
+        /** A feed that fell behind continues from its last sent event, as a topic does. */
+        void publishAfter(long after) {
+            subscription = hub.subscribe(conversationId, after, new StompResumeSink(clientOutbound.getObject(),
+                    broker.getMessageConverter(), sessionId, subscriptionId, conversationId,
+                    lastSent -> overflowed(this, lastSent)));
         }
     }
 }

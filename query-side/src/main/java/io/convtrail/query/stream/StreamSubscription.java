@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +25,9 @@ import java.util.function.Consumer;
  * run reads the history after the resume point, so every event is either in that history or in the
  * queue (or both). Whatever was already sent is skipped by sequence, and a live event that is ahead
  * of the last one sent is preceded by the missing ones from the read model. Turn boundaries ride
- * along in their place (after the record of their sequence); they never move the resume position.
+ * along in their place (after the record of their sequence); they never move the resume position. A wake-up
+ * (an event projected on another node, see {@link StreamNotifications}) carries no event: it asks the sender
+ * to read the read model up to a sequence, through the same catch-up, so it cannot open a gap either.
  */
 public final class StreamSubscription {
 
@@ -41,6 +44,8 @@ public final class StreamSubscription {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean heartbeatDue = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The highest sequence a wake-up asked for and the sender has not read yet; -1: none. */
+    private final AtomicLong wokenUpTo = new AtomicLong(-1);
     private boolean started;
     private volatile long lastSent = -1;
     private long lastBoundary = -1;
@@ -75,6 +80,18 @@ public final class StreamSubscription {
             close(CloseReason.OVERFLOW);
             return;
         }
+        schedule();
+    }
+
+    /**
+     * The read model holds the conversation's events up to {@code sequence} (committed on any node):
+     * the sender reads what it has not sent yet. Never blocks.
+     */
+    void wake(long sequence) {
+        if (closed.get()) {
+            return;
+        }
+        wokenUpTo.accumulateAndGet(sequence, Math::max);
         schedule();
     }
 
@@ -116,6 +133,10 @@ public final class StreamSubscription {
             while (!closed.get() && (event = pending.poll()) != null) {
                 deliver(event);
             }
+            long woken = wokenUpTo.getAndSet(-1);
+            if (!closed.get() && woken > lastSent) {
+                catchUp(woken);
+            }
             if (!closed.get() && heartbeatDue.getAndSet(false)) {
                 sink.heartbeat();
             }
@@ -128,7 +149,7 @@ public final class StreamSubscription {
             close(CloseReason.FAILED);
         } finally {
             scheduled.set(false);
-            if (!pending.isEmpty() || heartbeatDue.get()) {
+            if (!pending.isEmpty() || heartbeatDue.get() || wokenUpTo.get() > lastSent) {
                 schedule();
             }
         }

@@ -124,6 +124,30 @@ class ConversationStreamHubTest {
     }
 
     @Test
+    void eventsProjectedByAnotherNodeArriveThroughWakeUpsInOrderAndOnce() {
+        project(1);
+        RecordingSink watcher = new RecordingSink(null);
+        hub.subscribe(conversationId, 0L, watcher);
+        // another node projects 2..6: stored in the shared read model, announced out of order and twice
+        for (long sequence = 2; sequence <= 6; sequence++) {
+            readModel.store(event(sequence));
+        }
+        hub.wake(conversationId, 4);
+        hub.wake(conversationId, 6);
+        hub.wake(conversationId, 3);
+        hub.wake(conversationId, 6);
+        // this node projects 7 (local update), and the wake-up for 7 follows it
+        project(7);
+        hub.wake(conversationId, 7);
+        hub.wake(UUID.randomUUID(), 1);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> watcher.sequences.size() == 7);
+        hub.wakeAll();
+        assertThat(watcher.sequences).containsExactlyElementsOf(LongStream.rangeClosed(1, 7).boxed().toList());
+        assertThat(hub.openConversations()).isEqualTo(1);
+    }
+
+    @Test
     void aStreamWhoseHistoryCannotBeReadEndsSoItsClientReconnects() {
         readModel.unavailable = true;
         RecordingSink sink = new RecordingSink(null);

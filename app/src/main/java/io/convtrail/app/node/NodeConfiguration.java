@@ -1,0 +1,70 @@
+package io.convtrail.app.node;
+
+import io.convtrail.app.runner.TurnRunnerRegistry;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.springboot.EventProcessorProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * The node's roles at work: the turn endpoints refused without the command role, the projections
+ * registered but never started without the query role, and the roles shown by health
+ * ({@code node} component) and by the startup line.
+ */
+@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(NodeRoles.class)
+class NodeConfiguration implements WebMvcConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeConfiguration.class);
+
+    private final NodeRoles roles;
+
+    NodeConfiguration(NodeRoles roles) {
+        this.roles = roles;
+    }
+
+    @Bean
+    static DormantProjections dormantProjections(Environment environment) {
+        return new DormantProjections(environment);
+    }
+
+    /** {@code axonProcessors} is asked for so that it exists, and has been emptied, before this runs. */
+    @Autowired
+    void registerDormantProjections(EventProcessingConfigurer processing, DormantProjections dormant,
+                                    EventProcessorProperties axonProcessors) {
+        dormant.taken().forEach((name, settings) -> {
+            log.info("Event processor {} is not started: this node has no query role", name);
+            processing.registerTrackingEventProcessor(name, Configuration::eventStore, configuration ->
+                    TrackingEventProcessorConfiguration.forParallelProcessing(settings.getThreadCount())
+                            .andBatchSize(settings.getBatchSize())
+                            .andInitialSegmentsCount(settings.getInitialSegmentCount() == null ? 1
+                                    : settings.getInitialSegmentCount())
+                            .andTokenClaimInterval(settings.getTokenClaimInterval(),
+                                    settings.getTokenClaimIntervalTimeUnit())
+                            .andAutoStart(false));
+        });
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        if (!roles.has(NodeRole.COMMAND)) {
+            registry.addInterceptor(new CommandRoleGuard());
+        }
+    }
+
+    @Bean("node")
+    HealthIndicator nodeHealth(TurnRunnerRegistry runner) {
+        Health health = Health.up().withDetail("name", runner.nodeName()).withDetail("roles", roles.describe()).build();
+        return () -> health;
+    }
+}

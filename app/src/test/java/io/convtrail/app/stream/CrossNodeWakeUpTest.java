@@ -1,0 +1,84 @@
+package io.convtrail.app.stream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Events another node projected reach this node's subscribers: rows written straight into the shared
+ * {@code audit_event} table, announced with {@code pg_notify} on the notification channel the way a
+ * projection on another node announces them, never pass this node's query bus. The subscriber gets
+ * every one of them, in order and once, from the read model.
+ */
+@ConvtrailIntegrationTest
+class CrossNodeWakeUpTest extends StreamClientTest {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    void rowsProjectedElsewhereAreStreamedOnTheirNotification() throws Exception {
+        UUID source = UUID.randomUUID();
+        conversations.turn(source, "hello");
+        List<StreamEvent> stored = conversations.storedStream(source);
+        UUID elsewhere = UUID.randomUUID();
+        try (SseTestClient sse = SseTestClient.open(http, stream(elsewhere, ""), Map.of())) {
+            assertThat(sse.next(WAIT).name()).isEqualTo("CONNECTED");
+            // "another node" projects the first half, then the rest, each in one committed transaction
+            int half = stored.size() / 2;
+            projectElsewhere(source, elsewhere, 1, half);
+            projectElsewhere(source, elsewhere, half + 1, stored.size());
+
+            List<SseTestClient.Event> streamed = sse.next(stored.size(), WAIT);
+            assertThat(streamed).extracting(SseTestClient.Event::sequence)
+                    .containsExactlyElementsOf(stored.stream().map(StreamEvent::sequence).toList());
+            for (int i = 0; i < stored.size(); i++) {
+                // the copies have their own auditId; everything else is the stored envelope
+                ObjectNode copy = (ObjectNode) conversations.parse(streamed.get(i).data());
+                ObjectNode original = (ObjectNode) conversations.toJson(stored.get(i).envelope());
+                Long auditId = stored.get(i).envelope().auditId();
+                original.remove("auditId");
+                assertThat(copy.remove("auditId").asLong()).isEqualTo(auditId == null ? 0 : -(auditId + 1_000_000_000L));
+                assertThat(copy).isEqualTo(original);
+            }
+            assertThat(sse.silentFor(Duration.ofMillis(300))).as("nothing twice").isTrue();
+        }
+    }
+
+    /** Copies the source conversation's rows {@code from..to} as the other conversation's, and announces the last. */
+    private void projectElsewhere(UUID source, UUID target, long from, long to) throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement copy = connection.prepareStatement("""
+                    INSERT INTO audit_event (audit_id, conversation_id, seq, turn_id, kind, stage, payload_json,
+                                             created_at, hash)
+                    SELECT -(audit_id + 1000000000), ?, seq, turn_id, kind, stage, payload_json, created_at, hash
+                    FROM audit_event WHERE conversation_id = ? AND seq BETWEEN ? AND ?""");
+                 PreparedStatement announce = connection.prepareStatement("SELECT pg_notify('convtrail_stream', ?)")) {
+                copy.setObject(1, target);
+                copy.setObject(2, source);
+                copy.setLong(3, from);
+                copy.setLong(4, to);
+                assertThat(copy.executeUpdate()).isEqualTo((int) (to - from + 1));
+                // as a projection batch announces: the newest sequence of each conversation it touched
+                announce.setString(1, UUID.randomUUID() + ":7 " + target + ":" + to + " not-an-entry");
+                announce.execute();
+            }
+            connection.commit();
+        }
+    }
+}
