@@ -49,6 +49,9 @@ final class StompResumeSink implements StreamSink {
 
     @Override
     public void event(StreamEvent event) {
+        if (!StompSink.carries(event)) {
+            return;
+        }
         SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
         headers.setSessionId(sessionId);
         headers.setSubscriptionId(subscriptionId);

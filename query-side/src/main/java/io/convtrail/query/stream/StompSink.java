@@ -43,10 +43,15 @@ final class StompSink implements StreamSink {
 
     @Override
     public void event(StreamEvent event) {
-        if (event.envelope().eventType() == StreamKind.TURN) {
-            return; // STOMP bodies stay ConvEngine's: AUDIT and VERBOSE only
+        if (!carries(event)) {
+            return;
         }
         broker.convertAndSend(destination, event.envelope(), Map.of(SEQUENCE_HEADER, event.sequence()));
+    }
+
+    /** STOMP bodies stay ConvEngine's, AUDIT and VERBOSE only: turn boundaries are an SSE opt-in. */
+    static boolean carries(StreamEvent event) {
+        return event.envelope().eventType() != StreamKind.TURN;
     }
 
     @Override
