@@ -22,6 +22,8 @@ public enum Refusal {
     /** The conversation holds as many records as a conversation may. */
     CONVERSATION_FULL("conversation-full", "Conversation full"),
     UNKNOWN_CONVERSATION("unknown-conversation", "Unknown conversation"),
+    /** The conversation was erased: it takes no turn, no feedback and no second erasure. */
+    CONVERSATION_ERASED("conversation-erased", "Conversation erased"),
     /** No endpoint at this path. */
     NOT_FOUND("not-found", "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),

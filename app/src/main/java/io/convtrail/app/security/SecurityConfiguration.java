@@ -108,6 +108,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/v1/conversation/audit/{conversationId}/access",
                                 "/api/v1/conversation/export").hasAnyRole("AUDITOR", "ADMIN")
                         .requestMatchers(HttpMethod.GET, "/api/v1/users/{sub}/conversations").access(new SubjectAuthorization())
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/conversations/{id}").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.GET, CONVERSATION_READS).access(new ConversationReadAuthorization(access))
                         // HEAD on a stream answers its headers only, under the same rule as opening it
                         .requestMatchers(HttpMethod.HEAD, STREAM_PATH + "{conversationId}")

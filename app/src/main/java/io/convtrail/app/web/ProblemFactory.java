@@ -41,6 +41,7 @@ public class ProblemFactory {
             case INVALID_REQUEST, MALFORMED_JSON, UNSUPPORTED_TEXT, MALFORMED_FRAME, OTHER -> HttpStatus.BAD_REQUEST;
             case TOO_LARGE, CONVERSATION_FULL -> HttpStatus.PAYLOAD_TOO_LARGE;
             case UNKNOWN_CONVERSATION, NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONVERSATION_ERASED -> HttpStatus.GONE;
             case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
             case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
             case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;

@@ -9,17 +9,21 @@ import io.convtrail.api.RecordChain;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.AbandonTurnCommand;
 import io.convtrail.api.command.CompleteTurnCommand;
+import io.convtrail.api.command.EraseConversationCommand;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.RecordFeedbackCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.command.TurnRequester;
+import io.convtrail.api.event.ConversationErasedEvent;
 import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
+import io.convtrail.api.privacy.ContentSeal;
+import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.refusal.Refusal;
 import io.convtrail.api.refusal.RefusedException;
 import org.axonframework.commandhandling.CommandHandler;
@@ -33,6 +37,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -51,6 +56,9 @@ public class ConversationAggregate {
     /** Only reads and writes the small JSON of records the aggregate writes itself; holds no state. */
     private static final ObjectMapper PAYLOADS = new ObjectMapper();
 
+    /** For the records the aggregate writes itself (abandonment, erasure): they hold no personal content. */
+    private static final ContentSeal UNSEALED = ContentSeal.of(null, Optional.empty());
+
     @AggregateIdentifier
     private UUID conversationId;
     private int turnCount;
@@ -63,6 +71,8 @@ public class ConversationAggregate {
     private String lastHash = RecordChain.GENESIS;
     /** The sub that posted the first turn; null when security was off then. */
     private String owner;
+    /** Its key was destroyed: it takes no more turns, feedback or erasure. */
+    private boolean erased;
 
     /** The turn currently running, if any, and the process running it (null for turns of revision 1). */
     record OpenTurn(UUID turnId, Instant openedAt, UUID runnerId) {
@@ -74,11 +84,12 @@ public class ConversationAggregate {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public ConversationView handle(StartTurnCommand command) {
+    public ConversationView handle(StartTurnCommand command, ConversationKeys keys) {
         boolean created = turnCount == 0 && openTurn == null;
         if (!created) {
             requireAllowed(command.requester());
         }
+        refuseWhenErased();
         refuseWhenFull(command.maxRecords());
         if (openTurn != null) {
             Instant staleAfter = openTurn.openedAt().plusMillis(command.abandonAfterMillis());
@@ -88,25 +99,30 @@ public class ConversationAggregate {
             }
             abandonOpenTurn(runnerGone ? "RUNNER_GONE" : "TIMEOUT", command.turnId(), command.requestedAt());
         }
-        apply(new TurnStartedEvent(command.conversationId(), command.turnId(), turnCount + 1, command.userText(),
-                command.reset(), command.inputParams() == null ? Map.of() : command.inputParams(),
+        ContentSeal seal = seal(command.conversationId(), keys);
+        apply(new TurnStartedEvent(command.conversationId(), command.turnId(), turnCount + 1,
+                seal.text(command.userText()), command.reset(),
+                seal.values(command.inputParams() == null ? Map.of() : command.inputParams()),
                 command.flowId(), command.flowHash(), command.requestedAt(),
                 created ? command.requester().subject() : owner, command.runnerId()));
-        return new ConversationView(turnCount, intent, state, Map.copyOf(slots), Map.copyOf(context));
+        return new ConversationView(turnCount, intent, state, Map.copyOf(seal.openValues(slots)),
+                Map.copyOf(seal.openValues(context)));
     }
 
     @CommandHandler
-    public void handle(RecordTurnEventsCommand command) {
+    public void handle(RecordTurnEventsCommand command, ConversationKeys keys) {
         requireOpen(command.turnId());
-        record(command.turnId(), command.records());
+        record(command.turnId(), command.records(), seal(conversationId, keys));
     }
 
     @CommandHandler
-    public void handle(CompleteTurnCommand command) {
+    public void handle(CompleteTurnCommand command, ConversationKeys keys) {
         requireOpen(command.turnId());
-        record(command.turnId(), command.records());
+        ContentSeal seal = seal(conversationId, keys);
+        record(command.turnId(), command.records(), seal);
         apply(new TurnCompletedEvent(conversationId, command.turnId(), command.intent(), command.state(),
-                command.slots(), command.context(), command.outcome(), command.completedAt()));
+                seal.values(command.slots()), seal.values(command.context()), command.outcome(),
+                command.completedAt()));
     }
 
     /** Answers whether the turn was still open and is now closed; a turn that finished meanwhile stays as it is. */
@@ -126,18 +142,50 @@ public class ConversationAggregate {
      */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public long handle(RecordFeedbackCommand command) {
+    public long handle(RecordFeedbackCommand command, ConversationKeys keys) {
         if (conversationId == null) {
             throw unknown(command.conversationId());
         }
         requireAllowed(command.requester());
+        refuseWhenErased();
         refuseWhenFull(command.maxRecords());
         long sequence = lastSequence + 1;
-        String payload = withConversationState(command.payloadJson());
+        String payload = seal(conversationId, keys).stagePayload(withConversationState(command.payloadJson()));
         apply(new StageRecordedEvent(conversationId, null, sequence, Stage.MCP_USER_FEEDBACK, payload,
                 command.createdAt(), RecordChain.stageHash(lastHash, sequence, Stage.MCP_USER_FEEDBACK, payload,
                         command.createdAt())));
         return sequence;
+    }
+
+    /**
+     * Destroys the conversation's key and records the erasure, as a {@code CONVERSATION_ERASED} stage in
+     * the chain and as its own event. Answers whether content was shredded (false: there was no key).
+     * Created if missing only to refuse it without a failed load (see feedback).
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public boolean handle(EraseConversationCommand command, ConversationKeys keys) {
+        if (conversationId == null) {
+            throw unknown(command.conversationId());
+        }
+        refuseWhenErased();
+        if (openTurn != null) {
+            if (command.requestedAt().isBefore(openTurn.openedAt().plusMillis(command.abandonAfterMillis()))) {
+                throw new RefusedException(Refusal.TURN_IN_PROGRESS, "A turn of conversation " + conversationId
+                        + " is running; erase it once the turn has finished.");
+            }
+            abandonOpenTurn("TIMEOUT", null, command.requestedAt());
+        }
+        boolean shredded = keys.destroy(conversationId);
+        ObjectNode payload = aggregateStage(Stage.CONVERSATION_ERASED, null, command.requestedAt());
+        payload.put("erasedBy", command.erasedBy());
+        payload.put("reason", command.reason());
+        payload.put("shredded", shredded);
+        record(null, List.of(new TurnRecord.StageRecord(Stage.CONVERSATION_ERASED,
+                withConversationState(payload.toString()), command.requestedAt())), UNSEALED);
+        apply(new ConversationErasedEvent(conversationId, command.erasedBy(), command.reason(), command.requestedAt(),
+                shredded));
+        return shredded;
     }
 
     /**
@@ -148,12 +196,7 @@ public class ConversationAggregate {
     private void abandonOpenTurn(String reason, UUID closedBy, Instant at) {
         UUID abandoned = openTurn.turnId();
         Instant openedAt = openTurn.openedAt();
-        ObjectNode payload = PAYLOADS.createObjectNode();
-        ObjectNode meta = payload.putObject("_meta");
-        meta.put("stage", Stage.TURN_ABANDONED.name());
-        meta.put("conversationId", conversationId.toString());
-        meta.put("turnId", abandoned.toString());
-        meta.put("emittedAt", at.toString());
+        ObjectNode payload = aggregateStage(Stage.TURN_ABANDONED, abandoned, at);
         payload.put("abandonedTurnId", abandoned.toString());
         payload.put("openedAt", openedAt.toString());
         payload.put("reason", reason);
@@ -161,8 +204,19 @@ public class ConversationAggregate {
             payload.put("closedByTurnId", closedBy.toString());
         }
         record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED,
-                withConversationState(payload.toString()), at)));
+                withConversationState(payload.toString()), at)), UNSEALED);
         apply(new TurnAbandonedEvent(conversationId, abandoned, openedAt, at, closedBy));
+    }
+
+    /** The {@code _meta} block of a record the aggregate writes itself (intent and state follow). */
+    private ObjectNode aggregateStage(Stage stage, UUID turnId, Instant at) {
+        ObjectNode payload = PAYLOADS.createObjectNode();
+        ObjectNode meta = payload.putObject("_meta");
+        meta.put("stage", stage.name());
+        meta.put("conversationId", conversationId.toString());
+        meta.put("turnId", turnId == null ? null : turnId.toString());
+        meta.put("emittedAt", at.toString());
+        return payload;
     }
 
     /**
@@ -194,6 +248,18 @@ public class ConversationAggregate {
         return new RefusedException(Refusal.UNKNOWN_CONVERSATION, "No conversation with id " + conversationId);
     }
 
+    private void refuseWhenErased() {
+        if (erased) {
+            throw new RefusedException(Refusal.CONVERSATION_ERASED, "Conversation " + conversationId
+                    + " was erased; start a new conversation.");
+        }
+    }
+
+    /** The one place where a turn's payloads are sealed: by the writer that hashes and stores them. */
+    private static ContentSeal seal(UUID conversationId, ConversationKeys keys) {
+        return ContentSeal.of(conversationId, keys.forWriting(conversationId));
+    }
+
     private void refuseWhenFull(long maxRecords) {
         if (lastSequence >= maxRecords) {
             throw new RefusedException(Refusal.CONVERSATION_FULL, "Conversation " + conversationId + " holds "
@@ -207,8 +273,9 @@ public class ConversationAggregate {
         }
     }
 
-    private void record(UUID turnId, List<TurnRecord> records) {
-        for (TurnRecord r : records) {
+    private void record(UUID turnId, List<TurnRecord> records, ContentSeal seal) {
+        for (TurnRecord unsealed : records) {
+            TurnRecord r = seal.record(unsealed);
             long sequence = lastSequence + 1;
             if (r instanceof TurnRecord.StageRecord s) {
                 apply(new StageRecordedEvent(conversationId, turnId, sequence, s.stage(), s.payloadJson(),
@@ -253,5 +320,12 @@ public class ConversationAggregate {
     @EventSourcingHandler
     void on(TurnAbandonedEvent event) {
         openTurn = null;
+    }
+
+    @EventSourcingHandler
+    void on(ConversationErasedEvent event) {
+        erased = true;
+        slots = new LinkedHashMap<>();
+        context = new LinkedHashMap<>();
     }
 }

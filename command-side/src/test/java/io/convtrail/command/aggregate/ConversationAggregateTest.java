@@ -56,6 +56,7 @@ class ConversationAggregateTest {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(ConversationAggregate.class);
+        fixture.registerInjectableResource(InMemoryConversationKeys.unencrypted()); // sealing: ConversationPrivacyTest
     }
 
     @Test

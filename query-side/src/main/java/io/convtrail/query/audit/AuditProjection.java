@@ -54,8 +54,8 @@ public class AuditProjection {
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
                 e.turnId(), "AUDIT", e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
-            publish(new StreamEvent(e.conversationId(), e.sequence(),
-                    envelopes.audit(auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
+            publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.audit(
+                    envelopes.opener(e.conversationId()), auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
         }
     }
 
@@ -66,7 +66,8 @@ public class AuditProjection {
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
                 e.sequence(), e.turnId(), "VERBOSE", "VERBOSE", verboseJson, e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
-            publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.verbose(verboseJson, e.createdAt())));
+            publish(new StreamEvent(e.conversationId(), e.sequence(),
+                    envelopes.verbose(envelopes.opener(e.conversationId()), verboseJson, e.createdAt())));
         }
     }
 

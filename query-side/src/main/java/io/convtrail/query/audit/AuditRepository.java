@@ -1,5 +1,6 @@
 package io.convtrail.query.audit;
 
+import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
@@ -48,6 +49,7 @@ public class AuditRepository {
     }
 
     public List<AuditRow> findAudit(FindConversationAuditQuery q) {
+        ContentOpener opener = envelopes.opener(q.conversationId());
         return jdbc.sql("""
                         SELECT audit_id, conversation_id, stage, payload_json, created_at
                         FROM audit_event
@@ -60,11 +62,12 @@ public class AuditRepository {
                 .param("stage", q.stage())
                 .param("limit", q.limit() == null ? Integer.MAX_VALUE : q.limit())
                 .query((rs, i) -> new AuditRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getTimestamp(5).toInstant().toString()))
+                        opener.stagePayload(rs.getString(4)), rs.getTimestamp(5).toInstant().toString()))
                 .list();
     }
 
     public List<StreamEvent> findStream(UUID conversationId, long afterSequence, int limit) {
+        ContentOpener opener = envelopes.opener(conversationId);
         return jdbc.sql("""
                         SELECT audit_id, seq, kind, stage, payload_json, created_at
                         FROM audit_event
@@ -78,8 +81,8 @@ public class AuditRepository {
                     Instant createdAt = rs.getTimestamp(6).toInstant();
                     String payload = rs.getString(5);
                     return new StreamEvent(conversationId, rs.getLong(2), "VERBOSE".equals(rs.getString(3))
-                            ? envelopes.verbose(payload, createdAt)
-                            : envelopes.audit(rs.getLong(1), rs.getString(4), payload, createdAt));
+                            ? envelopes.verbose(opener, payload, createdAt)
+                            : envelopes.audit(opener, rs.getLong(1), rs.getString(4), payload, createdAt));
                 })
                 .list();
     }

@@ -4,14 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.convtrail.api.privacy.ContentOpener;
+import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.stream.StreamEnvelope;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Builds the v2.0.8 stream envelope from a stored row, the one place that knows its shape, so a
- * live event and a replayed one are byte-for-byte the same.
+ * live event and a replayed one are byte-for-byte the same. It is also where stored content is opened
+ * for streams (live and history alike): sealed values with the conversation's key, or {@code "[erased]"}.
  */
 @Component
 public class StreamEnvelopes {
@@ -20,17 +24,25 @@ public class StreamEnvelopes {
     private static final String[] MIRROR_FIELDS = {"verboseId", "eventType", "stepName", "determinant", "level", "text"};
 
     private final ObjectMapper json;
+    private final ConversationKeys keys;
 
-    public StreamEnvelopes(ObjectMapper json) {
+    public StreamEnvelopes(ObjectMapper json, ConversationKeys keys) {
         this.json = json;
+        this.keys = keys;
     }
 
-    public StreamEnvelope audit(long auditId, String stage, String payloadJson, Instant createdAt) {
-        return new StreamEnvelope(StreamEnvelope.AUDIT, auditId, stage, createdAt.toString(), parse(payloadJson), null);
+    /** Opens a conversation's stored content for one read (one key lookup, cached). */
+    public ContentOpener opener(UUID conversationId) {
+        return ContentOpener.of(conversationId, keys.forReading(conversationId));
     }
 
-    public StreamEnvelope verbose(String verboseJson, Instant createdAt) {
-        JsonNode verbose = parse(verboseJson);
+    public StreamEnvelope audit(ContentOpener opener, long auditId, String stage, String payloadJson, Instant createdAt) {
+        return new StreamEnvelope(StreamEnvelope.AUDIT, auditId, stage, createdAt.toString(),
+                parse(opener.stagePayload(payloadJson)), null);
+    }
+
+    public StreamEnvelope verbose(ContentOpener opener, String verboseJson, Instant createdAt) {
+        JsonNode verbose = parse(opener.verbose(verboseJson));
         ObjectNode payload = json.createObjectNode();
         payload.set("verbose", verbose);
         ObjectNode mirror = json.createObjectNode();

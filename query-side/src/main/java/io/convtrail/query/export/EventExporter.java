@@ -5,6 +5,7 @@ import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.export.ExportSummary;
+import io.convtrail.api.privacy.ConversationKeys;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,9 +46,12 @@ public class EventExporter {
     private final Serializer serializer;
     private final ObjectMapper json;
     private final Clock clock;
+    private final ConversationKeys keys;
 
     public EventExporter(DataSource dataSource, PlatformTransactionManager transactions,
-                         @Qualifier("eventSerializer") Serializer serializer, ObjectMapper json, Clock clock) {
+                         @Qualifier("eventSerializer") Serializer serializer, ObjectMapper json, Clock clock,
+                         ConversationKeys keys) {
+        this.keys = keys;
         this.cursor = new JdbcTemplate(dataSource);
         this.cursor.setFetchSize(FETCH_SIZE);
         this.readOnly = new TransactionTemplate(transactions);
@@ -65,7 +69,7 @@ public class EventExporter {
 
     /** Every record of one conversation in order, then its summary (count and chain head); answers the count. */
     public long conversation(UUID conversationId, OutputStream out) throws IOException {
-        ExportSession session = new ExportSession(cursor, serializer, json, out);
+        ExportSession session = new ExportSession(cursor, serializer, json, keys, out);
         run(() -> cursor.query(COLUMNS + "WHERE aggregateidentifier = ? AND " + KINDS + "ORDER BY sequencenumber",
                 session::row, conversationId.toString()));
         session.write(new ExportSummary(ExportSummary.TYPE, conversationId, session.records(),
@@ -80,7 +84,7 @@ public class EventExporter {
      * Answers the number of records written.
      */
     public long window(Instant from, Instant to, long after, OutputStream out) throws IOException {
-        ExportSession session = new ExportSession(cursor, serializer, json, out);
+        ExportSession session = new ExportSession(cursor, serializer, json, keys, out);
         run(() -> cursor.query(COLUMNS + "WHERE globalindex > ? AND " + KINDS + "AND aggregateidentifier IN ("
                         + "SELECT aggregateidentifier FROM domainevententry "
                         + "WHERE timestamp::timestamptz >= ? AND timestamp::timestamptz < ?) ORDER BY globalindex",
