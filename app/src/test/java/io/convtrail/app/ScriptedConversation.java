@@ -42,6 +42,12 @@ public final class ScriptedConversation {
         this.commands = commands;
     }
 
+    /** Records starting at {@code start} (the default start lies in the past: its open turns count as stale). */
+    public ScriptedConversation(CommandGateway commands, Instant start) {
+        this.commands = commands;
+        this.clock = start;
+    }
+
     public UUID id() {
         return conversationId;
     }

@@ -49,8 +49,9 @@ class ChainVerificationTest {
 
         long edited = jdbc.sql("SELECT seq FROM audit_event WHERE conversation_id = ? AND stage = 'USER_INPUT' "
                 + "ORDER BY seq LIMIT 1").param(id).query(Long.class).single();
-        jdbc.sql("UPDATE audit_event SET payload_json = replace(payload_json, 'hello', 'HELLO') "
-                + "WHERE conversation_id = ? AND seq = ?").param(id).param(edited).update();
+        // the user's text is stored sealed; the edit changes what is stored beside it
+        assertThat(jdbc.sql("UPDATE audit_event SET payload_json = replace(payload_json, '\"reset\":false', "
+                + "'\"reset\":true') WHERE conversation_id = ? AND seq = ?").param(id).param(edited).update()).isOne();
 
         JsonNode broken = verify(http, id);
         assertThat(broken.get("intact").asBoolean()).isFalse();
@@ -67,9 +68,10 @@ class ChainVerificationTest {
                 .retrieve().toBodilessEntity();
         assertThat(verify(http, id).get("intact").asBoolean()).isTrue();
 
+        // "hello there" is stored sealed: the edit changes the structure stored beside it
         int edited = jdbc.sql("UPDATE domainevententry SET payload = convert_to(replace(convert_from(payload, 'UTF8'), "
-                + "'hello there', 'bye there'), 'UTF8') WHERE aggregateidentifier = ? "
-                + "AND convert_from(payload, 'UTF8') LIKE '%hello there%' AND payloadtype LIKE '%StageRecordedEvent'")
+                + "'reset\\\":false', 'reset\\\":true'), 'UTF8') WHERE aggregateidentifier = ? "
+                + "AND convert_from(payload, 'UTF8') LIKE '%USER\\_INPUT%reset%' AND payloadtype LIKE '%StageRecordedEvent'")
                 .param(id.toString()).update();
         assertThat(edited).isPositive();
 
