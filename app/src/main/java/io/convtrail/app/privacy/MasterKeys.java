@@ -36,12 +36,15 @@ final class MasterKeys {
             return Optional.empty();
         }
         if (properties.masterKey() != null && !properties.masterKey().isBlank()) {
+            log.info("Personal content is encrypted per conversation; master key from convtrail.encryption.master-key");
             return Optional.of(decode(properties.masterKey().strip(), "convtrail.encryption.master-key "
                     + "(CONVTRAIL_ENCRYPTION_MASTER_KEY)"));
         }
         if (environment.getProperty("spring.datasource.url", "").isBlank()) {
             Path file = generatedFile(properties, environment);
-            return Optional.of(decode(readOrCreate(file), file.toString()));
+            SecretKey key = decode(readOrCreate(file), file.toString());
+            log.info("Personal content is encrypted per conversation; master key from {}", file);
+            return Optional.of(key);
         }
         log.warn("ENCRYPTION IS OFF: an external database (spring.datasource.url) and no master key "
                 + "(CONVTRAIL_ENCRYPTION_MASTER_KEY). Personal content is stored in the clear, and an erasure can "
