@@ -38,6 +38,7 @@ public class OpenApiConfiguration {
     private static final String BEARER = "bearer";
     private static final String MESSAGE = "/api/v1/conversation/message";
     private static final String FEEDBACK = "/api/v1/conversation/feedback";
+    private static final String ERASURE = "/api/v1/conversations/{id}";
 
     @Bean
     OpenAPI convtrailOpenApi() {
@@ -59,6 +60,7 @@ public class OpenApiConfiguration {
             api.getComponents().getSchemas().remove("JsonNode");
             describeMessage(api.getPaths().get(MESSAGE));
             describeFeedback(api.getPaths().get(FEEDBACK));
+            describeErasure(api.getPaths().get(ERASURE));
             Schema<?> stage = api.getComponents().getSchemas().get("TraceStage");
             if (stage != null) {
                 // written raw from the read model, so the generator only sees a String
@@ -118,6 +120,21 @@ public class OpenApiConfiguration {
                 .addApiResponse("400", problem("a field is missing or malformed (the problem names it)"))
                 .addApiResponse("404", problem("no conversation with this id"))
                 .addApiResponse("413", problem("the body is over its limit, or the conversation is full"));
+    }
+
+    private static void describeErasure(PathItem path) {
+        if (path == null || path.getDelete() == null) {
+            return;
+        }
+        Operation delete = path.getDelete().tags(List.of(CONVERSATION_TAG)).summary("Erase a conversation (admin)")
+                .description("Destroys the conversation's key (crypto-shredding) and records who erased it, when and "
+                        + "why: its personal content reads \"[erased]\" from then on, its structure and hash chain stay.");
+        delete.getResponses()
+                .addApiResponse("400", problem("reason is missing or blank, or the id is not a UUID"))
+                .addApiResponse("404", problem("no conversation with this id"))
+                .addApiResponse("409", problem("a turn of the conversation is running; retry when it has finished"))
+                .addApiResponse("410", problem("the conversation was erased already"))
+                .addApiResponse("413", problem("reason is over 500 characters"));
     }
 
     private static RequestBody jsonBody(Schema<?> schema) {
