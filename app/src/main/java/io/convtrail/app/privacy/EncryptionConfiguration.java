@@ -17,7 +17,7 @@ public class EncryptionConfiguration {
     @Bean
     ConversationKeys conversationKeys(JdbcTemplate migrated, EncryptionProperties properties, Environment environment) {
         JdbcConversationKeys keys = new JdbcConversationKeys(JdbcClient.create(migrated),
-                MasterKeys.resolve(properties, environment).orElse(null), properties);
+                MasterKeys.resolve(properties, environment).orElse(null), properties.enabled(), properties);
         keys.checkMasterKey();
         return keys;
     }

@@ -9,8 +9,9 @@ import java.time.Duration;
 /**
  * Encryption of personal content with a key per conversation (README, Compliance).
  *
- * @param enabled          false stores personal content in the clear (the log warns at every start); erasure
- *                         then hides content from readers but cannot shred it
+ * @param enabled          false stores new personal content in the clear (the log warns at every start); erasure
+ *                         then hides it from readers but cannot shred it. A master key, if set, still opens what
+ *                         was sealed before
  * @param masterKey        base64 (or base64url) of 32 random bytes that wraps every conversation key
  *                         ({@code CONVTRAIL_ENCRYPTION_MASTER_KEY}). Empty: on the zero-setup default (no
  *                         {@code spring.datasource.url}) one is generated into {@code generatedKeyFile}; with an

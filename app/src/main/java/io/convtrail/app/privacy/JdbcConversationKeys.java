@@ -31,12 +31,14 @@ class JdbcConversationKeys implements ConversationKeys {
 
     private final JdbcClient jdbc;
     private final SecretKey master;
+    private final boolean sealing;
     private final Cache<UUID, ContentKey> cache;
 
-    /** {@code master} null: encryption is off. */
-    JdbcConversationKeys(JdbcClient jdbc, SecretKey master, EncryptionProperties properties) {
+    /** {@code master} null: no master key (nothing sealed opens); {@code sealing} false: new content stays in the clear. */
+    JdbcConversationKeys(JdbcClient jdbc, SecretKey master, boolean sealing, EncryptionProperties properties) {
         this.jdbc = jdbc;
         this.master = master;
+        this.sealing = sealing && master != null;
         this.cache = Caffeine.newBuilder().maximumSize(properties.keyCacheSize())
                 .expireAfterWrite(properties.keyCacheTtl()).build();
     }
@@ -60,7 +62,7 @@ class JdbcConversationKeys implements ConversationKeys {
 
     @Override
     public Optional<SecretKey> forWriting(UUID conversationId) {
-        if (master == null) {
+        if (!sealing) {
             return Optional.empty();
         }
         if (cache.getIfPresent(conversationId) instanceof ContentKey.Present present) {
@@ -123,8 +125,7 @@ class JdbcConversationKeys implements ConversationKeys {
             return ContentKey.ERASED;
         }
         if (master == null) {
-            throw new IllegalStateException("conversation " + conversationId + " is encrypted, but encryption is "
-                    + "off: configure its master key (CONVTRAIL_ENCRYPTION_MASTER_KEY) to read it");
+            return ContentKey.NONE; // sealed without a master key to open it: readers see "[unreadable]"
         }
         return new ContentKey.Present(unwrap(wrapped));
     }

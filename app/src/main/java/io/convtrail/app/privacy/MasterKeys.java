@@ -29,27 +29,40 @@ final class MasterKeys {
     private MasterKeys() {
     }
 
+    /**
+     * The master key, if there is one: configured, or on the zero-setup default the generated one (generated
+     * only while encryption is on). With encryption turned off a master key still opens what was sealed before.
+     */
     static Optional<SecretKey> resolve(EncryptionProperties properties, Environment environment) {
+        Optional<SecretKey> master = find(properties, environment);
         if (!properties.enabled()) {
-            log.warn("ENCRYPTION IS OFF (convtrail.encryption.enabled=false): personal content is stored in the "
-                    + "clear, and an erasure can hide it from readers but not shred it.");
-            return Optional.empty();
+            log.warn("ENCRYPTION IS OFF (convtrail.encryption.enabled=false): new personal content is stored in the "
+                    + "clear, and an erasure can hide it from readers but not shred it.{}", master.isPresent()
+                    ? " Content sealed before is still read with the master key." : "");
+        } else if (master.isEmpty()) {
+            log.warn("ENCRYPTION IS OFF: an external database (spring.datasource.url) and no master key "
+                    + "(CONVTRAIL_ENCRYPTION_MASTER_KEY). Personal content is stored in the clear, and an erasure can "
+                    + "hide it from readers but not shred it. Set the same master key on every node, e.g. "
+                    + "`openssl rand -base64 32`.");
         }
+        return master;
+    }
+
+    private static Optional<SecretKey> find(EncryptionProperties properties, Environment environment) {
         if (properties.masterKey() != null && !properties.masterKey().isBlank()) {
-            log.info("Personal content is encrypted per conversation; master key from convtrail.encryption.master-key");
+            log.info("Encryption master key from convtrail.encryption.master-key");
             return Optional.of(decode(properties.masterKey().strip(), "convtrail.encryption.master-key "
                     + "(CONVTRAIL_ENCRYPTION_MASTER_KEY)"));
         }
         if (environment.getProperty("spring.datasource.url", "").isBlank()) {
             Path file = generatedFile(properties, environment);
+            if (!properties.enabled() && !Files.exists(file)) {
+                return Optional.empty();
+            }
             SecretKey key = decode(readOrCreate(file), file.toString());
-            log.info("Personal content is encrypted per conversation; master key from {}", file);
+            log.info("Encryption master key from {}", file);
             return Optional.of(key);
         }
-        log.warn("ENCRYPTION IS OFF: an external database (spring.datasource.url) and no master key "
-                + "(CONVTRAIL_ENCRYPTION_MASTER_KEY). Personal content is stored in the clear, and an erasure can "
-                + "hide it from readers but not shred it. Set the same master key on every node, e.g. "
-                + "`openssl rand -base64 32`.");
         return Optional.empty();
     }
 
