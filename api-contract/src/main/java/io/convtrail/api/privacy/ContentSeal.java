@@ -49,7 +49,7 @@ public final class ContentSeal {
 
     /** A stage payload with every top-level personal field's value sealed; unchanged when it has none. */
     public String stagePayload(String payloadJson) {
-        if (key == null || payloadJson == null) {
+        if (key == null || payloadJson == null || !mayHoldPersonalFields(payloadJson)) {
             return payloadJson;
         }
         JsonNode payload = read(payloadJson);
@@ -99,6 +99,16 @@ public final class ContentSeal {
         values.forEach((name, value) -> open.put(name, value instanceof String s && ContentCipher.isSealed(s)
                 ? readValue(ContentCipher.open(key, conversationId, s)) : value));
         return open;
+    }
+
+    /** Most stages (step brackets, timings, intents) name no personal field: they are not parsed at all. */
+    private static boolean mayHoldPersonalFields(String json) {
+        for (String field : PersonalContent.STAGE_FIELDS) {
+            if (json.contains("\"" + field + "\"")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode read(String json) {
