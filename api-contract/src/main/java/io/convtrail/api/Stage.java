@@ -59,5 +59,7 @@ public enum Stage {
     ENGINE_UNKNOWN_FAILURE,
 
     TURN_ABANDONED,
-    MCP_USER_FEEDBACK
+    MCP_USER_FEEDBACK,
+    /** The conversation's personal content was erased (its key destroyed): who, why. */
+    CONVERSATION_ERASED
 }

@@ -6,9 +6,9 @@ import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.ConversationState;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
+import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.event.TurnOutcome;
-import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.event.VerboseMessage;
 import io.convtrail.api.stage.StageMeta;
 import io.convtrail.api.stage.StagePayloads;
@@ -42,6 +42,12 @@ public final class ScriptedConversation {
 
     public ScriptedConversation(CommandGateway commands) {
         this.commands = commands;
+    }
+
+    /** Records starting at {@code start} (the default start lies in the past: its open turns count as stale). */
+    public ScriptedConversation(CommandGateway commands, Instant start) {
+        this.commands = commands;
+        this.clock = start;
     }
 
     public UUID id() {

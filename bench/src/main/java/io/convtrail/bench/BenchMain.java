@@ -61,6 +61,14 @@ public final class BenchMain {
                         service = security.service();
                     }
                 }
+                if (options.runs(10)) {
+                    EncryptionOverheadScenario encryption = new EncryptionOverheadScenario(options, db, driver, service);
+                    try {
+                        figures.addAll(Phases.timed("scenario 10", () -> encryption.run(client, details)));
+                    } finally {
+                        service = encryption.service();
+                    }
+                }
                 if (options.runs(8)) {
                     ServiceProcess fuzzed = service;
                     figures.addAll(Phases.timed("scenario 8",

@@ -66,6 +66,8 @@ public record BenchOptions(
               --rebuild-max-seconds=420  stop timing a rebuild after this (its rate so far is reported)
               --query-events=10000 --query-repeats=50
               --fuzz-requests=100000     scenario 8 (hostile input; only when named in --scenarios)
+                                         10: turns/s and rebuild events/s with encryption on and off
+                                         (only when named in --scenarios)
               --fuzz-seed=N              its seed (default: the clock; printed, so a run can be repeated)
               --db-url=jdbc:postgresql://host/db --db-user=u --db-password=p   external PostgreSQL (default: embedded)
               --data-dir=DIR             keep the embedded database here (reused: seeded events survive)

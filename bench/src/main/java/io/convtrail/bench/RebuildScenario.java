@@ -143,7 +143,7 @@ final class RebuildScenario {
     }
 
     /** Polls the tokens: when a processor first fell behind the head, and when all were back. */
-    private static final class ReplayWatch extends Thread {
+    static final class ReplayWatch extends Thread {
         private final BenchDatabase db;
         private final long head;
         volatile long firstBehindAt;

@@ -77,7 +77,7 @@ final class SecurityOverheadScenario {
                 options.turnsPerConversation(), "s7 " + label));
     }
 
-    private static double[] perSecond(List<TurnDriver.Run> runs) {
+    static double[] perSecond(List<TurnDriver.Run> runs) {
         return runs.stream().flatMapToDouble(r -> java.util.Arrays.stream(r.turnsPerSecond())).toArray();
     }
 

@@ -27,22 +27,36 @@ final class ServiceProcess implements AutoCloseable {
     private static final List<String> BENCH_LIMITS = List.of(
             "--convtrail.request.per-client-rate=1000000", "--convtrail.request.per-client-burst=1000000",
             "--convtrail.stream.max-per-client=1000000", "--convtrail.turn.max-turns-per-minute=1000000");
+    /**
+     * The bench's master key (any 32 bytes): the service runs against an external database, where encryption is
+     * off unless a master key is set. {@code --app-arg=--convtrail.encryption.master-key=…} overrides it.
+     */
+    private static final String MASTER_KEY = "YmVuY2gtbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWJjZGU=";
+    private static final String MASTER_KEY_PROPERTY = "convtrail.encryption.master-key";
     private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
 
     private final Process process;
     private final int port;
     private final Path log;
     private final boolean secured;
+    private final boolean encrypted;
 
-    private ServiceProcess(Process process, int port, Path log, boolean secured) {
+    private ServiceProcess(Process process, int port, Path log, boolean secured, boolean encrypted) {
         this.process = process;
         this.port = port;
         this.log = log;
         this.secured = secured;
+        this.encrypted = encrypted;
     }
 
     static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log) throws Exception {
-        return start(options, db, log, freePort(), true);
+        return start(options, db, log, freePort(), true, true);
+    }
+
+    /** Starts it again with personal content encrypted or in the clear (scenario 10). */
+    ServiceProcess restartEncrypted(BenchOptions options, BenchDatabase db, boolean withEncryption) throws Exception {
+        close();
+        return start(options, db, log, port, secured, withEncryption);
     }
 
     /** Starts it again on the same port, so clients keep their base URL. */
@@ -53,11 +67,11 @@ final class ServiceProcess implements AutoCloseable {
     /** The same, with security on (tokens from {@link BenchTokens}) or off. */
     ServiceProcess restart(BenchOptions options, BenchDatabase db, boolean withSecurity) throws Exception {
         close();
-        return start(options, db, log, port, withSecurity);
+        return start(options, db, log, port, withSecurity, encrypted);
     }
 
     private static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log, int port,
-                                        boolean secured) throws Exception {
+                                        boolean secured, boolean encrypted) throws Exception {
         Path jar = options.appJar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (see the README's Performance section)");
@@ -74,6 +88,10 @@ final class ServiceProcess implements AutoCloseable {
         command.add("--management.endpoints.web.exposure.include=*");
         command.add("--convtrail.security.enabled=" + secured);
         command.add("--convtrail.security.jwt.secret=" + BenchTokens.SECRET);
+        command.add("--convtrail.encryption.enabled=" + encrypted);
+        if (options.appArgs().stream().noneMatch(a -> a.startsWith("--" + MASTER_KEY_PROPERTY + "="))) {
+            command.add("--" + MASTER_KEY_PROPERTY + "=" + MASTER_KEY);
+        }
         if (options.appArgs().stream().noneMatch(a -> a.startsWith("--" + DEMO_TOOL_DELAY + "="))) {
             command.add("--" + DEMO_TOOL_DELAY + "=0ms");
         }
@@ -93,7 +111,7 @@ final class ServiceProcess implements AutoCloseable {
                 .start();
         // a bench stopped by Ctrl-C or a timeout must not leave the service running
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "bench-stop-service"));
-        ServiceProcess service = new ServiceProcess(process, port, log, secured);
+        ServiceProcess service = new ServiceProcess(process, port, log, secured, encrypted);
         service.awaitHealthy(Duration.ofMinutes(3));
         Phases.service(process.pid());
         return service;

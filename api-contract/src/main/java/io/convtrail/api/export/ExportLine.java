@@ -1,6 +1,7 @@
 package io.convtrail.api.export;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.UUID;
 
@@ -10,6 +11,8 @@ import java.util.UUID;
  * so a verifier recomputes {@code hash} from this line and the previous one's hash alone.
  * {@code position} is the event's global position (equal to {@code auditId}); an interrupted
  * export of a window continues with {@code after=<position of the last line received>}.
+ * {@code readable} is the payload as a reader sees it (personal values opened, or {@code "[erased]"}
+ * after an erasure): a convenience outside the chain, since the hash covers what is stored, sealed.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ExportLine(
@@ -25,7 +28,8 @@ public record ExportLine(
         String hash,
         String previousHash,
         String flowId,
-        String flowHash) {
+        String flowHash,
+        JsonNode readable) {
 
     public static final String TYPE = "record";
 

@@ -26,6 +26,8 @@ public enum Refusal {
     UNAUTHENTICATED("unauthenticated", "Authentication required"),
     /** The caller's role may not do this. */
     FORBIDDEN("forbidden", "Forbidden"),
+    /** The conversation was erased: it takes no turn, no feedback and no second erasure. */
+    CONVERSATION_ERASED("conversation-erased", "Conversation erased"),
     /** No endpoint at this path. */
     NOT_FOUND("not-found", "Not found"),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),

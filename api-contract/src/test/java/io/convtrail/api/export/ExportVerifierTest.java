@@ -97,7 +97,7 @@ class ExportVerifierTest {
         heads.put(conversation, hash);
         position += 3;
         return JSON.writeValueAsString(new ExportLine(ExportLine.TYPE, position, conversation, sequence, position,
-                UUID.randomUUID(), stage, at.toString(), payload, hash, previous, "flow", "f".repeat(64)));
+                UUID.randomUUID(), stage, at.toString(), payload, hash, previous, "flow", "f".repeat(64), JSON.readTree(payload)));
     }
 
     private String summary(UUID conversation, long count, String head) throws Exception {

@@ -2,9 +2,9 @@ package io.convtrail.app.metrics;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -111,6 +111,7 @@ class SecurityConfiguration {
                         // the list narrows a user to their own conversations itself (ConversationListController)
                         .requestMatchers(HttpMethod.GET, "/api/v1/conversations").hasAnyRole("USER", "AUDITOR", "ADMIN")
                         .requestMatchers(HttpMethod.GET, "/api/v1/overview").hasAnyRole("AUDITOR", "ADMIN")
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/conversations/{id}").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.GET, CONVERSATION_READS).access(new ConversationReadAuthorization(access))
                         // HEAD on a stream answers its headers only, under the same rule as opening it
                         .requestMatchers(HttpMethod.HEAD, STREAM_PATH + "{conversationId}")

@@ -68,8 +68,10 @@ class ExportTest {
             previous = record.get("hash").asText();
         }
         assertThat(records).anyMatch(r -> r.get("stage").asText().equals("VERBOSE"));
+        // stored (and hashed) sealed; readable beside it
         assertThat(records).anyMatch(r -> r.get("stage").asText().equals("USER_INPUT")
-                && r.get("payload").asText().contains("What are your interest rates?"));
+                && r.get("readable").get("text").asText().equals("What are your interest rates?")
+                && !r.get("payload").asText().contains("interest rates"));
 
         JsonNode summary = lines.get(lines.size() - 1);
         JsonNode online = LocalApi.strict(port).get().uri("/api/v1/conversation/audit/{id}/verify", id)

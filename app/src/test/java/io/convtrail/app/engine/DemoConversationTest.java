@@ -2,6 +2,8 @@ package io.convtrail.app.engine;
 
 import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.convtrail.api.privacy.ContentOpener;
+import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.engine.ConversationClient.TurnAudit;
 import io.convtrail.command.flow.FlowDefinition;
@@ -44,6 +46,9 @@ class DemoConversationTest {
 
     @Autowired
     FlowDefinition flow;
+
+    @Autowired
+    ConversationKeys keys;
 
     @Test
     void theDemoConversationAnswersAndRecordsEveryTurn(@Autowired EventStoreProbe storeProbe) {
@@ -148,9 +153,12 @@ class DemoConversationTest {
                         WHERE conversation_id = ? AND kind = 'VERBOSE' ORDER BY seq""")
                 .param(client.conversationId).query().listOfRows();
         List<List<String>> texts = new ArrayList<>();
+        // the table holds the texts sealed with the conversation's key
+        ContentOpener opener = ContentOpener.of(client.conversationId, keys.forReading(client.conversationId));
         for (TurnAudit turn : turns) {
             texts.add(rows.stream().filter(r -> turn.turnId().equals(r.get("turn_id")))
-                    .map(r -> client.read((String) r.get("payload_json")).get("text").asText()).toList());
+                    .map(r -> client.read(opener.verbose((String) r.get("payload_json"))).get("text").asText())
+                    .toList());
         }
         return texts;
     }

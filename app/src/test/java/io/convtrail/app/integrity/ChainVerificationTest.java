@@ -49,8 +49,9 @@ class ChainVerificationTest {
 
         long edited = jdbc.sql("SELECT seq FROM audit_event WHERE conversation_id = ? AND stage = 'USER_INPUT' "
                 + "ORDER BY seq LIMIT 1").param(id).query(Long.class).single();
-        jdbc.sql("UPDATE audit_event SET payload_json = replace(payload_json, 'hello', 'HELLO') "
-                + "WHERE conversation_id = ? AND seq = ?").param(id).param(edited).update();
+        // the user's text is stored sealed; the edit changes what is stored beside it
+        assertThat(jdbc.sql("UPDATE audit_event SET payload_json = replace(payload_json, '\"reset\":false', "
+                + "'\"reset\":true') WHERE conversation_id = ? AND seq = ?").param(id).param(edited).update()).isOne();
 
         JsonNode broken = verify(http, id);
         assertThat(broken.get("intact").asBoolean()).isFalse();
@@ -67,7 +68,8 @@ class ChainVerificationTest {
                 .retrieve().toBodilessEntity();
         assertThat(verify(http, id).get("intact").asBoolean()).isTrue();
 
-        int edited = storeProbe.replaceInStagePayloads(id, "hello there", "bye there");
+        // "hello there" is stored sealed: the edit changes the structure stored beside it
+        int edited = storeProbe.replaceInStagePayloads(id, "reset\\\":false", "reset\\\":true");
         assertThat(edited).isPositive();
 
         JsonNode broken = verify(http, id);

@@ -8,16 +8,20 @@ import io.convtrail.api.command.AbandonTurnCommand;
 import io.convtrail.api.command.CompleteTurnCommand;
 import io.convtrail.api.command.ConversationState;
 import io.convtrail.api.command.ConversationView;
+import io.convtrail.api.command.EraseConversationCommand;
 import io.convtrail.api.command.RecordFeedbackCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
 import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.command.TurnRequester;
+import io.convtrail.api.event.ConversationErasedEvent;
 import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
+import io.convtrail.api.privacy.ContentSeal;
+import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.refusal.Refusal;
 import io.convtrail.api.refusal.RefusedException;
 import io.convtrail.api.stage.StageMeta;
@@ -33,6 +37,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -54,6 +59,9 @@ public class ConversationAggregate {
      */
     private static final StagePayloads PAYLOADS = new StagePayloads(new ObjectMapper());
 
+    /** For the records the aggregate writes itself (abandonment, erasure): they hold no personal content. */
+    private static final ContentSeal UNSEALED = ContentSeal.of(null, Optional.empty());
+
     @AggregateIdentifier
     private UUID conversationId;
     private int turnCount;
@@ -66,6 +74,8 @@ public class ConversationAggregate {
     private String lastHash = RecordChain.GENESIS;
     /** The sub that posted the first turn; null when security was off then. */
     private String owner;
+    /** Its key was destroyed: it takes no more turns, feedback or erasure. */
+    private boolean erased;
 
     /** The turn currently running, if any, and the process running it (null for turns of revision 1). */
     record OpenTurn(UUID turnId, Instant openedAt, UUID runnerId) {
@@ -77,11 +87,12 @@ public class ConversationAggregate {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public ConversationView handle(StartTurnCommand command) {
+    public ConversationView handle(StartTurnCommand command, ConversationKeys keys) {
         boolean created = turnCount == 0 && openTurn == null;
         if (!created) {
             requireAllowed(command.requester());
         }
+        refuseWhenErased();
         refuseWhenFull(command.maxRecords());
         if (openTurn != null) {
             Instant staleAfter = openTurn.openedAt().plusMillis(command.abandonAfterMillis());
@@ -91,26 +102,31 @@ public class ConversationAggregate {
             }
             abandonOpenTurn(runnerGone ? "RUNNER_GONE" : "TIMEOUT", command.turnId(), command.requestedAt());
         }
-        apply(new TurnStartedEvent(command.conversationId(), command.turnId(), turnCount + 1, command.userText(),
-                command.reset(), command.inputParams() == null ? Map.of() : command.inputParams(),
+        ContentSeal seal = seal(command.conversationId(), keys);
+        apply(new TurnStartedEvent(command.conversationId(), command.turnId(), turnCount + 1,
+                seal.text(command.userText()), command.reset(),
+                seal.values(command.inputParams() == null ? Map.of() : command.inputParams()),
                 command.flowId(), command.flowHash(), command.requestedAt(),
                 created ? command.requester().subject() : owner, command.runnerId()));
-        return new ConversationView(turnCount, new ConversationState(intent, state, slots, context));
+        return new ConversationView(turnCount,
+                new ConversationState(intent, state, seal.openValues(slots), seal.openValues(context)));
     }
 
     @CommandHandler
-    public void handle(RecordTurnEventsCommand command) {
+    public void handle(RecordTurnEventsCommand command, ConversationKeys keys) {
         requireOpen(command.turnId());
-        record(command.turnId(), command.records());
+        record(command.turnId(), command.records(), seal(conversationId, keys));
     }
 
     @CommandHandler
-    public void handle(CompleteTurnCommand command) {
+    public void handle(CompleteTurnCommand command, ConversationKeys keys) {
         requireOpen(command.turnId());
-        record(command.turnId(), command.records());
+        ContentSeal seal = seal(conversationId, keys);
+        record(command.turnId(), command.records(), seal);
         ConversationState leaves = command.conversation();
         apply(new TurnCompletedEvent(conversationId, command.turnId(), leaves.intent(), leaves.state(),
-                leaves.slots(), leaves.context(), command.outcome(), command.completedAt()));
+                seal.values(leaves.slots()), seal.values(leaves.context()), command.outcome(),
+                command.completedAt()));
     }
 
     /** Answers whether the turn was still open and is now closed; a turn that finished meanwhile stays as it is. */
@@ -130,16 +146,51 @@ public class ConversationAggregate {
      */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
-    public long handle(RecordFeedbackCommand command) {
+    public long handle(RecordFeedbackCommand command, ConversationKeys keys) {
         if (conversationId == null) {
             throw unknown(command.conversationId());
         }
         requireAllowed(command.requester());
+        refuseWhenErased();
         refuseWhenFull(command.maxRecords());
         String payload = PAYLOADS.write(new StageMeta(Stage.MCP_USER_FEEDBACK, conversationId, null,
                 command.createdAt(), intent, state), command.feedback());
-        record(null, List.of(new TurnRecord.StageRecord(Stage.MCP_USER_FEEDBACK, payload, command.createdAt())));
+        record(null, List.of(new TurnRecord.StageRecord(Stage.MCP_USER_FEEDBACK, payload, command.createdAt())),
+                seal(conversationId, keys));
         return lastSequence;
+    }
+
+    /**
+     * Destroys the conversation's key and records the erasure, as a {@code CONVERSATION_ERASED} stage in
+     * the chain and as its own event. Answers whether content was shredded (false: there was no key).
+     * Created if missing only to refuse it without a failed load (see feedback).
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public boolean handle(EraseConversationCommand command, ConversationKeys keys) {
+        if (conversationId == null) {
+            throw unknown(command.conversationId());
+        }
+        refuseWhenErased();
+        if (openTurn != null) {
+            if (command.requestedAt().isBefore(openTurn.openedAt().plusMillis(command.abandonAfterMillis()))) {
+                throw new RefusedException(Refusal.TURN_IN_PROGRESS, "A turn of conversation " + conversationId
+                        + " is running; erase it once the turn has finished.");
+            }
+            abandonOpenTurn("TIMEOUT", null, command.requestedAt());
+        }
+        boolean shredded = keys.destroy(conversationId);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("erasedBy", command.erasedBy());
+        fields.put("reason", command.reason());
+        fields.put("shredded", shredded);
+        String payload = PAYLOADS.write(new StageMeta(Stage.CONVERSATION_ERASED, conversationId, null,
+                command.requestedAt(), intent, state), fields);
+        record(null, List.of(new TurnRecord.StageRecord(Stage.CONVERSATION_ERASED, payload, command.requestedAt())),
+                UNSEALED);
+        apply(new ConversationErasedEvent(conversationId, command.erasedBy(), command.reason(), command.requestedAt(),
+                shredded));
+        return shredded;
     }
 
     /**
@@ -159,7 +210,7 @@ public class ConversationAggregate {
         }
         String payload = PAYLOADS.write(new StageMeta(Stage.TURN_ABANDONED, conversationId, abandoned, at, intent,
                 state), fields);
-        record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED, payload, at)));
+        record(abandoned, List.of(new TurnRecord.StageRecord(Stage.TURN_ABANDONED, payload, at)), UNSEALED);
         apply(new TurnAbandonedEvent(conversationId, abandoned, openedAt, at, closedBy));
     }
 
@@ -172,6 +223,18 @@ public class ConversationAggregate {
 
     private static RefusedException unknown(UUID conversationId) {
         return new RefusedException(Refusal.UNKNOWN_CONVERSATION, "No conversation with id " + conversationId);
+    }
+
+    private void refuseWhenErased() {
+        if (erased) {
+            throw new RefusedException(Refusal.CONVERSATION_ERASED, "Conversation " + conversationId
+                    + " was erased; start a new conversation.");
+        }
+    }
+
+    /** The one place where a turn's payloads are sealed: by the writer that hashes and stores them. */
+    private static ContentSeal seal(UUID conversationId, ConversationKeys keys) {
+        return ContentSeal.of(conversationId, keys.forWriting(conversationId));
     }
 
     private void refuseWhenFull(long maxRecords) {
@@ -189,10 +252,12 @@ public class ConversationAggregate {
 
     /**
      * Where records become events: each gets the next sequence number and extends the hash chain.
-     * {@code turnId} is null for a record outside a turn (feedback).
+     * {@code turnId} is null for a record outside a turn (feedback, erasure). Personal content is sealed
+     * here, before it is hashed: the chain covers what is stored.
      */
-    private void record(UUID turnId, List<TurnRecord> records) {
-        for (TurnRecord r : records) {
+    private void record(UUID turnId, List<TurnRecord> records, ContentSeal seal) {
+        for (TurnRecord unsealed : records) {
+            TurnRecord r = seal.record(unsealed);
             long sequence = lastSequence + 1;
             if (r instanceof TurnRecord.StageRecord s) {
                 apply(new StageRecordedEvent(conversationId, turnId, sequence, s.stage(), s.payloadJson(),
@@ -237,5 +302,12 @@ public class ConversationAggregate {
     @EventSourcingHandler
     void on(TurnAbandonedEvent event) {
         openTurn = null;
+    }
+
+    @EventSourcingHandler
+    void on(ConversationErasedEvent event) {
+        erased = true;
+        slots = new LinkedHashMap<>();
+        context = new LinkedHashMap<>();
     }
 }

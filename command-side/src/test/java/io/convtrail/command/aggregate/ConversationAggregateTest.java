@@ -9,18 +9,18 @@ import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.command.RecordFeedbackCommand;
 import io.convtrail.api.command.RecordTurnEventsCommand;
 import io.convtrail.api.command.StartTurnCommand;
-import io.convtrail.api.command.TurnRequester;
-import io.convtrail.api.event.TurnOutcome;
-import io.convtrail.api.stage.UserFeedback;
 import io.convtrail.api.command.TurnRecord;
+import io.convtrail.api.command.TurnRequester;
 import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseMessage;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.refusal.Refusal;
 import io.convtrail.api.refusal.RefusedException;
+import io.convtrail.api.stage.UserFeedback;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.CustomTypeSafeMatcher;
 import org.hamcrest.Matcher;
@@ -61,6 +61,7 @@ class ConversationAggregateTest {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(ConversationAggregate.class);
+        fixture.registerInjectableResource(InMemoryConversationKeys.unencrypted()); // sealing: ConversationPrivacyTest
     }
 
     @Test

@@ -80,8 +80,8 @@ public class AuditProjection {
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
                 e.turnId(), StreamKind.AUDIT, e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
-            publish(new StreamEvent(e.conversationId(), e.sequence(),
-                    envelopes.audit(auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
+            publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.audit(
+                    envelopes.opener(e.conversationId()), auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
         }
     }
 
@@ -92,7 +92,8 @@ public class AuditProjection {
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
                 e.sequence(), e.turnId(), StreamKind.VERBOSE, StreamEnvelope.VERBOSE_STAGE, verboseJson, e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
-            publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.verbose(verboseJson, e.createdAt())));
+            publish(new StreamEvent(e.conversationId(), e.sequence(),
+                    envelopes.verbose(envelopes.opener(e.conversationId()), verboseJson, e.createdAt())));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.convtrail.query.audit;
 
 import io.convtrail.api.Stage;
+import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
@@ -82,10 +83,11 @@ public class AuditRepository implements StreamHistory {
                 .param("createdAt", Timestamp.from(at))
                 .update() == 1;
         return inserted ? new StreamEvent(conversationId, afterSequence,
-                envelopes.turn(auditId, boundary.stage(), payloadJson, at)) : null;
+                envelopes.turn(envelopes.opener(conversationId), auditId, boundary.stage(), payloadJson, at)) : null;
     }
 
     public List<AuditRow> findAudit(FindConversationAuditQuery q) {
+        ContentOpener opener = envelopes.opener(q.conversationId());
         return jdbc.sql("""
                         SELECT audit_id, conversation_id, stage, payload_json, created_at
                         FROM audit_event
@@ -99,12 +101,13 @@ public class AuditRepository implements StreamHistory {
                 .param("stage", q.stage() == null ? null : q.stage().name())
                 .param("limit", q.limit() == null ? Integer.MAX_VALUE : q.limit())
                 .query((rs, i) -> new AuditRow(rs.getLong(1), rs.getObject(2, UUID.class), Stage.valueOf(rs.getString(3)),
-                        rs.getString(4), rs.getTimestamp(5).toInstant().toString()))
+                        opener.stagePayload(rs.getString(4)), rs.getTimestamp(5).toInstant().toString()))
                 .list();
     }
 
     @Override
     public List<StreamEvent> after(UUID conversationId, long afterSequence, int limit) {
+        ContentOpener opener = envelopes.opener(conversationId);
         List<StreamEvent> records = jdbc.sql("""
                         SELECT audit_id, seq, kind, stage, payload_json, created_at
                         FROM audit_event
@@ -119,12 +122,12 @@ public class AuditRepository implements StreamHistory {
                     String payload = rs.getString(5);
                     return new StreamEvent(conversationId, rs.getLong(2),
                             StreamKind.valueOf(rs.getString(3)) == StreamKind.VERBOSE
-                                    ? envelopes.verbose(payload, createdAt)
-                                    : envelopes.audit(rs.getLong(1), rs.getString(4), payload, createdAt));
+                                    ? envelopes.verbose(opener, payload, createdAt)
+                                    : envelopes.audit(opener, rs.getLong(1), rs.getString(4), payload, createdAt));
                 })
                 .list();
         long upTo = records.size() < limit ? Long.MAX_VALUE : records.get(records.size() - 1).sequence() - 1;
-        List<StreamEvent> boundaries = boundaries(conversationId, afterSequence, upTo);
+        List<StreamEvent> boundaries = boundaries(opener, conversationId, afterSequence, upTo);
         if (boundaries.isEmpty()) {
             return records;
         }
@@ -137,7 +140,8 @@ public class AuditRepository implements StreamHistory {
         return merged;
     }
 
-    private List<StreamEvent> boundaries(UUID conversationId, long fromSequence, long upToSequence) {
+    private List<StreamEvent> boundaries(ContentOpener opener, UUID conversationId, long fromSequence,
+                                         long upToSequence) {
         return jdbc.sql("""
                         SELECT audit_id, after_seq, stage, payload_json, created_at
                         FROM audit_turn_boundary
@@ -146,7 +150,7 @@ public class AuditRepository implements StreamHistory {
                 .param("conversationId", conversationId)
                 .param("from", fromSequence)
                 .param("upTo", upToSequence)
-                .query((rs, i) -> new StreamEvent(conversationId, rs.getLong(2), envelopes.turn(rs.getLong(1),
+                .query((rs, i) -> new StreamEvent(conversationId, rs.getLong(2), envelopes.turn(opener, rs.getLong(1),
                         rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant())))
                 .list();
     }

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.convtrail.api.privacy.ContentOpener;
+import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamKind;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Builds the v2.0.8 stream envelope from a stored row, the one place that knows its shape, so a
- * live event and a replayed one are byte-for-byte the same.
+ * live event and a replayed one are byte-for-byte the same. It is also where stored content is opened
+ * for streams (live and history alike): sealed values with the conversation's key, or {@code "[erased]"}.
  */
 @Component
 public class StreamEnvelopes {
@@ -21,22 +25,38 @@ public class StreamEnvelopes {
     private static final String[] MIRROR_FIELDS = {"verboseId", "eventType", "stepName", "determinant", "level", "text"};
 
     private final ObjectMapper json;
+    private final ConversationKeys keys;
 
-    public StreamEnvelopes(ObjectMapper json) {
+    public StreamEnvelopes(ObjectMapper json, ConversationKeys keys) {
         this.json = json;
+        this.keys = keys;
     }
 
-    public StreamEnvelope audit(long auditId, String stage, String payloadJson, Instant createdAt) {
-        return new StreamEnvelope(StreamKind.AUDIT, auditId, stage, createdAt.toString(), parse(payloadJson), null);
+    /** Opens a conversation's stored content for one read (one key lookup, cached). */
+    public ContentOpener opener(UUID conversationId) {
+        return ContentOpener.of(conversationId, keys.forReading(conversationId));
     }
 
-    /** A turn boundary: {@code auditId} is the turn event's global index, {@code stage} TURN_START or TURN_END. */
-    public StreamEnvelope turn(long auditId, String stage, String boundaryJson, Instant createdAt) {
-        return new StreamEnvelope(StreamKind.TURN, auditId, stage, createdAt.toString(), parse(boundaryJson), null);
+    /**
+     * A turn boundary: {@code auditId} is the turn event's global index, {@code stage} TURN_START or TURN_END;
+     * its user text is opened like a stage's.
+     */
+    public StreamEnvelope turn(ContentOpener opener, long auditId, String stage, String boundaryJson,
+                               Instant createdAt) {
+        JsonNode boundary = parse(boundaryJson);
+        if (boundary instanceof ObjectNode object && object.path("userText").isTextual()) {
+            object.put("userText", opener.text(object.get("userText").asText()));
+        }
+        return new StreamEnvelope(StreamKind.TURN, auditId, stage, createdAt.toString(), boundary, null);
     }
 
-    public StreamEnvelope verbose(String verboseJson, Instant createdAt) {
-        JsonNode verbose = parse(verboseJson);
+    public StreamEnvelope audit(ContentOpener opener, long auditId, String stage, String payloadJson, Instant createdAt) {
+        return new StreamEnvelope(StreamKind.AUDIT, auditId, stage, createdAt.toString(),
+                parse(opener.stagePayload(payloadJson)), null);
+    }
+
+    public StreamEnvelope verbose(ContentOpener opener, String verboseJson, Instant createdAt) {
+        JsonNode verbose = parse(opener.verbose(verboseJson));
         ObjectNode payload = json.createObjectNode();
         payload.set("verbose", verbose);
         ObjectNode mirror = json.createObjectNode();

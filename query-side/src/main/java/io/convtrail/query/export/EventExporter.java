@@ -2,6 +2,7 @@ package io.convtrail.query.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.export.ExportSummary;
+import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.query.store.EventPositions;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -30,10 +31,13 @@ public class EventExporter {
     private final Serializer serializer;
     private final ObjectMapper json;
     private final Clock clock;
+    private final ConversationKeys keys;
 
     public EventExporter(EventPositions events, PlatformTransactionManager transactions,
-                         @Qualifier("eventSerializer") Serializer serializer, ObjectMapper json, Clock clock) {
+                         @Qualifier("eventSerializer") Serializer serializer, ObjectMapper json, Clock clock,
+                         ConversationKeys keys) {
         this.events = events;
+        this.keys = keys;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.serializer = serializer;
@@ -47,7 +51,7 @@ public class EventExporter {
 
     /** Every record of one conversation in order, then its summary (count and chain head); answers the count. */
     public long conversation(UUID conversationId, OutputStream out) throws IOException {
-        ExportSession session = new ExportSession(events, serializer, json, out);
+        ExportSession session = new ExportSession(events, serializer, json, keys, out);
         run(() -> events.exportRowsOf(conversationId, session::row));
         session.write(new ExportSummary(ExportSummary.TYPE, conversationId, session.records(),
                 session.head(conversationId), null, session.lastPosition(), clock.instant().toString()));
@@ -61,7 +65,7 @@ public class EventExporter {
      * Answers the number of records written.
      */
     public long window(Instant from, Instant to, long after, OutputStream out) throws IOException {
-        ExportSession session = new ExportSession(events, serializer, json, out);
+        ExportSession session = new ExportSession(events, serializer, json, keys, out);
         run(() -> events.exportRowsBetween(from, to, after, session::row));
         session.write(new ExportSummary(ExportSummary.TYPE, null, session.records(), null, after,
                 session.lastPosition(), clock.instant().toString()));

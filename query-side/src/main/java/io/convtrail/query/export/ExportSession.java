@@ -7,6 +7,8 @@ import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.export.ExportLine;
 import io.convtrail.api.export.ExportVerifier;
+import io.convtrail.api.privacy.ContentOpener;
+import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.query.store.EventPositions;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
@@ -39,11 +41,15 @@ final class ExportSession {
     private final OutputStream out;
     private final Map<UUID, Flow> flows = bounded();
     private final Map<UUID, String> heads = bounded();
+    private final Map<UUID, ContentOpener> openers = bounded();
+    private final ConversationKeys keys;
     private long records;
     private Long lastPosition;
 
-    ExportSession(EventPositions events, Serializer serializer, ObjectMapper json, OutputStream out) {
+    ExportSession(EventPositions events, Serializer serializer, ObjectMapper json, ConversationKeys keys,
+                  OutputStream out) {
         this.events = events;
+        this.keys = keys;
         this.serializer = serializer;
         this.json = json;
         this.out = new BufferedOutputStream(out, 64 * 1024);
@@ -71,10 +77,11 @@ final class ExportSession {
             flows.put(e.turnId(), new Flow(e.flowId(), e.flowHash()));
         } else if (event instanceof StageRecordedEvent e) {
             line = line(position, conversationId, aggregateSequence, e.sequence(), e.turnId(), e.stage().name(),
-                    e.createdAt().toString(), e.payloadJson(), e.hash());
+                    e.createdAt().toString(), e.payloadJson(), e.hash(), opener(conversationId).stagePayload(e.payloadJson()));
         } else if (event instanceof VerboseRecordedEvent e) {
+            String stored = ExportVerifier.verbosePayload(e.verbose());
             line = line(position, conversationId, aggregateSequence, e.sequence(), e.turnId(), ExportLine.VERBOSE,
-                    e.createdAt().toString(), ExportVerifier.verbosePayload(e.verbose()), e.hash());
+                    e.createdAt().toString(), stored, e.hash(), opener(conversationId).verbose(stored));
         }
         if (line != null) {
             write(line);
@@ -85,11 +92,23 @@ final class ExportSession {
     }
 
     private ExportLine line(long position, UUID conversationId, long aggregateSequence, long sequence, UUID turnId,
-                            String stage, String createdAt, String payload, String hash) {
+                            String stage, String createdAt, String payload, String hash, String readable) {
         Flow flow = turnId == null ? null : flow(conversationId, turnId);
         return new ExportLine(ExportLine.TYPE, position, conversationId, sequence, position, turnId, stage, createdAt,
                 payload, hash, previousHash(conversationId, aggregateSequence, sequence),
-                flow == null ? null : flow.id(), flow == null ? null : flow.hash());
+                flow == null ? null : flow.id(), flow == null ? null : flow.hash(), tree(readable));
+    }
+
+    private ContentOpener opener(UUID conversationId) {
+        return openers.computeIfAbsent(conversationId, id -> ContentOpener.of(id, keys.forReading(id)));
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode tree(String readable) {
+        try {
+            return json.readTree(readable);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Flow flow(UUID conversationId, UUID turnId) {

@@ -2,9 +2,9 @@ package io.convtrail.query.index;
 
 import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
+import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.query.FindConversationsQuery;
-import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.api.rest.ConversationSummary;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;

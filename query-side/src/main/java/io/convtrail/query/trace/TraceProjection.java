@@ -8,6 +8,8 @@ import io.convtrail.api.event.StageRecordedEvent;
 import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
+import io.convtrail.api.privacy.ContentOpener;
+import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.query.FindConversationTraceQuery;
 import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TraceStep;
@@ -42,9 +44,11 @@ public class TraceProjection {
     private final TraceRepository repository;
     private final ObjectMapper json;
     private final EventPositions positions;
+    private final ConversationKeys keys;
 
-    TraceProjection(TraceRepository repository, ObjectMapper json, EventPositions positions) {
+    TraceProjection(TraceRepository repository, ObjectMapper json, EventPositions positions, ConversationKeys keys) {
         this.repository = repository;
+        this.keys = keys;
         this.positions = positions;
         this.json = json;
     }
@@ -98,7 +102,10 @@ public class TraceProjection {
     @QueryHandler
     ConversationTrace handle(FindConversationTraceQuery query) {
         UUID id = query.conversationId();
-        return TraceAssembler.assemble(id, repository.turns(id), repository.steps(id), repository.stages(id));
+        ContentOpener opener = ContentOpener.of(id, keys.forReading(id));
+        return TraceAssembler.assemble(id, TraceRows.opened(opener, repository.turns(id), TraceRows.TurnRow::opened),
+                TraceRows.opened(opener, repository.steps(id), TraceRows.StepRow::opened),
+                TraceRows.opened(opener, repository.stages(id), TraceRows.StageRow::opened));
     }
 
     private boolean store(StageRecordedEvent e, long auditId, Long stepId) {

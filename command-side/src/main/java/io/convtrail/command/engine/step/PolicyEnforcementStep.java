@@ -1,12 +1,12 @@
 package io.convtrail.command.engine.step;
 
 import io.convtrail.api.Stage;
-import io.convtrail.command.engine.StageFields;
 import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.command.engine.EngineStep;
+import io.convtrail.command.engine.StageFields;
 import io.convtrail.command.engine.StepOutcome;
-import io.convtrail.command.engine.TurnSession;
 import io.convtrail.command.engine.TurnSession.PreparedAnswer;
+import io.convtrail.command.engine.TurnSession;
 import io.convtrail.command.flow.FlowDefinition.PolicyDef;
 
 import java.util.Map;

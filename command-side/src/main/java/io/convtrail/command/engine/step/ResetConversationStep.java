@@ -4,8 +4,8 @@ import io.convtrail.api.Stage;
 import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.command.engine.EngineStep;
 import io.convtrail.command.engine.StepOutcome;
-import io.convtrail.command.engine.TurnSession;
 import io.convtrail.command.engine.TurnSession.PreparedAnswer;
+import io.convtrail.command.engine.TurnSession;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.Stage;
 import io.convtrail.api.command.ConversationView;
 import io.convtrail.api.event.TurnOutcome;
-import io.convtrail.command.turn.EngineFailure;
 import io.convtrail.command.engine.SchemaStatus;
 import io.convtrail.command.engine.StepFixture;
-import io.convtrail.command.engine.TurnSession;
 import io.convtrail.command.engine.TurnSession.PreparedAnswer;
+import io.convtrail.command.engine.TurnSession;
 import io.convtrail.command.flow.FlowDefinition;
 import io.convtrail.command.flow.FlowParser;
+import io.convtrail.command.turn.EngineFailure;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,129 @@
+package io.convtrail.api.privacy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns what is stored into what a reader sees: every sealed value opened with the conversation's key,
+ * or, once the conversation is erased, replaced by {@link PersonalContent#ERASED}; in an erased
+ * conversation a personal field written in the clear (before encryption, or with it off) is masked the
+ * same way. Text without anything to open is returned as it is, byte for byte.
+ */
+public final class ContentOpener {
+
+    /** Verbose message fields that hold personal content. */
+    public static final Set<String> VERBOSE_FIELDS = Set.of("text", "metadata");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UUID conversationId;
+    private final ContentKey key;
+
+    private ContentOpener(UUID conversationId, ContentKey key) {
+        this.conversationId = conversationId;
+        this.key = key;
+    }
+
+    public static ContentOpener of(UUID conversationId, ContentKey key) {
+        return new ContentOpener(conversationId, key);
+    }
+
+    public boolean erased() {
+        return key instanceof ContentKey.Erased;
+    }
+
+    /** A stage payload as a reader sees it. */
+    public String stagePayload(String json) {
+        return open(json, PersonalContent.STAGE_FIELDS);
+    }
+
+    /** A stored verbose message (JSON) as a reader sees it. */
+    public String verbose(String json) {
+        return open(json, VERBOSE_FIELDS);
+    }
+
+    /** A text sealed as a whole (a turn's user text); null stays null. */
+    public String text(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        if (erased()) {
+            return PersonalContent.ERASED;
+        }
+        if (!ContentCipher.isSealed(stored)) {
+            return stored;
+        }
+        JsonNode value = openValue(stored);
+        return value.isTextual() ? value.asText() : value.toString();
+    }
+
+    private String open(String json, Set<String> personalFields) {
+        if (json == null || (!erased() && !json.contains(ContentCipher.PREFIX))) {
+            return json;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return json;
+        }
+        if (erased() && root instanceof ObjectNode object) {
+            for (String field : personalFields) {
+                JsonNode value = object.get(field);
+                if (value != null && !value.isNull()) {
+                    object.set(field, masked(value));
+                }
+            }
+        }
+        return openTree(root).toString();
+    }
+
+    private JsonNode openTree(JsonNode node) {
+        if (node.isTextual() && ContentCipher.isSealed(node.asText())) {
+            return openValue(node.asText());
+        }
+        if (node instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                field.setValue(openTree(field.getValue()));
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, openTree(array.get(i)));
+            }
+        }
+        return node;
+    }
+
+    /** An object keeps its keys (the names are structure), every value inside is masked. */
+    private static JsonNode masked(JsonNode value) {
+        if (value instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                field.setValue(field.getValue().isNull() ? field.getValue() : masked(field.getValue()));
+            }
+            return object;
+        }
+        return TextNode.valueOf(PersonalContent.ERASED);
+    }
+
+    private JsonNode openValue(String sealed) {
+        if (!(key instanceof ContentKey.Present present)) {
+            return TextNode.valueOf(erased() ? PersonalContent.ERASED : PersonalContent.UNREADABLE);
+        }
+        try {
+            return JSON.readTree(ContentCipher.open(present.key(), conversationId, sealed));
+        } catch (ContentCipher.UnreadableException | JsonProcessingException e) {
+            return TextNode.valueOf(PersonalContent.UNREADABLE);
+        }
+    }
+}
