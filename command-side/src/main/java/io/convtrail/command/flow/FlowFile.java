@@ -2,9 +2,13 @@ package io.convtrail.command.flow;
 
 import io.convtrail.command.flow.FlowDefinition.ResponseType;
 import io.convtrail.command.flow.FlowDefinition.SlotType;
+import jakarta.validation.Constraint;
+import jakarta.validation.Payload;
+import jakarta.validation.ReportAsSingleViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -46,29 +50,29 @@ record FlowFile(
     @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD,
             ElementType.TYPE_USE})
     @Retention(RetentionPolicy.RUNTIME)
-    @jakarta.validation.Constraint(validatedBy = {})
+    @Constraint(validatedBy = {})
     @interface Required {
         String message() default REQUIRED;
 
         Class<?>[] groups() default {};
 
-        Class<? extends jakarta.validation.Payload>[] payload() default {};
+        Class<? extends Payload>[] payload() default {};
     }
 
     /** When present, text with at least one non-blank character. */
-    @jakarta.validation.constraints.Pattern(regexp = "(?s).*\\S.*", message = NOT_TEXT)
+    @Pattern(regexp = "(?s).*\\S.*", message = NOT_TEXT)
     @Documented
     @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD,
             ElementType.TYPE_USE})
     @Retention(RetentionPolicy.RUNTIME)
-    @jakarta.validation.Constraint(validatedBy = {})
-    @jakarta.validation.ReportAsSingleViolation
+    @Constraint(validatedBy = {})
+    @ReportAsSingleViolation
     @interface Text {
         String message() default NOT_TEXT;
 
         Class<?>[] groups() default {};
 
-        Class<? extends jakarta.validation.Payload>[] payload() default {};
+        Class<? extends Payload>[] payload() default {};
     }
 
     /** A part that must be there and is a mapping; a missing one reads as "not a mapping", as it always has. */
@@ -77,13 +81,13 @@ record FlowFile(
     @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD,
             ElementType.TYPE_USE})
     @Retention(RetentionPolicy.RUNTIME)
-    @jakarta.validation.Constraint(validatedBy = {})
+    @Constraint(validatedBy = {})
     @interface Mapping {
         String message() default NOT_MAPPING;
 
         Class<?>[] groups() default {};
 
-        Class<? extends jakarta.validation.Payload>[] payload() default {};
+        Class<? extends Payload>[] payload() default {};
     }
 
     record State(@Required @Text String name, Boolean terminal) {
