@@ -1,9 +1,6 @@
 package io.convtrail.command.flow;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.samskivert.mustache.Template;
 import io.convtrail.command.flow.FlowDefinition.Condition;
 import io.convtrail.command.flow.FlowDefinition.Fallback;
 import io.convtrail.command.flow.FlowDefinition.IntentDef;
@@ -20,7 +17,6 @@ import io.convtrail.command.flow.FlowDefinition.StateDef;
 import io.convtrail.command.flow.FlowDefinition.ToolDef;
 import io.convtrail.command.flow.FlowDefinition.VerboseDef;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -28,241 +24,175 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
 
 /**
- * Reads one flow file into a {@link FlowDefinition}. Every problem is reported with the file and
- * the path inside it; references between parts (states, intents, tools) are checked by
- * {@link FlowReferences} once the parts are read.
+ * Reads one flow file into a {@link FlowDefinition}: {@link FlowFileReader} binds and checks the
+ * YAML as a {@link FlowFile}; this class compiles its regular expressions and templates and checks
+ * what a field-by-field check cannot (one pattern per matcher, one action per step). References
+ * between parts (states, intents, tools) are checked by {@link FlowReferences}. Every problem names
+ * the file and the path inside it.
  */
 public final class FlowParser {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private final String file;
 
-    private FlowParser() {
+    private FlowParser(String file) {
+        this.file = file;
     }
 
     public static FlowDefinition parse(String file, byte[] content) {
-        JsonNode tree;
-        try {
-            tree = YAML.readTree(content);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new FlowDefinitionException(file, where, "not valid YAML: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new FlowDefinitionException(file, "", "cannot be read: " + e.getMessage());
-        }
-        if (tree == null || tree.isMissingNode()) {
-            throw new FlowDefinitionException(file, "", "the file is empty");
-        }
-        YamlNode root = new YamlNode(file, "", tree).allowOnly(Set.of("id", "version", "description",
-                "initialState", "states", "transitions", "fallback", "reset", "policies", "intents", "rules",
-                "tools", "responses", "verbose"));
-        FlowDefinition flow = new FlowDefinition(root.text("id"), root.text("version"), file, sha256(content),
-                root.text("initialState"), states(root), transitions(root), fallback(root), reset(root),
-                policies(root), intents(root), rules(root), tools(root), responses(root), verbose(root));
-        FlowReferences.check(root, flow);
+        FlowFile source = FlowFileReader.read(file, content);
+        FlowDefinition flow = new FlowParser(file).definition(source, sha256(content));
+        FlowReferences.check(file, flow);
         return flow;
     }
 
-    private static Map<String, StateDef> states(YamlNode root) {
+    private FlowDefinition definition(FlowFile f, String contentHash) {
+        return new FlowDefinition(f.id(), f.version(), file, contentHash, f.initialState(), states(f.states()),
+                transitions(f.transitions()), new Fallback(f.fallback().intent(), f.fallback().state()),
+                new Reset(listOf(f.reset().keywords()), template("reset.response", f.reset().response())),
+                each("policies", f.policies(), this::policy), each("intents", f.intents(), this::intent),
+                each("rules", f.rules(), this::rule), each("tools", f.tools(), this::tool),
+                each("responses", f.responses(), this::response), each("verbose", f.verbose(), this::verbose));
+    }
+
+    private Map<String, StateDef> states(List<FlowFile.State> declared) {
         Map<String, StateDef> states = new LinkedHashMap<>();
-        for (YamlNode s : root.list("states")) {
-            s.allowOnly(Set.of("name", "terminal"));
-            StateDef state = new StateDef(s.text("name"), Boolean.TRUE.equals(s.optionalBoolean("terminal")));
+        for (int i = 0; i < declared.size(); i++) {
+            StateDef state = new StateDef(declared.get(i).name(), Boolean.TRUE.equals(declared.get(i).terminal()));
             if (states.put(state.name(), state) != null) {
-                throw s.field("name").fail("state '" + state.name() + "' is declared twice");
+                throw fail("states[" + i + "].name", "state '" + state.name() + "' is declared twice");
             }
-        }
-        if (states.isEmpty()) {
-            throw root.field("states").fail("at least one state is required");
         }
         return states;
     }
 
-    private static Map<String, Set<String>> transitions(YamlNode root) {
+    private static Map<String, Set<String>> transitions(Map<String, List<String>> declared) {
         Map<String, Set<String>> transitions = new LinkedHashMap<>();
-        root.entries("transitions").forEach((from, targets) ->
-                transitions.put(from, new LinkedHashSet<>(root.field("transitions").textList(from))));
+        if (declared != null) {
+            declared.forEach((from, targets) -> transitions.put(from, new LinkedHashSet<>(listOf(targets))));
+        }
         return transitions;
     }
 
-    private static Fallback fallback(YamlNode root) {
-        YamlNode f = root.field("fallback").allowOnly(Set.of("intent", "state"));
-        return new Fallback(f.text("intent"), f.text("state"));
+    private PolicyDef policy(String at, FlowFile.Policy p) {
+        return new PolicyDef(p.id(), regex(at + ".pattern", p.pattern()), template(at + ".message", p.message()));
     }
 
-    private static Reset reset(YamlNode root) {
-        YamlNode r = root.field("reset").allowOnly(Set.of("keywords", "response"));
-        return new Reset(r.textList("keywords"), FlowTemplates.compile(r.field("response"), r.text("response")));
+    private IntentDef intent(String at, FlowFile.Intent i) {
+        return new IntentDef(i.code(), i.priority() == null ? 0 : i.priority(), i.initialState(),
+                each(at + ".match", i.match(), this::matcher), i.schema() == null ? null : schema(at + ".schema", i.schema()));
     }
 
-    private static List<PolicyDef> policies(YamlNode root) {
-        List<PolicyDef> policies = new ArrayList<>();
-        for (YamlNode p : root.list("policies")) {
-            p.allowOnly(Set.of("id", "pattern", "message"));
-            policies.add(new PolicyDef(p.text("id"), regex(p, "pattern"),
-                    FlowTemplates.compile(p.field("message"), p.text("message"))));
+    private InputMatcher matcher(String at, FlowFile.Matcher m) {
+        exactlyOne(at, "give exactly one of regex, contains or startsWith", m.regex(), m.contains(), m.startsWith());
+        if (m.regex() != null) {
+            return new InputMatcher(InputMatcher.Kind.REGEX, m.regex(), regex(at + ".regex", m.regex()));
         }
-        return policies;
+        if (m.contains() != null) {
+            return new InputMatcher(InputMatcher.Kind.CONTAINS, m.contains(), null);
+        }
+        return new InputMatcher(InputMatcher.Kind.STARTS_WITH, m.startsWith(), null);
     }
 
-    private static List<IntentDef> intents(YamlNode root) {
-        List<IntentDef> intents = new ArrayList<>();
-        for (YamlNode i : root.list("intents")) {
-            i.allowOnly(Set.of("code", "priority", "initialState", "match", "schema"));
-            List<InputMatcher> matchers = new ArrayList<>();
-            for (YamlNode m : i.list("match")) {
-                matchers.add(matcher(m));
-            }
-            if (matchers.isEmpty()) {
-                throw i.field("match").fail("at least one pattern (regex, contains or startsWith) is required");
-            }
-            intents.add(new IntentDef(i.text("code"), i.optionalInt("priority", 0), i.text("initialState"),
-                    matchers, i.has("schema") ? schema(i.field("schema")) : null));
-        }
-        return intents;
+    private Schema schema(String at, FlowFile.Schema s) {
+        return new Schema(s.state(), each(at + ".slots", s.slots(), this::slot));
     }
 
-    private static InputMatcher matcher(YamlNode m) {
-        m.allowOnly(Set.of("regex", "contains", "startsWith"));
-        if (m.node().size() != 1) {
-            throw m.fail("give exactly one of regex, contains or startsWith");
+    private SlotDef slot(String at, FlowFile.Slot s) {
+        List<String> values = listOf(s.values());
+        if (s.type() == SlotType.ENUM && values.isEmpty()) {
+            throw fail(at + ".values", "an enum slot needs its list of values");
         }
-        if (m.has("regex")) {
-            return new InputMatcher(InputMatcher.Kind.REGEX, m.text("regex"), regex(m, "regex"));
+        if (s.type() == SlotType.REGEX && s.pattern() == null) {
+            throw fail(at + ".pattern", "a regex slot needs a pattern");
         }
-        if (m.has("contains")) {
-            return new InputMatcher(InputMatcher.Kind.CONTAINS, m.text("contains"), null);
-        }
-        return new InputMatcher(InputMatcher.Kind.STARTS_WITH, m.text("startsWith"), null);
+        Pattern pattern = s.pattern() == null ? null : regex(at + ".pattern", s.pattern());
+        return new SlotDef(s.name(), s.type(), s.required() == null || s.required(), s.question(),
+                s.invalidMessage(), s.min(), s.max(), values, pattern);
     }
 
-    private static Schema schema(YamlNode s) {
-        s.allowOnly(Set.of("state", "slots"));
-        List<SlotDef> slots = new ArrayList<>();
-        for (YamlNode slot : s.list("slots")) {
-            slots.add(slot(slot));
-        }
-        if (slots.isEmpty()) {
-            throw s.field("slots").fail("a schema needs at least one slot");
-        }
-        return new Schema(s.text("state"), slots);
+    private Condition condition(String at, FlowFile.Condition c) {
+        return c == null ? null : new Condition(c.intent(), c.state(), c.schemaComplete(),
+                c.input() == null ? null : regex(at + ".input", c.input()));
     }
 
-    private static SlotDef slot(YamlNode s) {
-        s.allowOnly(Set.of("name", "type", "required", "question", "invalidMessage", "min", "max", "values",
-                "pattern"));
-        SlotType type = enumValue(s, "type", SlotType.class);
-        List<String> values = s.textList("values");
-        if (type == SlotType.ENUM && values.isEmpty()) {
-            throw s.field("values").fail("an enum slot needs its list of values");
-        }
-        Pattern pattern = s.has("pattern") ? regex(s, "pattern") : null;
-        if (type == SlotType.REGEX && pattern == null) {
-            throw s.field("pattern").fail("a regex slot needs a pattern");
-        }
-        Boolean required = s.optionalBoolean("required");
-        return new SlotDef(s.text("name"), type, required == null || required, s.text("question"),
-                s.optionalText("invalidMessage"), s.optionalNumber("min"), s.optionalNumber("max"), values, pattern);
+    private RuleDef rule(String at, FlowFile.Rule r) {
+        return new RuleDef(r.id(), condition(at + ".when", r.when()), each(at + ".then", r.then(), this::action));
     }
 
-    static Condition condition(YamlNode c) {
-        c.allowOnly(Set.of("intent", "state", "schemaComplete", "input"));
-        return new Condition(c.optionalText("intent"), c.optionalText("state"), c.optionalBoolean("schemaComplete"),
-                c.has("input") ? regex(c, "input") : null);
+    private RuleAction action(String at, FlowFile.Action a) {
+        exactlyOne(at, "give exactly one of setState, setIntent, setSlot or callTool",
+                a.setState(), a.setIntent(), a.setSlot(), a.callTool());
+        if (a.setState() != null) {
+            return new RuleAction.SetState(a.setState());
+        }
+        if (a.setIntent() != null) {
+            return new RuleAction.SetIntent(a.setIntent());
+        }
+        if (a.callTool() != null) {
+            return new RuleAction.CallTool(a.callTool());
+        }
+        return new RuleAction.SetSlot(a.setSlot().name(), template(at + ".setSlot.value", a.setSlot().value()));
     }
 
-    private static List<RuleDef> rules(YamlNode root) {
-        List<RuleDef> rules = new ArrayList<>();
-        for (YamlNode r : root.list("rules")) {
-            r.allowOnly(Set.of("id", "when", "then"));
-            List<RuleAction> actions = new ArrayList<>();
-            for (YamlNode a : r.list("then")) {
-                actions.add(action(a));
-            }
-            if (actions.isEmpty()) {
-                throw r.field("then").fail("a rule needs at least one action");
-            }
-            rules.add(new RuleDef(r.text("id"), condition(r.field("when")), actions));
-        }
-        return rules;
+    private ToolDef tool(String at, FlowFile.Tool t) {
+        return new ToolDef(t.code(), condition(at + ".when", t.when()),
+                template(at + ".verbose.before", t.verbose().before()),
+                template(at + ".verbose.success", t.verbose().success()),
+                template(at + ".verbose.error", t.verbose().error()));
     }
 
-    private static RuleAction action(YamlNode a) {
-        a.allowOnly(Set.of("setState", "setIntent", "setSlot", "callTool"));
-        if (a.node().size() != 1) {
-            throw a.fail("give exactly one of setState, setIntent, setSlot or callTool");
-        }
-        if (a.has("setState")) {
-            return new RuleAction.SetState(a.text("setState"));
-        }
-        if (a.has("setIntent")) {
-            return new RuleAction.SetIntent(a.text("setIntent"));
-        }
-        if (a.has("callTool")) {
-            return new RuleAction.CallTool(a.text("callTool"));
-        }
-        YamlNode slot = a.field("setSlot").allowOnly(Set.of("name", "value"));
-        return new RuleAction.SetSlot(slot.text("name"), FlowTemplates.compile(slot.field("value"), slot.text("value")));
+    private ResponseDef response(String at, FlowFile.Response r) {
+        return new ResponseDef(r.id(), r.intent(), r.state(), r.type() == null ? ResponseType.TEXT : r.type(),
+                template(at + ".template", r.template()));
     }
 
-    private static List<ToolDef> tools(YamlNode root) {
-        List<ToolDef> tools = new ArrayList<>();
-        for (YamlNode t : root.list("tools")) {
-            t.allowOnly(Set.of("code", "when", "verbose"));
-            YamlNode v = t.field("verbose").allowOnly(Set.of("before", "success", "error"));
-            tools.add(new ToolDef(t.text("code"), t.has("when") ? condition(t.field("when")) : null,
-                    FlowTemplates.compile(v.field("before"), v.text("before")),
-                    FlowTemplates.compile(v.field("success"), v.text("success")),
-                    FlowTemplates.compile(v.field("error"), v.text("error"))));
-        }
-        return tools;
+    private VerboseDef verbose(String at, FlowFile.Verbose v) {
+        return new VerboseDef(v.step(), v.determinant(), v.intent(), v.state(), v.ruleId(),
+                template(at + ".text", v.text()));
     }
 
-    private static List<ResponseDef> responses(YamlNode root) {
-        List<ResponseDef> responses = new ArrayList<>();
-        for (YamlNode r : root.list("responses")) {
-            r.allowOnly(Set.of("id", "intent", "state", "type", "template"));
-            responses.add(new ResponseDef(r.text("id"), r.text("intent"), r.optionalText("state"),
-                    r.has("type") ? enumValue(r, "type", ResponseType.class) : ResponseType.TEXT,
-                    FlowTemplates.compile(r.field("template"), r.text("template"))));
+    /** Converts each element of a list field, passing it its path ({@code rules[2]}); an absent list is empty. */
+    private static <S, T> List<T> each(String path, List<S> items, BiFunction<String, S, T> convert) {
+        List<T> converted = new ArrayList<>();
+        for (int i = 0; items != null && i < items.size(); i++) {
+            converted.add(convert.apply(path + "[" + i + "]", items.get(i)));
         }
-        return responses;
+        return converted;
     }
 
-    private static List<VerboseDef> verbose(YamlNode root) {
-        List<VerboseDef> verbose = new ArrayList<>();
-        for (YamlNode v : root.list("verbose")) {
-            v.allowOnly(Set.of("step", "determinant", "intent", "state", "ruleId", "text"));
-            verbose.add(new VerboseDef(v.text("step"), v.text("determinant"), v.optionalText("intent"),
-                    v.optionalText("state"), v.optionalText("ruleId"),
-                    FlowTemplates.compile(v.field("text"), v.text("text"))));
-        }
-        return verbose;
+    private static List<String> listOf(List<String> items) {
+        return items == null ? List.of() : List.copyOf(items);
     }
 
-    private static Pattern regex(YamlNode at, String field) {
+    private void exactlyOne(String at, String problem, Object... choices) {
+        if (Stream.of(choices).filter(Objects::nonNull).count() != 1) {
+            throw fail(at, problem);
+        }
+    }
+
+    private Pattern regex(String at, String source) {
         try {
-            return Pattern.compile(at.text(field), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+            return Pattern.compile(source, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         } catch (PatternSyntaxException e) {
-            throw at.field(field).fail("not a valid regular expression: " + e.getDescription()
-                    + " near index " + e.getIndex());
+            throw fail(at, "not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
         }
     }
 
-    private static <E extends Enum<E>> E enumValue(YamlNode at, String field, Class<E> type) {
-        String text = at.text(field);
-        try {
-            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw at.field(field).fail("'" + text + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
-        }
+    private Template template(String at, String source) {
+        return FlowTemplates.compile(file, at, source);
+    }
+
+    private FlowDefinitionException fail(String at, String problem) {
+        return new FlowDefinitionException(file, at, problem);
     }
 
     private static String sha256(byte[] content) {

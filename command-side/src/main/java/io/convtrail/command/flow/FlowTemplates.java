@@ -16,11 +16,11 @@ final class FlowTemplates {
     private FlowTemplates() {
     }
 
-    static Template compile(YamlNode at, String source) {
+    static Template compile(String file, String path, String source) {
         try {
             return COMPILER.compile(source);
         } catch (MustacheException e) {
-            throw at.fail("not a valid Mustache template: " + e.getMessage());
+            throw new FlowDefinitionException(file, path, "not a valid Mustache template: " + e.getMessage());
         }
     }
 }

@@ -122,6 +122,48 @@ class FlowLoaderTest {
     }
 
     @Test
+    void aValueOfTheWrongKindNamesWhatItMustBe() {
+        assertBroken(VALID.replace("  - code: GREET\n", "  - code: GREET\n    priority: '2'\n"),
+                "Invalid flow file broken.yml at intents[0].priority: must be a whole number");
+        assertBroken(VALID.replace("  - code: GREET\n", "  - code: GREET\n    priority: 99999999999\n"),
+                "Invalid flow file broken.yml at intents[0].priority: must be a whole number");
+        assertBroken(VALID.replace("terminal: true", "terminal: 'yes'"),
+                "Invalid flow file broken.yml at states[1].terminal: must be true or false");
+        assertBroken(VALID.replace("IDLE: [DONE]", "IDLE: DONE"),
+                "Invalid flow file broken.yml at transitions.IDLE: must be a list");
+        assertBroken(VALID.replace("id: tiny", "id: {name: tiny}"),
+                "Invalid flow file broken.yml at id: must be a non-empty text");
+        assertBroken(VALID.replace("version: \"1\"", "version: ' '"),
+                "Invalid flow file broken.yml at version: must be a non-empty text");
+        assertBroken(VALID.replace("fallback: {intent: UNKNOWN, state: IDLE}", "fallback: IDLE"),
+                "Invalid flow file broken.yml at fallback: must be a mapping (key: value)");
+        assertBroken("- id: tiny\n", "Invalid flow file broken.yml at (root): must be a mapping (key: value)");
+    }
+
+    @Test
+    void anUnknownResponseTypeListsTheKnownOnes() {
+        assertBroken(VALID.replace("template: \"Hello!\"}", "template: \"Hello!\", type: xml}"),
+                "Invalid flow file broken.yml at responses[0].type: 'xml' is not one of [TEXT, JSON, LLM]");
+    }
+
+    @Test
+    void aMatcherWithTwoPatternsAndAnEmptyActionListAreReported() {
+        assertBroken(VALID.replace("- contains: hello", "- {contains: hello, regex: hi}"),
+                "Invalid flow file broken.yml at intents[0].match[0]: give exactly one of regex, contains or startsWith");
+        assertBroken(VALID.replace("    then:\n      - setState: DONE\n", "    then: []\n"),
+                "Invalid flow file broken.yml at rules[0].then: a rule needs at least one action");
+        assertBroken(VALID.replace("    when: {intent: GREET}\n", ""),
+                "Invalid flow file broken.yml at rules[0].when: must be a mapping (key: value)");
+    }
+
+    @Test
+    void anUnknownKeyListsTheKnownOnesInOrder() {
+        assertBroken(VALID.replace("- setState: DONE", "- setStat: DONE"),
+                "Invalid flow file broken.yml at rules[0].then[0].setStat: unknown key 'setStat'; "
+                        + "expected one of [callTool, setIntent, setSlot, setState]");
+    }
+
+    @Test
     void twoFilesWithTheSameIdAreReported(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("a.yml"), VALID);
         Files.writeString(dir.resolve("b.yml"), VALID);
