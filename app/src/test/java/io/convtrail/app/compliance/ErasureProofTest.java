@@ -58,6 +58,10 @@ class ErasureProofTest {
         assertThat(c.erase(port, TestTokens.admin(), "proof").getStatusCode().value()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> trace(c).contains("CONVERSATION_ERASED"));
         assertThat(trace(c)).doesNotContain(c.marker());
+        // the conversation index keeps the messages opened for search, until the erasure reaches it
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM conversation_index_text WHERE conversation_id = ?").param(c.id())
+                .query(Long.class).single() == 0);
 
         jdbc.sql("VACUUM FULL").update();
         jdbc.sql("CHECKPOINT").update();
@@ -90,7 +94,8 @@ class ErasureProofTest {
                 + "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')").query(String.class).list();
         assertThat(tables).contains("public.domainevententry", "public.snapshotevententry", "public.audit_event",
                 "public.trace_turn", "public.trace_stage", "public.trace_step", "public.conversation_access",
-                "public.conversation_key", "public.tokenentry", "public.turn_runner", "public.projection_quarantine");
+                "public.conversation_key", "public.conversation_index_text", "public.tokenentry",
+                "public.turn_runner", "public.projection_quarantine");
         for (String table : tables) {
             long rows = jdbc.sql("SELECT count(*) FROM " + table + " t WHERE position(? IN t::text) > 0")
                     .param(c.marker()).query(Long.class).single();
