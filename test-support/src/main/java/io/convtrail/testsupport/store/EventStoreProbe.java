@@ -95,8 +95,8 @@ public final class EventStoreProbe {
     public int replaceInStagePayloads(UUID conversationId, String text, String replacement) {
         try (Connection c = connections.open(); PreparedStatement s = c.prepareStatement(
                 "UPDATE domainevententry SET payload = convert_to(replace(convert_from(payload, 'UTF8'), ?, ?), 'UTF8') "
-                        + "WHERE aggregateidentifier = ? AND convert_from(payload, 'UTF8') LIKE ? AND payloadtype = ?")) {
-            bind(s, text, replacement, conversationId.toString(), "%" + text + "%", STAGE);
+                        + "WHERE aggregateidentifier = ? AND strpos(convert_from(payload, 'UTF8'), ?) > 0 AND payloadtype = ?")) {
+            bind(s, text, replacement, conversationId.toString(), text, STAGE);
             return s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
