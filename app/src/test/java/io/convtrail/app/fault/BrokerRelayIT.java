@@ -127,6 +127,16 @@ class BrokerRelayIT {
         System.out.printf("BrokerRelayIT: broker cut; B's health showed it DOWN after %d ms%n",
                 Duration.ofNanos(System.nanoTime() - cutAt).toMillis());
 
+        String refusal;
+        try {
+            Subscriber.on(b, id, null).close();
+            refusal = "connected";
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            refusal = e.toString();
+        }
+        System.out.println("BrokerRelayIT: a STOMP CONNECT to B during the outage: " + refusal);
+        assertThat(refusal).as("no STOMP session through a broker that is away").isNotEqualTo("connected");
+
         UUID other = UUID.randomUUID();
         try (SseTestClient sseOnB = SseTestClient.open(http, URI.create(b.baseUrl() + "/api/v1/conversation/stream/" + other),
                 Map.of())) {
@@ -155,7 +165,10 @@ class BrokerRelayIT {
         resumedOnB.close();
         againOnB.close();
         for (ServiceProcess node : List.of(a, b)) {
-            assertThat(node.logLines()).as(node.log().toString()).noneMatch(line -> line.contains(" ERROR "));
+            // Spring's relay logs at ERROR a client's DISCONNECT frame that races with the DISCONNECT it sends
+            // itself when that client's WebSocket closes (the broker connection is gone by the second one)
+            assertThat(node.logLines()).as(node.log().toString()).noneMatch(line -> line.contains(" ERROR ")
+                    && !line.endsWith("Failed to forward DISCONNECT session=" + line.substring(line.lastIndexOf('=') + 1)));
         }
     }
 
