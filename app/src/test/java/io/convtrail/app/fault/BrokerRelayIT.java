@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.console.CuttableProxy;
 import io.convtrail.app.stream.SseTestClient;
 import io.convtrail.app.stream.StompConnect;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
-import java.io.IOException;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +52,7 @@ class BrokerRelayIT {
     private static final List<String> DIALOG = List.of("hello", "What are your interest rates?",
             "I want to apply for a loan");
 
-    private static EmbeddedPostgres postgres;
+    private static SharedPostgres postgres;
     private static String[] database;
     private static CuttableProxy brokerOfB;
     private static ServiceProcess a;
@@ -64,17 +62,8 @@ class BrokerRelayIT {
 
     @BeforeAll
     static void startNodes() throws Exception {
-        String url = System.getenv("SPRING_DATASOURCE_URL");
-        if (url == null || url.isBlank()) {
-            postgres = EmbeddedPostgres.builder().setDataDirectory(HOME.resolve("pg").toAbsolutePath())
-                    .setPort(ServiceProcess.freePort()).start();
-            database = new String[]{"--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                    "--spring.datasource.username=postgres", "--spring.datasource.password=postgres"};
-        } else {
-            database = new String[]{"--spring.datasource.url=" + url,
-                    "--spring.datasource.username=" + System.getenv().getOrDefault("SPRING_DATASOURCE_USERNAME", ""),
-                    "--spring.datasource.password=" + System.getenv().getOrDefault("SPRING_DATASOURCE_PASSWORD", "")};
-        }
+        postgres = SharedPostgres.open(HOME);
+        database = postgres.args();
         brokerOfB = new CuttableProxy(RabbitStomp.STOMP_PORT);
         a = node("node-a", RabbitStomp.STOMP_PORT);
         b = node("node-b", brokerOfB.port());
@@ -111,7 +100,7 @@ class BrokerRelayIT {
         plainOnB.awaitSequence(head);
         assertThat(plainOnB.sequences).as("through the broker, each event once, in order")
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, head).boxed().toList());
-        assertThat(audited(plainOnB.bodies)).as("STOMP = raw audit").containsExactlyElementsOf(rawAudit(onB, id));
+        assertThat(ScaleOutIT.audited(plainOnB.bodies)).as("STOMP = raw audit").containsExactlyElementsOf(rawAudit(onB, id));
         assertThat(plainOnB.destinations).as("clients see the topic they subscribed to")
                 .containsOnly("/topic/convengine/audit/" + id);
         System.out.printf("BrokerRelayIT: %d turns on node A, %d events to a STOMP subscriber on B through RabbitMQ%n",
@@ -188,12 +177,6 @@ class BrokerRelayIT {
                 .map(row -> row.get("auditId").asLong() + " " + row.get("stage").asText()).toList();
     }
 
-    /** "auditId stage" of every AUDIT envelope, as the raw audit lists its rows. */
-    private static List<String> audited(List<JsonNode> envelopes) {
-        return envelopes.stream().filter(e -> "AUDIT".equals(e.get("eventType").asText()))
-                .map(e -> e.get("auditId").asLong() + " " + e.get("stage").asText()).toList();
-    }
-
     private static ServiceProcess node(String name, int brokerPort) throws Exception {
         List<String> args = new ArrayList<>(List.of(database));
         args.addAll(List.of("--convtrail.node.name=" + name, "--convtrail.demo-tool.delay=50ms",
@@ -239,7 +222,7 @@ class BrokerRelayIT {
 
                 @Override
                 public void handleFrame(StompHeaders headers, Object payload) {
-                    subscriber.bodies.add(parse(new String((byte[]) payload, StandardCharsets.UTF_8)));
+                    subscriber.bodies.add(ScaleOutIT.parse(new String((byte[]) payload, StandardCharsets.UTF_8)));
                     subscriber.sequences.add(Long.parseLong(headers.getFirst("sequence")));
                     subscriber.destinations.add(headers.getDestination());
                 }
@@ -256,14 +239,6 @@ class BrokerRelayIT {
         public void close() {
             if (session.isConnected()) {
                 session.disconnect();
-            }
-        }
-
-        private static JsonNode parse(String json) {
-            try {
-                return FaultClient.JSON.readTree(json);
-            } catch (IOException e) {
-                throw new IllegalStateException("not JSON: " + json, e);
             }
         }
     }
