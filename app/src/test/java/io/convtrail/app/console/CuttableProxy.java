@@ -14,14 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection is dropped (the SSE stream included) and new ones are refused until it is restored. DevTools'
  * offline emulation cannot do this: it leaves an already open EventSource streaming.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean down;
 
-    CuttableProxy(int targetPort) throws IOException {
+    public CuttableProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "cuttable-proxy");
@@ -29,19 +29,19 @@ final class CuttableProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** Drops every open connection and refuses new ones until {@link #restore()}. */
-    void cut() {
+    public void cut() {
         down = true;
         for (Socket s : open) {
             closeQuietly(s);
         }
     }
 
-    void restore() {
+    public void restore() {
         down = false;
     }
 

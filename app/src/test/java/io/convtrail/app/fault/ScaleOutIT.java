@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.fault.FaultClient.Answer;
 import io.convtrail.app.stream.SseTestClient;
 import io.convtrail.app.stream.StompConnect;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class ScaleOutIT {
     private static final List<String> DIALOG = List.of("hello", "What are your interest rates?",
             "I want to apply for a loan", "10000", "36", "ann@example.com", "yes");
 
-    private static EmbeddedPostgres postgres;
+    private static SharedPostgres postgres;
     private static String[] database;
     private static ServiceProcess a;
     private static ServiceProcess b;
@@ -70,17 +69,8 @@ class ScaleOutIT {
 
     @BeforeAll
     static void startNodes() throws Exception {
-        String url = System.getenv("SPRING_DATASOURCE_URL");
-        if (url == null || url.isBlank()) {
-            postgres = EmbeddedPostgres.builder().setDataDirectory(HOME.resolve("pg").toAbsolutePath())
-                    .setPort(ServiceProcess.freePort()).start();
-            database = new String[]{"--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                    "--spring.datasource.username=postgres", "--spring.datasource.password=postgres"};
-        } else {
-            database = new String[]{"--spring.datasource.url=" + url,
-                    "--spring.datasource.username=" + System.getenv().getOrDefault("SPRING_DATASOURCE_USERNAME", ""),
-                    "--spring.datasource.password=" + System.getenv().getOrDefault("SPRING_DATASOURCE_PASSWORD", "")};
-        }
+        postgres = SharedPostgres.open(HOME);
+        database = postgres.args();
         // B first: it migrates the schema and creates the segments; A and C then start side by side
         b = node("node-b", "command,query");
         CompletableFuture<ServiceProcess> startingA = CompletableFuture.supplyAsync(() -> node("node-a", "command"));
@@ -284,7 +274,7 @@ class ScaleOutIT {
     }
 
     /** "auditId stage" of every AUDIT envelope, as the raw audit lists its rows. */
-    private static List<String> audited(List<JsonNode> envelopes) {
+    static List<String> audited(List<JsonNode> envelopes) {
         return envelopes.stream().filter(e -> "AUDIT".equals(e.get("eventType").asText()))
                 .map(e -> e.get("auditId").asLong() + " " + e.get("stage").asText()).toList();
     }
@@ -297,7 +287,7 @@ class ScaleOutIT {
         return owners;
     }
 
-    private static JsonNode parse(String json) {
+    static JsonNode parse(String json) {
         try {
             return FaultClient.JSON.readTree(json);
         } catch (IOException e) {

@@ -1,7 +1,10 @@
 package io.convtrail.app.stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.query.stream.ConversationStreamHub;
+import io.convtrail.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
@@ -9,6 +12,8 @@ import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.test.context.TestPropertySource;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Non-default stream settings: {@code broker=relay} swaps the in-memory broker for a relay to the
  * configured external broker (none runs here: the relay keeps retrying, and SSE does not depend on
- * it), and a short emitter timeout ends a stream that the client then resumes.
+ * it, and the node's health shows the broker DOWN while it stays in service), and a short emitter timeout ends a stream that the client then resumes.
  */
 @ConvtrailIntegrationTest
 @TestPropertySource(properties = {
@@ -48,6 +53,18 @@ class StreamSettingsTest extends StreamClientTest {
         assertThat(relay.getSystemPasscode()).isEqualTo("secret");
         assertThat(relay.getVirtualHost()).isEqualTo("/convtrail");
         assertThat(relay.getDestinationPrefixes()).containsExactly("/topic");
+    }
+
+    @Test
+    void withoutItsBrokerTheNodeShowsItDownAndStaysInService() throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                .header("authorization", TestTokens.adminBearer()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as("still in service").isEqualTo(200);
+        JsonNode health = new ObjectMapper().readTree(answer.body());
+        assertThat(health.at("/components/stompBroker/status").asText()).isEqualTo("DEGRADED");
+        assertThat(health.at("/components/stompBroker/details/broker").asText()).isEqualTo("DOWN");
+        assertThat(health.at("/components/stompBroker/details/relay").asText()).isEqualTo("127.0.0.1:61999");
+        assertThat(health.at("/components/db/status").asText()).isEqualTo("UP");
     }
 
     @Test

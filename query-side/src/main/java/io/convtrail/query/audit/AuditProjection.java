@@ -13,6 +13,7 @@ import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import io.convtrail.api.stream.TurnBoundary;
 import io.convtrail.query.store.EventPositions;
+import io.convtrail.query.stream.BrokerRelay;
 import io.convtrail.query.stream.StreamNotifications;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -32,7 +33,8 @@ import java.util.UUID;
  * index in the event store ({@link EventPositions}): unique, strictly increasing, and the same on
  * every replay. A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
  * is pushed to the conversation's live subscribers, after the transaction that stored it commits:
- * on this node through the query bus, on the others through a notification sent on commit.
+ * on this node through the query bus, on the others through a notification sent on commit, and, with a
+ * STOMP broker relay, to the broker's topic (by this node only: {@link BrokerRelay}).
  * A rebuild (replay) refills the table without pushing: subscribers saw those events already. Turn
  * starts and ends are stored as the stream's turn boundaries, placed after the record before them.
  */
@@ -47,11 +49,13 @@ public class AuditProjection {
     private final QueryUpdateEmitter updates;
     private final EventPositions positions;
     private final StreamNotifications notifications;
+    private final BrokerRelay relay;
 
     public AuditProjection(AuditRepository repository, StreamEnvelopes envelopes, QueryUpdateEmitter updates,
-                           EventPositions positions, StreamNotifications notifications) {
+                           EventPositions positions, StreamNotifications notifications, BrokerRelay relay) {
         this.positions = positions;
         this.notifications = notifications;
+        this.relay = relay;
         this.repository = repository;
         this.envelopes = envelopes;
         this.updates = updates;
@@ -125,5 +129,6 @@ public class AuditProjection {
     private void publish(StreamEvent event) {
         notifications.announce(event.conversationId(), event.sequence());
         updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
+        relay.publish(event);
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompReactorNettyCodec;
 import org.springframework.messaging.tcp.reactor.ReactorNettyTcpClient;
 import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
@@ -25,6 +26,7 @@ import java.util.UUID;
  * ConvEngine's STOMP transport: endpoint {@code /ws-convengine} (plain WebSocket, and SockJS under
  * the same path), topics under {@code /topic}, the in-memory broker or a relay to an external one.
  * Clients may only subscribe: a SEND to a topic would let anyone forge a conversation's events.
+ * With the relay, conversation topics are renamed on the way to the broker and back ({@link BrokerRelay}).
  */
 @Configuration
 @EnableWebSocketMessageBroker
@@ -93,9 +95,44 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
                         && stomp.getFirstNativeHeader(StompTopicPublisher.RESUME_HEADER) != null) {
                     return resume(message, stomp);
                 }
+                if (relayed() && StompCommand.SUBSCRIBE.equals(stomp.getCommand())) {
+                    return withDestination(message, BrokerRelay.toBroker(stomp.getDestination()));
+                }
                 return message;
             }
         });
+    }
+
+    /** The broker's messages name the topic as the client subscribed to it (see {@link BrokerRelay}). */
+    @Override
+    public void configureClientOutboundChannel(ChannelRegistration registration) {
+        if (!relayed()) {
+            return;
+        }
+        registration.interceptors(new ChannelInterceptor() {
+            @Override
+            public Message<?> preSend(Message<?> message, MessageChannel channel) {
+                StompHeaderAccessor stomp = StompHeaderAccessor.wrap(message);
+                if (StompCommand.MESSAGE.equals(stomp.getCommand())) {
+                    return withDestination(message, BrokerRelay.toClient(stomp.getDestination()));
+                }
+                return message;
+            }
+        });
+    }
+
+    private boolean relayed() {
+        return properties.stomp().broker() == StreamProperties.Broker.RELAY;
+    }
+
+    private static Message<?> withDestination(Message<?> message, String destination) {
+        StompHeaderAccessor headers = StompHeaderAccessor.wrap(message);
+        if (destination == null || destination.equals(headers.getDestination())) {
+            return message;
+        }
+        headers.setDestination(destination);
+        headers.setLeaveMutable(true);
+        return MessageBuilder.createMessage(message.getPayload(), headers.getMessageHeaders());
     }
 
     /**

@@ -27,6 +27,9 @@ import java.util.UUID;
  * A SUBSCRIBE with a {@value #RESUME_HEADER} header resumes instead ({@link #resume}): that client
  * gets its own hub subscription from the given position, delivered to its subscription alone, and
  * the frame never reaches the broker, so nothing arrives twice.
+ * <p>
+ * With a broker relay the topics are fed by the node that projects each event ({@link BrokerRelay}),
+ * so this node feeds none: a wake-up published here too would reach every subscriber twice.
  */
 @Component
 class StompTopicPublisher {
@@ -37,6 +40,7 @@ class StompTopicPublisher {
     private final ConversationStreamHub hub;
     private final SimpMessagingTemplate broker;
     private final ObjectProvider<MessageChannel> clientOutbound;
+    private final boolean feedsTopics;
     /** "sessionId/subscriptionId" of each STOMP subscription to a conversation topic. */
     private final Map<String, UUID> clientSubscriptions = new HashMap<>();
     private final Map<UUID, Topic> topics = new HashMap<>();
@@ -44,8 +48,10 @@ class StompTopicPublisher {
     private final Map<String, Resumed> resumed = new HashMap<>();
 
     StompTopicPublisher(ConversationStreamHub hub, SimpMessagingTemplate broker,
-                        @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutbound) {
+                        @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutbound,
+                        BrokerRelay relay) {
         this.hub = hub;
+        this.feedsTopics = !relay.enabled();
         this.broker = broker;
         this.clientOutbound = clientOutbound;
     }
@@ -68,7 +74,7 @@ class StompTopicPublisher {
     synchronized void subscribed(SessionSubscribeEvent event) {
         SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(event.getMessage());
         UUID conversationId = conversationOf(headers.getDestination());
-        if (conversationId == null || clientSubscriptions.putIfAbsent(key(headers), conversationId) != null) {
+        if (!feedsTopics || conversationId == null || clientSubscriptions.putIfAbsent(key(headers), conversationId) != null) {
             return;
         }
         Topic topic = topics.computeIfAbsent(conversationId, Topic::new);
