@@ -1,6 +1,8 @@
 package io.convtrail.app.operations;
 
 import io.convtrail.query.stream.StreamProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
@@ -19,6 +21,8 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "convtrail.stream.stomp.broker", havingValue = "relay")
 class StompBrokerHealth implements HealthIndicator {
 
+    private static final Logger log = LoggerFactory.getLogger(StompBrokerHealth.class);
+
     private final String address;
     private volatile boolean available;
 
@@ -26,9 +30,19 @@ class StompBrokerHealth implements HealthIndicator {
         this.address = properties.stomp().relay().host() + ":" + properties.stomp().relay().port();
     }
 
+    /** One line per change, in place of the relay's own stack trace at every reconnect attempt (muted in application.yml). */
     @EventListener
     void brokerAvailability(BrokerAvailabilityEvent event) {
-        available = event.isBrokerAvailable();
+        boolean now = event.isBrokerAvailable();
+        if (now != available) {
+            if (now) {
+                log.info("STOMP broker {} is available: STOMP topics are relayed", address);
+            } else {
+                log.warn("STOMP broker {} is not available: STOMP clients are refused until it is back "
+                        + "(the relay retries every few seconds); turns, reads and SSE go on", address);
+            }
+        }
+        available = now;
     }
 
     @Override
