@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The run's figures as a Markdown table (pasted as is into the README) and as JSON. */
+/** The run's figures as a Markdown table (pasted as is into docs/performance.md) and as JSON. */
 final class Report {
 
     private Report() {

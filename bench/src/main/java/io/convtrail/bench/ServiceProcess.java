@@ -74,7 +74,7 @@ final class ServiceProcess implements AutoCloseable {
                                         boolean secured, boolean encrypted) throws Exception {
         Path jar = options.appJar();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it first (see the README's Performance section)");
+            throw new IllegalStateException(jar + " is missing: build it first (see docs/performance.md)");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

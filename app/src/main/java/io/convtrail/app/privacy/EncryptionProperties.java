@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Encryption of personal content with a key per conversation (README, Compliance).
+ * Encryption of personal content with a key per conversation (docs/compliance.md).
  *
  * @param enabled          false stores new personal content in the clear (the log warns at every start); erasure
  *                         then hides it from readers but cannot shred it. A master key, if set, still opens what

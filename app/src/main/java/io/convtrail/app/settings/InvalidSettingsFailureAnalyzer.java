@@ -27,7 +27,7 @@ public class InvalidSettingsFailureAnalyzer extends AbstractFailureAnalyzer<Bind
         }
         return new FailureAnalysis(description.toString(), "Correct the settings above (application.yml, the "
                 + "environment variable named, or --name=value on the command line); the defaults are documented in "
-                + "the README's Configuration table and in application.yml.", cause);
+                + "docs/configuration.md and in application.yml.", cause);
     }
 
     static String line(ObjectError error) {

@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * One trace per turn (README, Observability): Micrometer Tracing with the OpenTelemetry bridge
+ * One trace per turn (docs/operations.md): Micrometer Tracing with the OpenTelemetry bridge
  * starts a span for each HTTP request; {@link TurnTracing} carries it through Axon's commands,
  * events and projections; {@link TraceIdHeaderFilter} names it in the answer.
  */

@@ -48,8 +48,9 @@ class DockerComposeConsistencyTest {
         assertThat(appPort).isEqualTo(appEnv.get("PORT"));
         assertThat(serverPortDefault()).isEqualTo(appPort);
 
-        String readme = Files.readString(ROOT.resolve("README.md"));
-        appEnv.keySet().forEach(name -> assertThat(readme).as("README documents " + name).contains("`" + name + "`"));
+        String configuration = Files.readString(ROOT.resolve("docs/configuration.md"));
+        appEnv.keySet().forEach(name -> assertThat(configuration).as("docs/configuration.md documents " + name)
+                .contains("`" + name + "`"));
         assertThat(Files.exists(ROOT.resolve("Dockerfile"))).isTrue();
         assertThat(app.get("build")).isEqualTo(".");
     }

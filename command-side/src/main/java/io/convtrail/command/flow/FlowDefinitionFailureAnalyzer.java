@@ -11,7 +11,7 @@ public class FlowDefinitionFailureAnalyzer extends AbstractFailureAnalyzer<FlowD
         return new FailureAnalysis(cause.getMessage(),
                 "Fix the flow file, or point convtrail.flow.location / convtrail.flow.active "
                         + "(CONVTRAIL_FLOW_LOCATION / CONVTRAIL_FLOW_ACTIVE) at a valid flow. "
-                        + "The README's section \"Flows and the demo conversation\" describes the format.",
+                        + "docs/flows.md describes the format.",
                 cause);
     }
 }
