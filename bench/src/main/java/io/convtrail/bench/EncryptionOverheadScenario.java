@@ -1,5 +1,7 @@
 package io.convtrail.bench;
 
+import io.convtrail.testsupport.api.ConvtrailApi;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ final class EncryptionOverheadScenario {
         return service;
     }
 
-    List<Figure> run(ConvtrailClient client, Map<String, Object> details) throws Exception {
+    List<Figure> run(ConvtrailApi client, Map<String, Object> details) throws Exception {
         List<TurnDriver.Run> on = new ArrayList<>();
         List<TurnDriver.Run> off = new ArrayList<>();
         double rebuildOn;
@@ -85,7 +87,7 @@ final class EncryptionOverheadScenario {
     }
 
     /** Events/s of one rebuild of every projection, from the reset until every token is back at the head. */
-    private double rebuild(ConvtrailClient client, String label) throws Exception {
+    private double rebuild(ConvtrailApi client, String label) throws Exception {
         long head = db.head();
         if (!ProjectionTokens.awaitCaughtUp(db, head, options.rebuildMaxSeconds(), "s10 projections catching up")) {
             throw new IllegalStateException("projections did not catch up with " + head + " events");
