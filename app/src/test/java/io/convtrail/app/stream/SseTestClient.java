@@ -71,7 +71,10 @@ public final class SseTestClient implements AutoCloseable {
     /** A stream request with exactly these headers; the response, whatever its status. */
     public static HttpResponse<InputStream> attempt(HttpClient http, URI uri, Map<String, String> headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        // a stream answers its headers at once: waiting longer means the response is lost, which must fail the
+        // test rather than hang the build
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(30)).GET();
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
