@@ -5,6 +5,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -24,15 +28,17 @@ import java.util.stream.Stream;
 final class BenchDatabase implements AutoCloseable {
 
     private final EmbeddedPostgres embedded;
+    private final Path dataDir;
     private final Path tempDir;
     private final String url;
     private final String user;
     private final String password;
     private final boolean durable;
 
-    private BenchDatabase(EmbeddedPostgres embedded, Path tempDir, String url, String user, String password,
-                          boolean durable) {
+    private BenchDatabase(EmbeddedPostgres embedded, Path dataDir, Path tempDir, String url, String user,
+                          String password, boolean durable) {
         this.embedded = embedded;
+        this.dataDir = dataDir;
         this.tempDir = tempDir;
         this.url = url;
         this.user = user;
@@ -42,7 +48,7 @@ final class BenchDatabase implements AutoCloseable {
 
     static BenchDatabase open(BenchOptions options) throws IOException {
         if (options.databaseUrl() != null) {
-            return new BenchDatabase(null, null, options.databaseUrl(), options.databaseUser(),
+            return new BenchDatabase(null, null, null, options.databaseUrl(), options.databaseUser(),
                     options.databasePassword(), true);
         }
         Path tempDir = null;
@@ -60,7 +66,7 @@ final class BenchDatabase implements AutoCloseable {
                 .setServerConfig("fsync", options.durableDatabase() ? "on" : "off")
                 .setServerConfig("synchronous_commit", options.durableDatabase() ? "on" : "off")
                 .start();
-        return new BenchDatabase(pg, tempDir, pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres",
+        return new BenchDatabase(pg, dataDir, tempDir, pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres",
                 options.durableDatabase());
     }
 
@@ -130,6 +136,67 @@ final class BenchDatabase implements AutoCloseable {
     /** The event store's head: the highest global index (0 when empty). */
     long head() {
         return new EventStoreProbe(this::connect).head();
+    }
+
+    /**
+     * CPU time PostgreSQL has spent so far serving the bench. Embedded: the postmaster's whole process tree
+     * (backends, WAL writer, checkpointer, autovacuum; ended backends through the time the postmaster reaped).
+     * External on this machine: the live backends connected to the bench's database, found in
+     * {@code pg_stat_activity} (the server's shared processes and backends that end in a window escape it).
+     * Elsewhere: {@link ServerCpu#UNKNOWN}.
+     */
+    ServerCpu serverCpu() {
+        try {
+            if (embedded != null) {
+                long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+                long nanos = ProcessCpu.ofTree(postmaster);
+                return nanos < 0 ? ServerCpu.UNKNOWN : new ServerCpu(Map.of(postmaster, nanos), true);
+            }
+            String host = URI.create(url.substring("jdbc:".length())).getHost();
+            if (host == null || !(host.equals("localhost") || InetAddress.getByName(host).isLoopbackAddress())) {
+                return ServerCpu.UNKNOWN;
+            }
+            Map<Long, Long> backends = new HashMap<>();
+            try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")) {
+                while (rs.next()) {
+                    long nanos = ProcessCpu.ofProcess(rs.getLong(1));
+                    if (nanos >= 0) {
+                        backends.put(rs.getLong(1), nanos);
+                    }
+                }
+            }
+            return backends.isEmpty() ? ServerCpu.UNKNOWN : new ServerCpu(backends, false);
+        } catch (Exception e) {
+            return ServerCpu.UNKNOWN;
+        }
+    }
+
+    /** One reading of {@link #serverCpu()}: CPU time per process; {@code tree}: one root holding all the rest. */
+    record ServerCpu(Map<Long, Long> byProcess, boolean tree) {
+
+        static final ServerCpu UNKNOWN = new ServerCpu(Map.of(), false);
+
+        /** Nanoseconds spent since the earlier reading, or -1 when either could not be taken. */
+        long since(ServerCpu earlier) {
+            if (byProcess.isEmpty() || earlier.byProcess.isEmpty()) {
+                return -1;
+            }
+            if (tree) {
+                return byProcess.keySet().equals(earlier.byProcess.keySet())
+                        ? sum(byProcess) - sum(earlier.byProcess) : -1;
+            }
+            return byProcess.entrySet().stream()
+                    .mapToLong(e -> e.getValue() - earlier.byProcess.getOrDefault(e.getKey(), 0L)).sum();
+        }
+
+        String scope() {
+            return tree ? "every process of the embedded server" : "live backends of the bench's database";
+        }
+
+        private static long sum(Map<Long, Long> nanos) {
+            return nanos.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     boolean tracksCommitTimestamps() throws SQLException {

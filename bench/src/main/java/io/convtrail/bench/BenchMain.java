@@ -41,8 +41,9 @@ public final class BenchMain {
                 Progress.say("convtrail is up at " + service.baseUrl() + " (pid " + service.pid() + ")");
                 TurnDriver driver = new TurnDriver(client, options.messages(), options.readAfterTurn());
                 if (options.runs(1)) {
+                    ServiceProcess measured = service;
                     figures.addAll(Phases.timed("scenario 1+2",
-                            () -> new ThroughputScenario(options, db, driver).run(details)));
+                            () -> new ThroughputScenario(options, db, driver, measured).run(details)));
                 }
                 if (options.runs(3) || options.runs(6)) {
                     ServiceProcess streamed = service;
@@ -54,19 +55,30 @@ public final class BenchMain {
                             () -> new QueryScenario(options, db, client).run(details)));
                 }
                 if (options.runs(7)) {
-                    SecurityOverheadScenario security = new SecurityOverheadScenario(options, db, driver, service);
+                    AlternatingRounds rounds = new AlternatingRounds(options, db, service);
                     try {
-                        figures.addAll(Phases.timed("scenario 7", () -> security.run(details)));
+                        figures.addAll(Phases.timed("scenario 7",
+                                () -> new SecurityOverheadScenario(rounds, driver).run(details)));
                     } finally {
-                        service = security.service();
+                        service = rounds.service();
                     }
                 }
                 if (options.runs(10)) {
-                    EncryptionOverheadScenario encryption = new EncryptionOverheadScenario(options, db, driver, service);
+                    AlternatingRounds rounds = new AlternatingRounds(options, db, service);
                     try {
-                        figures.addAll(Phases.timed("scenario 10", () -> encryption.run(client, details)));
+                        figures.addAll(Phases.timed("scenario 10",
+                                () -> new EncryptionOverheadScenario(options, db, rounds, driver).run(client, details)));
                     } finally {
-                        service = encryption.service();
+                        service = rounds.service();
+                    }
+                }
+                if (options.runs(11)) {
+                    AlternatingRounds rounds = new AlternatingRounds(options, db, service);
+                    try {
+                        figures.addAll(Phases.timed("scenario 11",
+                                () -> new ReadYourWritesScenario(rounds, client, options).run(details)));
+                    } finally {
+                        service = rounds.service();
                     }
                 }
                 if (options.runs(8)) {

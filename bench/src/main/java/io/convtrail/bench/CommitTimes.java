@@ -25,30 +25,51 @@ final class CommitTimes {
     private final LongList projectionLag = new LongList();
     private int events;
 
+    /** Rows of audit_event joined to their event: conversation, sequence, audit id, event commit, audit row commit. */
+    private static final String ROWS = """
+            SELECT a.conversation_id, a.seq, a.audit_id,
+                   coalesce((extract(epoch FROM pg_xact_commit_timestamp(d.xmin)) * 1000000)::bigint, 0),
+                   coalesce((extract(epoch FROM pg_xact_commit_timestamp(a.xmin)) * 1000000)::bigint, 0)
+            FROM audit_event a JOIN domainevententry d ON d.globalindex = a.audit_id
+            """;
+
     static CommitTimes after(BenchDatabase db, List<UUID> conversations, long afterIndex) throws Exception {
-        CommitTimes times = new CommitTimes();
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("""
-                     SELECT a.conversation_id, a.seq, a.audit_id,
-                            coalesce((extract(epoch FROM pg_xact_commit_timestamp(d.xmin)) * 1000000)::bigint, 0),
-                            coalesce((extract(epoch FROM pg_xact_commit_timestamp(a.xmin)) * 1000000)::bigint, 0)
-                     FROM audit_event a JOIN domainevententry d ON d.globalindex = a.audit_id
-                     WHERE a.conversation_id = ANY(?) AND a.audit_id > ?""")) {
+             PreparedStatement s = c.prepareStatement(ROWS + "WHERE a.conversation_id = ANY(?) AND a.audit_id > ?")) {
             Array ids = c.createArrayOf("uuid", conversations.stream().distinct().toArray());
             s.setArray(1, ids);
             s.setLong(2, afterIndex);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    UUID conversation = rs.getObject(1, UUID.class);
-                    long commit = rs.getLong(4);
-                    times.bySequence.computeIfAbsent(conversation, k -> new HashMap<>()).put(rs.getLong(2), commit);
-                    times.byAuditId.put(rs.getLong(3), commit);
-                    times.eventsPerConversation.merge(conversation, 1, Integer::sum);
-                    if (commit > 0 && rs.getLong(5) > 0) {
-                        times.projectionLag.add(rs.getLong(5) - commit);
-                    }
-                    times.events++;
+            return read(s);
+        }
+    }
+
+    /**
+     * Every {@code every}-th event appended after {@code afterIndex} up to {@code toIndex} (by global index) that
+     * the audit projection has written: a sample of a load's events, whatever conversations it ran on.
+     */
+    static CommitTimes sampled(BenchDatabase db, long afterIndex, long toIndex, long every) throws Exception {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement(ROWS + "WHERE a.audit_id > ? AND a.audit_id <= ? AND a.audit_id % ? = 0")) {
+            s.setLong(1, afterIndex);
+            s.setLong(2, toIndex);
+            s.setLong(3, Math.max(1, every));
+            return read(s);
+        }
+    }
+
+    private static CommitTimes read(PreparedStatement s) throws Exception {
+        CommitTimes times = new CommitTimes();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                UUID conversation = rs.getObject(1, UUID.class);
+                long commit = rs.getLong(4);
+                times.bySequence.computeIfAbsent(conversation, k -> new HashMap<>()).put(rs.getLong(2), commit);
+                times.byAuditId.put(rs.getLong(3), commit);
+                times.eventsPerConversation.merge(conversation, 1, Integer::sum);
+                if (commit > 0 && rs.getLong(5) > 0) {
+                    times.projectionLag.add(rs.getLong(5) - commit);
                 }
+                times.events++;
             }
         }
         return times;

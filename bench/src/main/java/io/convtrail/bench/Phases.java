@@ -1,7 +1,5 @@
 package io.convtrail.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +29,7 @@ final class Phases {
 
     static <T> T timed(String name, Step<T> step) throws Exception {
         String start = Instant.now().toString();
-        long[] cpu = machineCpu();
+        long[] cpu = ProcessCpu.machine();
         long pid = servicePid;
         long serviceCpu = serviceCpuNanos();
         long t0 = System.nanoTime();
@@ -39,13 +37,13 @@ final class Phases {
             return step.run();
         } finally {
             double seconds = (System.nanoTime() - t0) / 1e9;
-            long[] after = machineCpu();
+            long[] after = ProcessCpu.machine();
             Map<String, Object> window = new LinkedHashMap<>();
             window.put("start", start);
             window.put("end", Instant.now().toString());
-            long total = after[0] - cpu[0];
+            long total = after[1] - cpu[1];
             if (total > 0) {
-                window.put("machineCpuBusyPercent", Math.round(100.0 * (total - (after[1] - cpu[1])) / total));
+                window.put("machineCpuBusyPercent", Math.round(100.0 * (after[0] - cpu[0]) / total));
             }
             long used = serviceCpuNanos() - serviceCpu;
             // a restart in between makes it another process: its CPU time says nothing about this window
@@ -61,20 +59,6 @@ final class Phases {
     static Map<String, Map<String, Object>> all() {
         synchronized (WINDOWS) {
             return new LinkedHashMap<>(WINDOWS);
-        }
-    }
-
-    /** {total, idle + iowait} jiffies of all CPUs. */
-    private static long[] machineCpu() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length; i++) {
-                total += Long.parseLong(f[i]);
-            }
-            return new long[]{total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
-        } catch (Exception e) {
-            return new long[]{0, 0};
         }
     }
 

@@ -26,8 +26,8 @@ final class Report {
                     .append(" | ").append(f.name())
                     .append(" | ").append(number(f.median(), f.unit()))
                     .append(" | ").append(f.p99() == null ? "" : number(f.p99(), f.unit()))
-                    .append(" | ").append(f.baseline())
-                    .append(" | ").append(baselineNumber(f.baselineMedian(), f.unit()))
+                    .append(" | ").append(f.baseline() == null ? "" : f.baseline())
+                    .append(" | ").append(Double.isNaN(f.baselineMedian()) ? "" : baselineNumber(f.baselineMedian(), f.unit()))
                     .append(" | ").append(f.baselineP99() == null ? "" : baselineNumber(f.baselineP99(), f.unit()))
                     .append(" | ").append(Double.isNaN(f.ratio()) ? "" : String.format(Locale.ROOT, "%.2f×", f.ratio()))
                     .append(" | ").append(f.target() == null ? "" : f.target())
@@ -46,10 +46,10 @@ final class Report {
             row.put("scenario", f.scenario());
             row.put("figure", f.name());
             row.put("unit", f.unit());
-            row.put("median", f.median());
+            row.put("median", Double.isNaN(f.median()) ? null : f.median());
             row.put("p99", f.p99());
             row.put("baseline", f.baseline());
-            row.put("baselineMedian", f.baselineMedian());
+            row.put("baselineMedian", Double.isNaN(f.baselineMedian()) ? null : f.baselineMedian());
             row.put("baselineP99", f.baselineP99());
             row.put("ratio", Double.isNaN(f.ratio()) ? null : f.ratio());
             row.put("target", f.target());
@@ -64,14 +64,20 @@ final class Report {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), all);
     }
 
-    /** A baseline may count something else (requests, rows), so its rate carries no unit; ms and MB do. */
+    /** A baseline may count something else (requests, rows), so its rate carries no unit; ms, MB and CPU ms do. */
     private static String baselineNumber(double value, String unit) {
-        return unit.equals("ms") || unit.equals("MB") ? number(value, unit) : String.format(Locale.ROOT, "%,.0f/s", value);
+        return unit.endsWith("/s") ? String.format(Locale.ROOT, "%,.0f/s", value) : number(value, unit);
     }
 
     private static String number(double value, String unit) {
+        if (Double.isNaN(value)) {
+            return "not measured";
+        }
         if (unit.equals("ms")) {
             return String.format(Locale.ROOT, value < 10 ? "%.2f ms" : "%.1f ms", value);
+        }
+        if (unit.equals(Figure.CPU_PER_TURN)) {
+            return String.format(Locale.ROOT, "%.2f ms", value);
         }
         if (unit.equals("MB")) {
             return String.format(Locale.ROOT, "%.0f MB", value);

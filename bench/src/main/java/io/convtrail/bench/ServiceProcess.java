@@ -38,40 +38,57 @@ final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
-    private final boolean secured;
-    private final boolean encrypted;
+    private final Settings settings;
 
-    private ServiceProcess(Process process, int port, Path log, boolean secured, boolean encrypted) {
+    /**
+     * What a run may switch between restarts (scenarios 7, 10, 11): security (tokens from {@link BenchTokens}),
+     * encryption of personal content, and further service arguments, which win over {@code --app-args}.
+     */
+    record Settings(boolean secured, boolean encrypted, List<String> args) {
+
+        /** How every scenario runs unless it compares: security and encryption on. */
+        static final Settings DEFAULT = new Settings(true, true, List.of());
+
+        Settings withoutSecurity() {
+            return new Settings(false, encrypted, args);
+        }
+
+        Settings withoutEncryption() {
+            return new Settings(secured, false, args);
+        }
+
+        /** {@code --some.property=value}. */
+        Settings with(String arg) {
+            List<String> more = new ArrayList<>(args);
+            more.add(arg);
+            return new Settings(secured, encrypted, List.copyOf(more));
+        }
+    }
+
+    private ServiceProcess(Process process, int port, Path log, Settings settings) {
         this.process = process;
         this.port = port;
         this.log = log;
-        this.secured = secured;
-        this.encrypted = encrypted;
+        this.settings = settings;
     }
 
     static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log) throws Exception {
-        return start(options, db, log, freePort(), true, true);
-    }
-
-    /** Starts it again with personal content encrypted or in the clear (scenario 10). */
-    ServiceProcess restartEncrypted(BenchOptions options, BenchDatabase db, boolean withEncryption) throws Exception {
-        close();
-        return start(options, db, log, port, secured, withEncryption);
+        return start(options, db, log, freePort(), Settings.DEFAULT);
     }
 
     /** Starts it again on the same port, so clients keep their base URL. */
     ServiceProcess restart(BenchOptions options, BenchDatabase db) throws Exception {
-        return restart(options, db, secured);
+        return restart(options, db, settings);
     }
 
-    /** The same, with security on (tokens from {@link BenchTokens}) or off. */
-    ServiceProcess restart(BenchOptions options, BenchDatabase db, boolean withSecurity) throws Exception {
+    /** The same, in other settings. */
+    ServiceProcess restart(BenchOptions options, BenchDatabase db, Settings next) throws Exception {
         close();
-        return start(options, db, log, port, withSecurity, encrypted);
+        return start(options, db, log, port, next);
     }
 
     private static ServiceProcess start(BenchOptions options, BenchDatabase db, Path log, int port,
-                                        boolean secured, boolean encrypted) throws Exception {
+                                        Settings settings) throws Exception {
         Path jar = options.appJar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (see docs/performance.md)");
@@ -86,9 +103,9 @@ final class ServiceProcess implements AutoCloseable {
         command.add("--spring.datasource.username=" + db.user());
         command.add("--spring.datasource.password=" + db.password());
         command.add("--management.endpoints.web.exposure.include=*");
-        command.add("--convtrail.security.enabled=" + secured);
+        command.add("--convtrail.security.enabled=" + settings.secured());
         command.add("--convtrail.security.jwt.secret=" + BenchTokens.SECRET);
-        command.add("--convtrail.encryption.enabled=" + encrypted);
+        command.add("--convtrail.encryption.enabled=" + settings.encrypted());
         if (options.appArgs().stream().noneMatch(a -> a.startsWith("--" + MASTER_KEY_PROPERTY + "="))) {
             command.add("--" + MASTER_KEY_PROPERTY + "=" + MASTER_KEY);
         }
@@ -103,7 +120,10 @@ final class ServiceProcess implements AutoCloseable {
                 command.add(limit);
             }
         }
-        command.addAll(options.appArgs());
+        command.addAll(settings.args());
+        // Spring joins a property given twice on the command line with a comma: the setting's value must be the only one
+        options.appArgs().stream().filter(a -> settings.args().stream().noneMatch(s -> sameKey(a, s)))
+                .forEach(command::add);
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -111,10 +131,14 @@ final class ServiceProcess implements AutoCloseable {
                 .start();
         // a bench stopped by Ctrl-C or a timeout must not leave the service running
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "bench-stop-service"));
-        ServiceProcess service = new ServiceProcess(process, port, log, secured, encrypted);
+        ServiceProcess service = new ServiceProcess(process, port, log, settings);
         service.awaitHealthy(Duration.ofMinutes(3));
         Phases.service(process.pid());
         return service;
+    }
+
+    private static boolean sameKey(String arg, String other) {
+        return arg.contains("=") && arg.substring(0, arg.indexOf('=') + 1).equals(other.substring(0, other.indexOf('=') + 1));
     }
 
     String baseUrl() {

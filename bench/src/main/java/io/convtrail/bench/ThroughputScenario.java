@@ -9,19 +9,37 @@ import java.util.Map;
  * Scenario 1 (turns/s and turn latency over HTTP at each concurrency level, every client on its
  * own conversations) and, in the same windows, scenario 2 (events appended/s against the raw
  * JDBC bound for the same rows). Baseline for HTTP: the same clients calling GET /actuator/info.
+ * Each step also charges its CPU per turn (service, PostgreSQL, from /proc) and watches whether the
+ * read side keeps up ({@link ReadSideLag}); those figures take the 1-client step as their context.
  */
 final class ThroughputScenario {
 
     static final String INFO = "/actuator/info";
+    /** The targets for a loaded step (16 clients and more). */
+    private static final double CPU_TARGET_MS = 4;
+    private static final double LAG_TARGET_P99_MS = 50;
+    private static final long CAUGHT_UP_TARGET_MS = 1_000;
+    private static final String CONTEXT = "same, 1 client";
 
     private final BenchOptions options;
     private final BenchDatabase db;
     private final TurnDriver driver;
+    private final ServiceProcess service;
+    /** The 1-client step's CPU per turn and read-side figures, once measured: the context of the others. */
+    private StepCost context;
 
-    ThroughputScenario(BenchOptions options, BenchDatabase db, TurnDriver driver) {
+    ThroughputScenario(BenchOptions options, BenchDatabase db, TurnDriver driver, ServiceProcess service) {
         this.options = options;
         this.db = db;
         this.driver = driver;
+        this.service = service;
+    }
+
+    /** What a step cost: CPU ms per turn of the service and of PostgreSQL (NaN: not measured), and its read side. */
+    private record StepCost(double serviceMs, double postgresMs, ReadSideLag.Result readSide) {
+        double togetherMs() {
+            return serviceMs + postgresMs;
+        }
     }
 
     List<Figure> run(Map<String, Object> details) throws Exception {
@@ -33,13 +51,21 @@ final class ThroughputScenario {
             double[] appends;
             long before;
             long after;
+            long stoppedAt;
+            CpuAccount.Usage cpu;
+            ReadSideLag readSide = new ReadSideLag(db);
             try (AppendRateSampler sampler = new AppendRateSampler(db)) {
                 before = sampler.first();
+                CpuAccount account = CpuAccount.start(service, db);
                 turns = Phases.timed("1 turns, " + tag, () -> driver.fresh(clients, options.turnSeconds(),
                         options.turnsPerConversation(), "s1 " + tag));
+                stoppedAt = System.nanoTime();
+                cpu = account.stop();
                 after = db.head();
                 appends = sampler.perSecond();
             }
+            ReadSideLag.Result lag = readSide.finish(after, stoppedAt, Math.max(30, 3 * options.turnSeconds()),
+                    "s1 read side catching up, " + tag);
             TurnDriver.Run info = driver.gets(INFO, clients, Math.min(5, options.turnSeconds()),
                     "s1 baseline GET " + INFO + ", " + tag);
             Percentiles latency = Percentiles.of(turns.latencies());
@@ -51,6 +77,12 @@ final class ThroughputScenario {
                     null));
             figures.add(Figure.latency("1", "turn latency, " + tag, latency, "GET " + INFO + " latency",
                     infoLatency, null, null, null));
+            StepCost cost = new StepCost(perTurn(cpu.serviceMs(), turns.turns()),
+                    perTurn(cpu.postgresMs(), turns.turns()), lag);
+            figures.addAll(costFigures(clients, tag, cost, cpu, turns.turns()));
+            if (clients == 1) {
+                context = cost;
+            }
             long events = after - before;
             Map<String, Object> level = new LinkedHashMap<>();
             level.put("turns", turns.turns());
@@ -62,6 +94,8 @@ final class ThroughputScenario {
             long commits = db.queryLong("SELECT count(DISTINCT xmin::text) FROM domainevententry WHERE globalindex > "
                     + before + " AND globalindex <= " + after);
             level.put("commitsPerTurn", turns.turns() == 0 ? 0.0 : (double) commits / turns.turns());
+            level.put("cpu", cpu.perTurn(turns.turns()));
+            level.put("readSide", lag.details());
             if (options.runs(2)) {
                 RawAppendBound.Result raw = new RawAppendBound(db).insertAgain(before, after);
                 double appendRate = Percentiles.median(appends);
@@ -77,7 +111,52 @@ final class ThroughputScenario {
             Progress.say(String.format("s1 %s: %.0f turns/s, p50 %.1f ms, p99 %.1f ms, %.1f events and %.1f "
                             + "event-store commits per turn", tag, turnRate, latency.p50Millis(), latency.p99Millis(),
                     level.get("eventsPerTurn"), level.get("commitsPerTurn")));
+            Progress.say(String.format("s1 %s: CPU per turn service %.2f ms, PostgreSQL %.2f ms, bench %.2f ms, "
+                            + "machine %.2f ms; commit→read model p99 %.1f ms, %d events behind (p99), all projections "
+                            + "at the head %s after the load", tag, cost.serviceMs(), cost.postgresMs(),
+                    perTurn(cpu.benchMs(), turns.turns()), perTurn(cpu.machineMs(), turns.turns()),
+                    lag.commitToReadModel().p99Millis(), lag.behindP99(),
+                    lag.caughtUpMillis() < 0 ? "not within " + lag.timeoutSeconds() + " s" : lag.caughtUpMillis() + " ms"));
         }
         return figures;
+    }
+
+    /** CPU per turn and the read side of one step, each beside the 1-client step; targets on loaded steps. */
+    private List<Figure> costFigures(int clients, String tag, StepCost cost, CpuAccount.Usage cpu, long turns) {
+        boolean loaded = clients >= 16;
+        StepCost base = clients == 1 ? null : context;
+        String baseline = base == null ? null : CONTEXT;
+        List<Figure> figures = new ArrayList<>();
+        figures.add(Figure.rate("1", "CPU per turn, service, " + tag, Figure.CPU_PER_TURN, cost.serviceMs(), baseline,
+                base == null ? Double.NaN : base.serviceMs(), null, null,
+                String.format("%.2f cores", cpu.serviceMs() / 1000 / cpu.seconds())));
+        figures.add(Figure.rate("1", "CPU per turn, PostgreSQL, " + tag, Figure.CPU_PER_TURN, cost.postgresMs(),
+                baseline, base == null ? Double.NaN : base.postgresMs(), null, null,
+                Double.isNaN(cpu.postgresMs()) ? "not measured: the server's processes are not on this machine"
+                        : String.format("%.2f cores; %s", cpu.postgresMs() / 1000 / cpu.seconds(), cpu.postgresScope())));
+        double together = cost.togetherMs();
+        figures.add(Figure.rate("1", "CPU per turn, service + PostgreSQL, " + tag, Figure.CPU_PER_TURN, together,
+                baseline, base == null ? Double.NaN : base.togetherMs(), loaded ? "≤ 4 ms" : null,
+                loaded && !Double.isNaN(together) ? together <= CPU_TARGET_MS : null,
+                String.format("bench JVM %.2f ms, whole machine %.2f ms (other processes %.2f ms) per turn",
+                        perTurn(cpu.benchMs(), turns), perTurn(cpu.machineMs(), turns), perTurn(cpu.otherMs(), turns))));
+        ReadSideLag.Result lag = cost.readSide();
+        Percentiles commit = lag.commitToReadModel();
+        figures.add(Figure.latency("1", "commit→read model (audit row), " + tag, commit, baseline,
+                base == null ? null : base.readSide().commitToReadModel(), loaded ? "p99 ≤ 50 ms" : null,
+                loaded && commit.count() > 0 ? commit.p99Millis() <= LAG_TARGET_P99_MS : null,
+                String.format("%d sampled events; events behind the head p99 %,d (max %,d) %s", commit.count(),
+                        lag.behindP99(), lag.behindMax(), lag.behindP99ByProjection())));
+        boolean caughtUp = lag.caughtUpMillis() >= 0;
+        figures.add(Figure.rate("1", "every projection at the head after the load, " + tag, "ms",
+                caughtUp ? lag.caughtUpMillis() : lag.timeoutSeconds() * 1000.0, baseline,
+                base == null || base.readSide().caughtUpMillis() < 0 ? Double.NaN : base.readSide().caughtUpMillis(),
+                loaded ? "≤ 1 s" : null, loaded ? caughtUp && lag.caughtUpMillis() <= CAUGHT_UP_TARGET_MS : null,
+                caughtUp ? null : "not at the head within " + lag.timeoutSeconds() + " s"));
+        return figures;
+    }
+
+    private static double perTurn(double ms, long turns) {
+        return turns == 0 ? Double.NaN : ms / turns;
     }
 }

@@ -1,0 +1,80 @@
+package io.convtrail.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a step's CPU went, from /proc: the service JVM, PostgreSQL (see {@link BenchDatabase#serverCpu()}), the
+ * bench's own JVM (its clients) and the whole machine, so that the three can be checked against the machine and
+ * what is left over (other programs on a shared machine) shows.
+ */
+final class CpuAccount {
+
+    private final long servicePid;
+    private final BenchDatabase db;
+    private final long startedAt;
+    private final long service;
+    private final BenchDatabase.ServerCpu postgres;
+    private final long bench;
+    private final long machine;
+
+    private CpuAccount(long servicePid, BenchDatabase db) {
+        this.servicePid = servicePid;
+        this.db = db;
+        this.startedAt = System.nanoTime();
+        this.service = ProcessCpu.ofProcess(servicePid);
+        this.postgres = db.serverCpu();
+        this.bench = ProcessCpu.ofProcess(ProcessHandle.current().pid());
+        this.machine = ProcessCpu.machine()[0];
+    }
+
+    /** Starts counting now. */
+    static CpuAccount start(ServiceProcess service, BenchDatabase db) {
+        return new CpuAccount(service.pid(), db);
+    }
+
+    /** CPU milliseconds each part spent since the start; NaN where it could not be read. */
+    Usage stop() {
+        double seconds = (System.nanoTime() - startedAt) / 1e9;
+        long serviceNow = ProcessCpu.ofProcess(servicePid);
+        long postgresUsed = db.serverCpu().since(postgres);
+        long benchNow = ProcessCpu.ofProcess(ProcessHandle.current().pid());
+        return new Usage(seconds, millis(service, serviceNow), postgresUsed < 0 ? Double.NaN : postgresUsed / 1e6,
+                millis(bench, benchNow), (ProcessCpu.machine()[0] - machine) / 1e6, postgres.scope());
+    }
+
+    private static double millis(long before, long after) {
+        return before < 0 || after < before ? Double.NaN : (after - before) / 1e6;
+    }
+
+    /** CPU milliseconds over a window of {@code seconds}. {@code postgresScope}: which processes PostgreSQL is. */
+    record Usage(double seconds, double serviceMs, double postgresMs, double benchMs, double machineMs,
+                 String postgresScope) {
+
+        /** What the machine spent outside the three: other programs (a shared machine), the kernel's own work. */
+        double otherMs() {
+            return machineMs - serviceMs - (Double.isNaN(postgresMs) ? 0 : postgresMs) - benchMs;
+        }
+
+        Map<String, Object> perTurn(long turns) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("windowSeconds", seconds);
+            m.put("serviceMsPerTurn", per(serviceMs, turns));
+            m.put("postgresMsPerTurn", per(postgresMs, turns));
+            m.put("postgresScope", Double.isNaN(postgresMs) ? "not measured" : postgresScope);
+            m.put("benchMsPerTurn", per(benchMs, turns));
+            m.put("machineMsPerTurn", per(machineMs, turns));
+            m.put("otherMsPerTurn", per(otherMs(), turns));
+            m.put("serviceCores", seconds == 0 ? null : serviceMs / 1000 / seconds);
+            m.put("postgresCores", seconds == 0 || Double.isNaN(postgresMs) ? null : postgresMs / 1000 / seconds);
+            m.put("benchCores", seconds == 0 ? null : benchMs / 1000 / seconds);
+            m.put("machineCores", seconds == 0 ? null : machineMs / 1000 / seconds);
+            return m;
+        }
+
+        /** JSON has no NaN: a figure that could not be measured is null. */
+        static Double per(double ms, long turns) {
+            return turns == 0 || Double.isNaN(ms) ? null : ms / turns;
+        }
+    }
+}
