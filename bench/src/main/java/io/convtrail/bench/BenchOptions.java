@@ -50,8 +50,15 @@ public record BenchOptions(
             java -jar bench/target/convtrail-bench.jar [options]
               --quick                    smoke sizes (seconds); later options override them
               --scenarios=1,2,3,4,5,6,7,9  which scenarios (2 runs inside 1, 6 inside 3 when both are chosen;
+                                         1 also prints, per step, CPU ms per turn of the service and of PostgreSQL
+                                         (from /proc) and whether the read side keeps up: commit→read-model lag
+                                         during the step, time until every projection is at the head after it;
                                          7: turns/s at 16 clients with security on and off;
-                                         9: export every stored event (after 4: the rebuild's store), heap sampled)
+                                         9: export every stored event (after 4: the rebuild's store), heap sampled;
+                                         only when named: 8 hostile input (see --fuzz-requests);
+                                         10: turns/s and rebuild events/s with encryption on and off;
+                                         11: turns/s at 16 clients, each turn followed by GET /audit/{id}, with
+                                         read-your-writes on and off (convtrail.read.consistency-timeout=0))
               --clients=1,16,64          scenario 1 concurrency levels
               --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=5
               --messages=a|b|c           turn messages, in order on each conversation (default: a loan application)
@@ -66,8 +73,6 @@ public record BenchOptions(
               --rebuild-max-seconds=420  stop timing a rebuild after this (its rate so far is reported)
               --query-events=10000 --query-repeats=50
               --fuzz-requests=100000     scenario 8 (hostile input; only when named in --scenarios)
-                                         10: turns/s and rebuild events/s with encryption on and off
-                                         (only when named in --scenarios)
               --fuzz-seed=N              its seed (default: the clock; printed, so a run can be repeated)
               --db-url=jdbc:postgresql://host/db --db-user=u --db-password=p   external PostgreSQL (default: embedded)
               --data-dir=DIR             keep the embedded database here (reused: seeded events survive)

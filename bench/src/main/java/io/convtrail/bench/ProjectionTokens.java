@@ -53,16 +53,25 @@ final class ProjectionTokens {
 
     /** Waits until every processor is at the head; answers false on timeout. */
     static boolean awaitCaughtUp(BenchDatabase db, long head, int timeoutSeconds, String label) throws Exception {
-        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        return millisUntilCaughtUp(db, head, System.nanoTime(), timeoutSeconds, 100, label) >= 0;
+    }
+
+    /**
+     * Waits until every processor is at the head, looking every {@code pollMillis}; answers the milliseconds
+     * from {@code since} (a System.nanoTime()) until it was, or -1 when it was not within the timeout from then.
+     */
+    static long millisUntilCaughtUp(BenchDatabase db, long head, long since, int timeoutSeconds, int pollMillis,
+                                    String label) throws Exception {
+        long deadline = since + timeoutSeconds * 1_000_000_000L;
         try (var ignored = Progress.every2s(label, () -> describe(db, head))) {
             while (System.nanoTime() < deadline) {
                 if (caughtUp(read(db), head)) {
-                    return true;
+                    return (System.nanoTime() - since) / 1_000_000;
                 }
-                Thread.sleep(100);
+                Thread.sleep(pollMillis);
             }
         }
-        return false;
+        return -1;
     }
 
     static String describe(BenchDatabase db, long head) {

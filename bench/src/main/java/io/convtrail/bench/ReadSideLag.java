@@ -63,17 +63,8 @@ final class ReadSideLag implements AutoCloseable {
      */
     Result finish(long head, long stoppedAt, int timeoutSeconds, String label) throws Exception {
         close();
-        long caughtUpMillis = -1;
-        long deadline = stoppedAt + timeoutSeconds * 1_000_000_000L;
-        try (var ignored = Progress.every2s(label, () -> ProjectionTokens.describe(db, head))) {
-            while (System.nanoTime() < deadline) {
-                if (ProjectionTokens.caughtUp(ProjectionTokens.read(db), head)) {
-                    caughtUpMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
-                    break;
-                }
-                Thread.sleep(CATCH_UP_POLL_MILLIS);
-            }
-        }
+        long caughtUpMillis = ProjectionTokens.millisUntilCaughtUp(db, head, stoppedAt, timeoutSeconds,
+                CATCH_UP_POLL_MILLIS, label);
         CommitTimes sample = CommitTimes.sampled(db, from, head, (head - from) / SAMPLED_EVENTS);
         synchronized (behind) {
             Map<String, Long> p99ByProjection = new TreeMap<>();

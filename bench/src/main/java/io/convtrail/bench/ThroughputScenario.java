@@ -51,21 +51,23 @@ final class ThroughputScenario {
             double[] appends;
             long before;
             long after;
-            long stoppedAt;
             CpuAccount.Usage cpu;
-            ReadSideLag readSide = new ReadSideLag(db);
-            try (AppendRateSampler sampler = new AppendRateSampler(db)) {
-                before = sampler.first();
-                CpuAccount account = CpuAccount.start(service, db);
-                turns = Phases.timed("1 turns, " + tag, () -> driver.fresh(clients, options.turnSeconds(),
-                        options.turnsPerConversation(), "s1 " + tag));
-                stoppedAt = System.nanoTime();
-                cpu = account.stop();
-                after = db.head();
-                appends = sampler.perSecond();
+            ReadSideLag.Result lag;
+            try (ReadSideLag readSide = new ReadSideLag(db)) {
+                long stoppedAt;
+                try (AppendRateSampler sampler = new AppendRateSampler(db)) {
+                    before = sampler.first();
+                    CpuAccount account = CpuAccount.start(service, db);
+                    turns = Phases.timed("1 turns, " + tag, () -> driver.fresh(clients, options.turnSeconds(),
+                            options.turnsPerConversation(), "s1 " + tag));
+                    stoppedAt = System.nanoTime();
+                    cpu = account.stop();
+                    after = db.head();
+                    appends = sampler.perSecond();
+                }
+                lag = readSide.finish(after, stoppedAt, Math.max(30, 3 * options.turnSeconds()),
+                        "s1 read side catching up, " + tag);
             }
-            ReadSideLag.Result lag = readSide.finish(after, stoppedAt, Math.max(30, 3 * options.turnSeconds()),
-                    "s1 read side catching up, " + tag);
             TurnDriver.Run info = driver.gets(INFO, clients, Math.min(5, options.turnSeconds()),
                     "s1 baseline GET " + INFO + ", " + tag);
             Percentiles latency = Percentiles.of(turns.latencies());
