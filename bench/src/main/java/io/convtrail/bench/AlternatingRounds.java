@@ -47,6 +47,7 @@ final class AlternatingRounds {
                ServiceProcess.Settings off, WhileOff whileOff) throws Exception {
         List<TurnDriver.Run> onRuns = new ArrayList<>();
         List<TurnDriver.Run> offRuns = new ArrayList<>();
+        Result result = new Result(scenario, setting, onRuns, offRuns);
         try {
             for (int round = 1; round <= ROUNDS; round++) {
                 service = service.restart(options, db, on);
@@ -54,14 +55,13 @@ final class AlternatingRounds {
                 service = service.restart(options, db, off);
                 offRuns.add(measure(scenario, driver, setting + " off, round " + round));
             }
+            Progress.say(String.format("s%s %d clients: %.0f turns/s with %s on, %.0f off (%.0f %%); per round on %s, "
+                            + "off %s; %d failed turns", scenario, CLIENTS, result.onRate(), setting, result.offRate(),
+                    result.ratio() * 100, medians(onRuns), medians(offRuns), result.failures()));
             whileOff.run();
         } finally {
             service = service.restart(options, db, ServiceProcess.Settings.DEFAULT);
         }
-        Result result = new Result(scenario, setting, onRuns, offRuns);
-        Progress.say(String.format("s%s %d clients: %.0f turns/s with %s on, %.0f off (%.0f %%); per round on %s, off %s",
-                scenario, CLIENTS, result.onRate(), setting, result.offRate(), result.ratio() * 100,
-                medians(onRuns), medians(offRuns)));
         return result;
     }
 
