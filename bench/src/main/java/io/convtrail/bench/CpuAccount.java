@@ -21,11 +21,13 @@ final class CpuAccount {
     private CpuAccount(long servicePid, BenchDatabase db) {
         this.servicePid = servicePid;
         this.db = db;
-        this.startedAt = System.nanoTime();
+        long before = System.nanoTime();
         this.service = ProcessCpu.ofProcess(servicePid);
         this.postgres = db.serverCpu();
         this.bench = ProcessCpu.ofProcess(ProcessHandle.current().pid());
         this.machine = ProcessCpu.machine()[0];
+        // scanning /proc takes a while on a busy machine: the window is timed from the middle of the readings
+        this.startedAt = (before + System.nanoTime()) / 2;
     }
 
     /** Starts counting now. */
@@ -35,12 +37,14 @@ final class CpuAccount {
 
     /** CPU milliseconds each part spent since the start; NaN where it could not be read. */
     Usage stop() {
-        double seconds = (System.nanoTime() - startedAt) / 1e9;
+        long before = System.nanoTime();
         long serviceNow = ProcessCpu.ofProcess(servicePid);
         long postgresUsed = db.serverCpu().since(postgres);
         long benchNow = ProcessCpu.ofProcess(ProcessHandle.current().pid());
+        long machineNow = ProcessCpu.machine()[0];
+        double seconds = ((before + System.nanoTime()) / 2 - startedAt) / 1e9;
         return new Usage(seconds, millis(service, serviceNow), postgresUsed < 0 ? Double.NaN : postgresUsed / 1e6,
-                millis(bench, benchNow), (ProcessCpu.machine()[0] - machine) / 1e6, postgres.scope());
+                millis(bench, benchNow), (machineNow - machine) / 1e6, postgres.scope());
     }
 
     private static double millis(long before, long after) {
