@@ -2,8 +2,10 @@ package io.convtrail.query.projection;
 
 import io.convtrail.query.store.EventPositions;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -27,6 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * only the event that fails again is quarantined and the rest are stored, in the same transaction
  * as the token. Failures of the database as a whole are retried as they are, never quarantined.
  * Without a unit of work (a handler called directly) an item is written at once.
+ * <p>
+ * A replay's batches commit without waiting for the disk ({@code synchronous_commit} off for their
+ * transaction only): a rebuild derives everything again from the event store, and a crash can only
+ * lose its last batches, rows and token together, which the processor then replays again. Live
+ * batches keep the server's setting.
  */
 @Component
 public class ProjectionBatches {
@@ -41,10 +48,12 @@ public class ProjectionBatches {
 
     final HeldEvents held;
     final TransactionTemplate savepoint;
+    private final JdbcClient jdbc;
     private final Set<String> suspects = ConcurrentHashMap.newKeySet();
 
     public ProjectionBatches(ProjectionQuarantine quarantine, EventPositions positions,
-                             PlatformTransactionManager transactions, Clock clock) {
+                             PlatformTransactionManager transactions, Clock clock, JdbcClient jdbc) {
+        this.jdbc = jdbc;
         this.held = new HeldEvents(quarantine, positions, clock);
         // nested: a savepoint inside the batch's transaction, which the projection's JDBC calls join
         this.savepoint = new TransactionTemplate(transactions);
@@ -77,6 +86,9 @@ public class ProjectionBatches {
     private <I> void flush(String processor, Writer<I> writer, Pending<I> pending) {
         if (pending.items.isEmpty()) {
             return;
+        }
+        if (ReplayToken.isReplay(pending.events.get(0))) {
+            jdbc.sql("SET LOCAL synchronous_commit TO OFF").update();
         }
         if (pending.events.stream().noneMatch(event -> suspects.contains(key(processor, event)))) {
             try {
