@@ -5,8 +5,10 @@ import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.ScriptedConversation;
 import io.convtrail.query.projection.ProjectionQuarantine;
 import io.convtrail.query.projection.QuarantineRetry;
+import io.convtrail.query.store.PositionedEvents;
 import io.convtrail.testsupport.store.EventStoreProbe;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.AbstractEventProcessor;
@@ -15,6 +17,8 @@ import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -33,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,6 +48,7 @@ import static org.awaitility.Awaitility.await;
  * same events one at a time writes, a replay (into empty rows or over the rows already there)
  * writes them again unchanged, every auditId is its event's global index in the event store, and a
  * row PostgreSQL refuses inside a batch quarantines its event alone while the rest of the batch is stored.
+ * The index is stamped on the events by the processors' source ({@link PositionedEvents}), not looked up.
  */
 @ConvtrailIntegrationTest
 class BatchedProjectionTest {
@@ -104,6 +110,28 @@ class BatchedProjectionTest {
 
         rewindAll(first - 1);
         assertThat(snapshot(ids)).as("replayed over the rows already there").isEqualTo(batched);
+    }
+
+    @Test
+    void theProjectionsReadEventsStampedWithTheirOwnGlobalIndex(@Autowired PositionedEvents positioned)
+            throws Exception {
+        for (String name : PROCESSORS) {
+            assertThat(processing.eventProcessor(name, TrackingEventProcessor.class).orElseThrow().getMessageSource())
+                    .as("the source of %s", name).isSameAs(positioned);
+        }
+        scripted("stamped");
+        int checked = 0;
+        try (BlockingStream<TrackedEventMessage<?>> stream = positioned.openStream(null)) {
+            while (checked < 300 && stream.hasNextAvailable(1, TimeUnit.SECONDS)) {
+                TrackedEventMessage<?> event = stream.nextAvailable();
+                // stored history has no late commits: every event is stamped, with its own index
+                assertThat(event.getMetaData().get(PositionedEvents.GLOBAL_INDEX)).as("event %s", event.getIdentifier())
+                        .isEqualTo(jdbc.sql("SELECT globalindex FROM domainevententry WHERE eventidentifier = ?")
+                                .param(event.getIdentifier()).query(Long.class).single());
+                checked++;
+            }
+        }
+        assertThat(checked).isPositive();
     }
 
     @Test
