@@ -12,7 +12,10 @@ import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import io.convtrail.api.stream.TurnBoundary;
+import io.convtrail.api.privacy.ContentOpener;
+import io.convtrail.query.projection.ProjectionBatches;
 import io.convtrail.query.store.EventPositions;
+import io.convtrail.query.store.PositionedEvents;
 import io.convtrail.query.stream.BrokerRelay;
 import io.convtrail.query.stream.StreamNotifications;
 import org.axonframework.config.ProcessingGroup;
@@ -20,18 +23,26 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Projects stage and verbose records into {@code audit_event}. The auditId is the event's global
  * index in the event store ({@link EventPositions}): unique, strictly increasing, and the same on
- * every replay. A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
+ * every replay. The rows of a processor batch are written together just before it commits
+ * ({@link ProjectionBatches}). A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
  * is pushed to the conversation's live subscribers, after the transaction that stored it commits:
  * on this node through the query bus, on the others through a notification sent on commit, and, with a
  * STOMP broker relay, to the broker's topic (by this node only: {@link BrokerRelay}).
@@ -43,6 +54,7 @@ import java.util.UUID;
 public class AuditProjection {
 
     public static final String PROCESSING_GROUP = "audit";
+    private static final String COMMITTED = AuditProjection.class.getName() + "/committed";
 
     private final AuditRepository repository;
     private final StreamEnvelopes envelopes;
@@ -50,9 +62,12 @@ public class AuditProjection {
     private final EventPositions positions;
     private final StreamNotifications notifications;
     private final BrokerRelay relay;
+    private final ProjectionBatches batches;
 
     public AuditProjection(AuditRepository repository, StreamEnvelopes envelopes, QueryUpdateEmitter updates,
-                           EventPositions positions, StreamNotifications notifications, BrokerRelay relay) {
+                           EventPositions positions, StreamNotifications notifications, BrokerRelay relay,
+                           ProjectionBatches batches) {
+        this.batches = batches;
         this.positions = positions;
         this.notifications = notifications;
         this.relay = relay;
@@ -62,52 +77,113 @@ public class AuditProjection {
     }
 
     @EventHandler
-    void on(TurnStartedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
-        boundary(e.conversationId(), aggregateSequence, TurnBoundary.started(e.turnId(), e.turnIndex(), e.userText()),
-                e.startedAt(), replay);
+    void on(TurnStartedEvent e, @SequenceNumber long aggregateSequence,
+            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+        boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
+                TurnBoundary.started(e.turnId(), e.turnIndex(), e.userText()), e.startedAt(), replay);
     }
 
     @EventHandler
-    void on(TurnCompletedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
-        boundary(e.conversationId(), aggregateSequence, TurnBoundary.completed(e.turnId(),
-                e.outcome() == null ? null : e.outcome().name(), e.intent(), e.state()), e.completedAt(), replay);
+    void on(TurnCompletedEvent e, @SequenceNumber long aggregateSequence,
+            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+        boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
+                TurnBoundary.completed(e.turnId(), e.outcome() == null ? null : e.outcome().name(), e.intent(),
+                        e.state()), e.completedAt(), replay);
     }
 
     @EventHandler
-    void on(TurnAbandonedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
-        boundary(e.conversationId(), aggregateSequence, TurnBoundary.abandoned(e.turnId()), e.abandonedAt(), replay);
+    void on(TurnAbandonedEvent e, @SequenceNumber long aggregateSequence,
+            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+        boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
+                TurnBoundary.abandoned(e.turnId()), e.abandonedAt(), replay);
     }
 
     @EventHandler
-    void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
-        long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
-        boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
-                e.turnId(), StreamKind.AUDIT, e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
-        if (inserted && !replay.isReplay()) {
-            publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.audit(
-                    envelopes.opener(e.conversationId()), auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
+    void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence,
+            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+        long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
+        batches.add(PROCESSING_GROUP, this::write, new Item(new AuditRepository.StoredEvent(auditId,
+                e.conversationId(), e.sequence(), e.turnId(), StreamKind.AUDIT, e.stage().name(), e.payloadJson(),
+                e.createdAt(), e.hash()), null, !replay.isReplay()));
+    }
+
+    @EventHandler
+    void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence,
+            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+        long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
+        batches.add(PROCESSING_GROUP, this::write, new Item(new AuditRepository.StoredEvent(auditId,
+                e.conversationId(), e.sequence(), e.turnId(), StreamKind.VERBOSE, StreamEnvelope.VERBOSE_STAGE,
+                envelopes.toJson(e.verbose()), e.createdAt(), e.hash()), null, !replay.isReplay()));
+    }
+
+    private void boundary(UUID conversationId, long auditId, TurnBoundary boundary, Instant at, ReplayStatus replay) {
+        batches.add(PROCESSING_GROUP, this::write, new Item(null, new AuditRepository.NewBoundary(auditId,
+                conversationId, boundary.turnId(), boundary.stage(), envelopes.toJson(boundary), at),
+                !replay.isReplay()));
+    }
+
+    /** One event's row: a record or a turn boundary; {@code live}: pushed to subscribers when new. */
+    private record Item(AuditRepository.StoredEvent record, AuditRepository.NewBoundary boundary, boolean live) {
+    }
+
+    /**
+     * Stores a batch's rows (records first, so each boundary finds the record before it) and
+     * announces the new live ones inside the transaction; they are pushed, in event order, once it
+     * commits.
+     */
+    private void write(List<Item> items) {
+        List<AuditRepository.StoredEvent> records = new ArrayList<>(items.size());
+        List<AuditRepository.NewBoundary> boundaries = new ArrayList<>();
+        for (Item item : items) {
+            if (item.record() != null) {
+                records.add(item.record());
+            } else {
+                boundaries.add(item.boundary());
+            }
         }
+        Set<Long> newRecords = repository.insertAll(records);
+        Map<Long, StreamEvent> newBoundaries = repository.insertBoundaries(boundaries);
+        List<StreamEvent> live = new ArrayList<>();
+        Map<UUID, ContentOpener> openers = new HashMap<>();
+        for (Item item : items) {
+            if (!item.live()) {
+                continue;
+            }
+            if (item.record() != null && newRecords.contains(item.record().auditId())) {
+                live.add(streamEvent(item.record(), openers));
+            } else if (item.boundary() != null && newBoundaries.containsKey(item.boundary().auditId())) {
+                live.add(newBoundaries.get(item.boundary().auditId()));
+            }
+        }
+        live.forEach(event -> notifications.announce(event.conversationId(), event.sequence()));
+        afterCommit(live);
     }
 
-    @EventHandler
-    void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence, ReplayStatus replay) {
-        String verboseJson = envelopes.toJson(e.verbose());
-        long auditId = positions.globalIndex(e.conversationId(), aggregateSequence);
-        boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
-                e.sequence(), e.turnId(), StreamKind.VERBOSE, StreamEnvelope.VERBOSE_STAGE, verboseJson, e.createdAt(), e.hash()));
-        if (inserted && !replay.isReplay()) {
-            publish(new StreamEvent(e.conversationId(), e.sequence(),
-                    envelopes.verbose(envelopes.opener(e.conversationId()), verboseJson, e.createdAt())));
-        }
+    private StreamEvent streamEvent(AuditRepository.StoredEvent row, Map<UUID, ContentOpener> openers) {
+        ContentOpener opener = openers.computeIfAbsent(row.conversationId(), envelopes::opener);
+        return new StreamEvent(row.conversationId(), row.sequence(), row.kind() == StreamKind.VERBOSE
+                ? envelopes.verbose(opener, row.payloadJson(), row.createdAt())
+                : envelopes.audit(opener, row.auditId(), row.stage(), row.payloadJson(), row.createdAt()));
     }
 
-    private void boundary(UUID conversationId, long aggregateSequence, TurnBoundary boundary, Instant at,
-                          ReplayStatus replay) {
-        StreamEvent inserted = repository.insertBoundary(positions.globalIndex(conversationId, aggregateSequence),
-                conversationId, boundary, at);
-        if (inserted != null && !replay.isReplay()) {
-            publish(inserted);
+    /**
+     * Publishes the events once the batch commits, in the order given. One after-commit callback per
+     * batch collects them all: Axon runs a batch's after-commit callbacks in reverse order.
+     */
+    private void afterCommit(List<StreamEvent> events) {
+        if (events.isEmpty()) {
+            return;
         }
+        if (!CurrentUnitOfWork.isStarted()) {
+            events.forEach(this::publish);
+            return;
+        }
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        batch.getOrComputeResource(COMMITTED, key -> {
+            List<StreamEvent> collected = new ArrayList<>();
+            batch.afterCommit(committed -> collected.forEach(this::publish));
+            return collected;
+        }).addAll(events);
     }
 
     @ResetHandler
@@ -126,8 +202,8 @@ public class AuditProjection {
         return List.of();
     }
 
+    /** Pushes one newly stored row to the conversation's subscribers; called after its batch committed. */
     private void publish(StreamEvent event) {
-        notifications.announce(event.conversationId(), event.sequence());
         updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
         relay.publish(event);
     }

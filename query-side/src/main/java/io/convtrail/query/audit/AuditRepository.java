@@ -6,16 +6,19 @@ import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
-import io.convtrail.api.stream.TurnBoundary;
+import io.convtrail.query.projection.SqlArrays;
 import io.convtrail.query.stream.StreamHistory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -43,47 +46,78 @@ public class AuditRepository implements StreamHistory {
         this.envelopes = envelopes;
     }
 
-    /** Inserts the row unless it is already there; answers whether it was new. */
-    public boolean insert(StoredEvent e) {
-        return jdbc.sql("""
+    /** A turn boundary to store: {@code auditId} is the turn event's global index. */
+    public record NewBoundary(long auditId, UUID conversationId, UUID turnId, String stage, String payloadJson,
+                              Instant at) {
+    }
+
+    /** Inserts the rows that are not there yet, in one statement; answers the auditIds it inserted. */
+    public Set<Long> insertAll(List<StoredEvent> rows) {
+        if (rows.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("""
                         INSERT INTO audit_event (audit_id, conversation_id, seq, turn_id, kind, stage, payload_json,
                                                  created_at, hash)
-                        VALUES (:auditId, :conversationId, :seq, :turnId, :kind, :stage, :payloadJson, :createdAt, :hash)
-                        ON CONFLICT DO NOTHING""")
-                .param("auditId", e.auditId())
-                .param("conversationId", e.conversationId())
-                .param("seq", e.sequence())
-                .param("turnId", e.turnId())
-                .param("kind", e.kind().name())
-                .param("stage", e.stage())
-                .param("payloadJson", e.payloadJson())
-                .param("createdAt", Timestamp.from(e.createdAt()))
-                .param("hash", e.hash())
-                .update() == 1;
+                        SELECT * FROM unnest(CAST(:auditIds AS bigint[]), CAST(:conversationIds AS uuid[]),
+                                             CAST(:seqs AS bigint[]), CAST(:turnIds AS uuid[]), CAST(:kinds AS text[]),
+                                             CAST(:stages AS text[]), CAST(:payloads AS text[]),
+                                             CAST(:createdAts AS timestamptz[]), CAST(:hashes AS text[]))
+                        ON CONFLICT DO NOTHING
+                        RETURNING audit_id""")
+                .param("auditIds", SqlArrays.of("bigint", rows, StoredEvent::auditId))
+                .param("conversationIds", SqlArrays.of("uuid", rows, StoredEvent::conversationId))
+                .param("seqs", SqlArrays.of("bigint", rows, StoredEvent::sequence))
+                .param("turnIds", SqlArrays.of("uuid", rows, StoredEvent::turnId))
+                .param("kinds", SqlArrays.of("text", rows, row -> row.kind().name()))
+                .param("stages", SqlArrays.of("text", rows, StoredEvent::stage))
+                .param("payloads", SqlArrays.of("text", rows, StoredEvent::payloadJson))
+                .param("createdAts", SqlArrays.of("text", rows, row -> row.createdAt().toString()))
+                .param("hashes", SqlArrays.of("text", rows, StoredEvent::hash))
+                .query(Long.class)
+                .list());
     }
 
     /**
-     * Stores a turn boundary after the conversation's last stored record, unless it is already there;
-     * answers the boundary as a stream event when it was new, null otherwise.
+     * Stores the turn boundaries that are not there yet, in one statement, each after the
+     * conversation's last record before it (by global index: the records stored with it count too);
+     * answers the new ones as stream events, by auditId.
      */
-    public StreamEvent insertBoundary(long auditId, UUID conversationId, TurnBoundary boundary, Instant at) {
-        long afterSequence = lastSequence(conversationId);
-        String payloadJson = envelopes.toJson(boundary);
-        boolean inserted = jdbc.sql("""
+    public Map<Long, StreamEvent> insertBoundaries(List<NewBoundary> boundaries) {
+        if (boundaries.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, NewBoundary> byId = new HashMap<>();
+        boundaries.forEach(boundary -> byId.put(boundary.auditId(), boundary));
+        Map<UUID, ContentOpener> openers = new HashMap<>();
+        Map<Long, StreamEvent> inserted = new HashMap<>();
+        jdbc.sql("""
                         INSERT INTO audit_turn_boundary (audit_id, conversation_id, after_seq, turn_id, stage,
                                                          payload_json, created_at)
-                        VALUES (:auditId, :conversationId, :afterSeq, :turnId, :stage, :payloadJson, :createdAt)
-                        ON CONFLICT DO NOTHING""")
-                .param("auditId", auditId)
-                .param("conversationId", conversationId)
-                .param("afterSeq", afterSequence)
-                .param("turnId", boundary.turnId())
-                .param("stage", boundary.stage())
-                .param("payloadJson", payloadJson)
-                .param("createdAt", Timestamp.from(at))
-                .update() == 1;
-        return inserted ? new StreamEvent(conversationId, afterSequence,
-                envelopes.turn(envelopes.opener(conversationId), auditId, boundary.stage(), payloadJson, at)) : null;
+                        SELECT b.audit_id, b.conversation_id,
+                               COALESCE((SELECT e.seq FROM audit_event e
+                                         WHERE e.conversation_id = b.conversation_id AND e.audit_id < b.audit_id
+                                         ORDER BY e.audit_id DESC LIMIT 1), 0),
+                               b.turn_id, b.stage, b.payload_json, b.created_at
+                        FROM unnest(CAST(:auditIds AS bigint[]), CAST(:conversationIds AS uuid[]),
+                                    CAST(:turnIds AS uuid[]), CAST(:stages AS text[]), CAST(:payloads AS text[]),
+                                    CAST(:createdAts AS timestamptz[]))
+                             AS b(audit_id, conversation_id, turn_id, stage, payload_json, created_at)
+                        ON CONFLICT DO NOTHING
+                        RETURNING audit_id, after_seq""")
+                .param("auditIds", SqlArrays.of("bigint", boundaries, NewBoundary::auditId))
+                .param("conversationIds", SqlArrays.of("uuid", boundaries, NewBoundary::conversationId))
+                .param("turnIds", SqlArrays.of("uuid", boundaries, NewBoundary::turnId))
+                .param("stages", SqlArrays.of("text", boundaries, NewBoundary::stage))
+                .param("payloads", SqlArrays.of("text", boundaries, NewBoundary::payloadJson))
+                .param("createdAts", SqlArrays.of("text", boundaries, boundary -> boundary.at().toString()))
+                .query(rs -> {
+                    NewBoundary b = byId.get(rs.getLong(1));
+                    ContentOpener opener = openers.computeIfAbsent(b.conversationId(), envelopes::opener);
+                    inserted.put(b.auditId(), new StreamEvent(b.conversationId(), rs.getLong(2),
+                            envelopes.turn(opener, b.auditId(), b.stage(), b.payloadJson(), b.at())));
+                });
+        return inserted;
     }
 
     public List<AuditRow> findAudit(FindConversationAuditQuery q) {

@@ -9,18 +9,26 @@ import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.query.FindConversationsQuery;
 import io.convtrail.api.rest.ConversationSummary;
+import io.convtrail.query.projection.ProjectionBatches;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The conversation index: one summary per conversation (owner, times, turns, last intent and state,
  * outcome counts, flow), kept from the turn events alone, so finding conversations never reads the
  * audit. Its own processor: a rebuild of the audit or the trace leaves it alone, and the other way round.
+ * A processor batch's changes are written together just before it commits ({@link ProjectionBatches}).
  * The user's messages are kept opened (searching needs the text), in their own table, which an erasure
  * empties for the conversation; a rebuild after an erasure finds the key gone and keeps no text.
  */
@@ -32,33 +40,72 @@ public class ConversationIndexProjection {
 
     private final ConversationIndexRepository repository;
     private final ConversationKeys keys;
+    private final ProjectionBatches batches;
 
-    ConversationIndexProjection(ConversationIndexRepository repository, ConversationKeys keys) {
+    ConversationIndexProjection(ConversationIndexRepository repository, ConversationKeys keys,
+                                ProjectionBatches batches) {
         this.repository = repository;
         this.keys = keys;
+        this.batches = batches;
     }
 
     @EventHandler
     void on(TurnStartedEvent e) {
         ContentOpener opener = ContentOpener.of(e.conversationId(), keys.forReading(e.conversationId()));
-        repository.startTurn(e.conversationId(), e.turnId(), e.turnIndex(), e.startedAt(), e.owner(), e.flowId(),
-                e.flowHash(), opener.erased() ? null : opener.text(e.userText()));
+        add(new ConversationIndexRepository.TurnStart(e.conversationId(), e.turnId(), e.turnIndex(), e.startedAt(),
+                e.owner(), e.flowId(), e.flowHash(), opener.erased() ? null : opener.text(e.userText())));
     }
 
     @EventHandler
     void on(ConversationErasedEvent e) {
-        repository.eraseText(e.conversationId());
+        add(new Erased(e.conversationId()));
     }
 
     @EventHandler
     void on(TurnCompletedEvent e) {
-        repository.endTurn(e.conversationId(), e.turnId(), e.completedAt(),
-                e.outcome() == null ? null : e.outcome().name(), e.intent(), e.state());
+        add(new ConversationIndexRepository.TurnEnd(e.conversationId(), e.turnId(), e.completedAt(),
+                e.outcome() == null ? null : e.outcome().name(), e.intent(), e.state()));
     }
 
     @EventHandler
     void on(TurnAbandonedEvent e) {
-        repository.endTurn(e.conversationId(), e.turnId(), e.abandonedAt(), TurnOutcome.ABANDONED.name(), null, null);
+        add(new ConversationIndexRepository.TurnEnd(e.conversationId(), e.turnId(), e.abandonedAt(),
+                TurnOutcome.ABANDONED.name(), null, null));
+    }
+
+    private record Erased(UUID conversationId) {
+    }
+
+    private void add(Object change) {
+        batches.add(PROCESSING_GROUP, this::write, change);
+    }
+
+    /**
+     * Applies a batch: turn starts, then ends, then erasures, then one summary per conversation. An
+     * erasure comes after the starts: a start handled after its conversation's key was deleted holds
+     * no text, so only texts stored before the erasure are deleted. A turn ended twice keeps its later end.
+     */
+    private void write(List<Object> changes) {
+        List<ConversationIndexRepository.TurnStart> starts = new ArrayList<>();
+        Map<UUID, ConversationIndexRepository.TurnEnd> ends = new LinkedHashMap<>();
+        Set<UUID> erased = new LinkedHashSet<>();
+        Set<UUID> touched = new LinkedHashSet<>();
+        for (Object change : changes) {
+            if (change instanceof ConversationIndexRepository.TurnStart start) {
+                starts.add(start);
+                touched.add(start.conversationId());
+            } else if (change instanceof ConversationIndexRepository.TurnEnd end) {
+                ends.remove(end.turnId());
+                ends.put(end.turnId(), end);
+                touched.add(end.conversationId());
+            } else if (change instanceof Erased erasure) {
+                erased.add(erasure.conversationId());
+            }
+        }
+        repository.startTurns(starts);
+        repository.endTurns(new ArrayList<>(ends.values()));
+        repository.eraseTexts(erased);
+        repository.summarize(touched);
     }
 
     @ResetHandler

@@ -2,6 +2,10 @@ package io.convtrail.query.index;
 
 import io.convtrail.api.query.FindConversationsQuery;
 import io.convtrail.api.rest.ConversationSummary;
+import io.convtrail.query.projection.SqlArrays;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -10,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,34 +30,52 @@ import java.util.UUID;
 public class ConversationIndexRepository {
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batch;
 
-    public ConversationIndexRepository(JdbcClient jdbc) {
+    public ConversationIndexRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
-    public void startTurn(UUID conversationId, UUID turnId, int turnIndex, Instant startedAt, String owner,
-                          String flowId, String flowVersion, String userText) {
+    /** A turn start: the index row's owner, times and flow; {@code userText} null when there is none to keep. */
+    public record TurnStart(UUID conversationId, UUID turnId, int turnIndex, Instant startedAt, String owner,
+                            String flowId, String flowVersion, String userText) {
+    }
+
+    public record TurnEnd(UUID conversationId, UUID turnId, Instant endedAt, String outcome, String intent,
+                          String state) {
+    }
+
+    public void startTurns(List<TurnStart> turns) {
+        if (turns.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
                         INSERT INTO conversation_index_turn (turn_id, conversation_id, turn_index, started_at)
-                        VALUES (:turnId, :conversationId, :turnIndex, :startedAt)
+                        SELECT * FROM unnest(CAST(:turnIds AS uuid[]), CAST(:conversationIds AS uuid[]),
+                                             CAST(:indexes AS integer[]), CAST(:startedAts AS timestamptz[]))
                         ON CONFLICT DO NOTHING""")
-                .param("turnId", turnId)
-                .param("conversationId", conversationId)
-                .param("turnIndex", turnIndex)
-                .param("startedAt", Timestamp.from(startedAt))
+                .param("turnIds", SqlArrays.of("uuid", turns, TurnStart::turnId))
+                .param("conversationIds", SqlArrays.of("uuid", turns, TurnStart::conversationId))
+                .param("indexes", SqlArrays.of("integer", turns, TurnStart::turnIndex))
+                .param("startedAts", SqlArrays.of("text", turns, turn -> turn.startedAt().toString()))
                 .update();
-        if (userText != null && !userText.isEmpty()) {
+        List<TurnStart> texts = turns.stream().filter(turn -> turn.userText() != null && !turn.userText().isEmpty())
+                .toList();
+        if (!texts.isEmpty()) {
             jdbc.sql("""
                             INSERT INTO conversation_index_text (turn_id, conversation_id, user_text)
-                            VALUES (:turnId, :conversationId, :text)
+                            SELECT * FROM unnest(CAST(:turnIds AS uuid[]), CAST(:conversationIds AS uuid[]),
+                                                 CAST(:texts AS text[]))
                             ON CONFLICT DO NOTHING""")
-                    .param("turnId", turnId)
-                    .param("conversationId", conversationId)
-                    .param("text", userText)
+                    .param("turnIds", SqlArrays.of("uuid", texts, TurnStart::turnId))
+                    .param("conversationIds", SqlArrays.of("uuid", texts, TurnStart::conversationId))
+                    .param("texts", SqlArrays.of("text", texts, TurnStart::userText))
                     .update();
         }
-        // the flow that answered the latest turn; the owner never changes once known
-        jdbc.sql("""
+        // the flow that answered the latest turn; the owner never changes once known. One statement per turn in
+        // a JDBC batch (one round trip): a multi-row upsert may not touch a conversation twice
+        batch.batchUpdate("""
                         INSERT INTO conversation_index (conversation_id, owner, started_at, last_activity_at, flow_id,
                                                         flow_version)
                         VALUES (:conversationId, :owner, :startedAt, :startedAt, :flowId, :flowVersion)
@@ -62,60 +85,71 @@ public class ConversationIndexRepository {
                             flow_id = CASE WHEN EXCLUDED.started_at >= conversation_index.last_activity_at
                                            THEN EXCLUDED.flow_id ELSE conversation_index.flow_id END,
                             flow_version = CASE WHEN EXCLUDED.started_at >= conversation_index.last_activity_at
-                                                THEN EXCLUDED.flow_version ELSE conversation_index.flow_version END""")
-                .param("conversationId", conversationId)
-                .param("owner", owner)
-                .param("startedAt", Timestamp.from(startedAt))
-                .param("flowId", flowId)
-                .param("flowVersion", flowVersion)
-                .update();
-        summarize(conversationId);
+                                                THEN EXCLUDED.flow_version ELSE conversation_index.flow_version END""",
+                turns.stream().map(turn -> new MapSqlParameterSource()
+                        .addValue("conversationId", turn.conversationId())
+                        .addValue("owner", turn.owner())
+                        .addValue("startedAt", Timestamp.from(turn.startedAt()))
+                        .addValue("flowId", turn.flowId())
+                        .addValue("flowVersion", turn.flowVersion())).toArray(SqlParameterSource[]::new));
     }
 
-    public void endTurn(UUID conversationId, UUID turnId, Instant endedAt, String outcome, String intent,
-                        String state) {
+    /** Ends turns, one per turn id. */
+    public void endTurns(List<TurnEnd> turns) {
+        if (turns.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
-                        UPDATE conversation_index_turn
-                        SET ended_at = :endedAt, outcome = :outcome, intent = :intent, state = :state
-                        WHERE turn_id = :turnId""")
-                .param("turnId", turnId)
-                .param("endedAt", Timestamp.from(endedAt))
-                .param("outcome", outcome)
-                .param("intent", intent)
-                .param("state", state)
+                        UPDATE conversation_index_turn t
+                        SET ended_at = e.ended_at, outcome = e.outcome, intent = e.intent, state = e.state
+                        FROM unnest(CAST(:turnIds AS uuid[]), CAST(:endedAts AS timestamptz[]), CAST(:outcomes AS text[]),
+                                    CAST(:intents AS text[]), CAST(:states AS text[]))
+                             AS e(turn_id, ended_at, outcome, intent, state)
+                        WHERE t.turn_id = e.turn_id""")
+                .param("turnIds", SqlArrays.of("uuid", turns, TurnEnd::turnId))
+                .param("endedAts", SqlArrays.of("text", turns, turn -> turn.endedAt().toString()))
+                .param("outcomes", SqlArrays.of("text", turns, TurnEnd::outcome))
+                .param("intents", SqlArrays.of("text", turns, TurnEnd::intent))
+                .param("states", SqlArrays.of("text", turns, TurnEnd::state))
                 .update();
-        summarize(conversationId);
     }
 
-    /** Recomputes the summary from the turn rows, so an event applied twice leaves it as it was. */
-    private void summarize(UUID conversationId) {
+    /** Recomputes the conversations' summaries from their turn rows, so an event applied twice leaves them as they were. */
+    public void summarize(Collection<UUID> conversationIds) {
+        if (conversationIds.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
                         UPDATE conversation_index c
                         SET turns = s.turns, answered = s.answered, failed = s.failed, abandoned = s.abandoned,
                             blocked = s.blocked, last_activity_at = GREATEST(c.last_activity_at, s.last_at),
-                            last_intent = s.last_intent, last_state = s.last_state
-                        FROM (SELECT count(*) AS turns,
+                            last_intent = (SELECT intent FROM conversation_index_turn l
+                                           WHERE l.conversation_id = c.conversation_id AND l.intent IS NOT NULL
+                                           ORDER BY l.turn_index DESC LIMIT 1),
+                            last_state = (SELECT state FROM conversation_index_turn l
+                                          WHERE l.conversation_id = c.conversation_id AND l.state IS NOT NULL
+                                          ORDER BY l.turn_index DESC LIMIT 1)
+                        FROM (SELECT conversation_id, count(*) AS turns,
                                      count(*) FILTER (WHERE outcome = 'ANSWERED') AS answered,
                                      count(*) FILTER (WHERE outcome = 'FAILED') AS failed,
                                      count(*) FILTER (WHERE outcome = 'ABANDONED') AS abandoned,
                                      count(*) FILTER (WHERE outcome = 'BLOCKED') AS blocked,
-                                     max(COALESCE(ended_at, started_at)) AS last_at,
-                                     (SELECT intent FROM conversation_index_turn l
-                                      WHERE l.conversation_id = :id AND l.intent IS NOT NULL
-                                      ORDER BY l.turn_index DESC LIMIT 1) AS last_intent,
-                                     (SELECT state FROM conversation_index_turn l
-                                      WHERE l.conversation_id = :id AND l.state IS NOT NULL
-                                      ORDER BY l.turn_index DESC LIMIT 1) AS last_state
-                              FROM conversation_index_turn WHERE conversation_id = :id) s
-                        WHERE c.conversation_id = :id""")
-                .param("id", conversationId)
+                                     max(COALESCE(ended_at, started_at)) AS last_at
+                              FROM conversation_index_turn
+                              WHERE conversation_id = ANY (CAST(:ids AS uuid[]))
+                              GROUP BY conversation_id) s
+                        WHERE c.conversation_id = s.conversation_id""")
+                .param("ids", SqlArrays.of("uuid", List.copyOf(conversationIds), id -> id))
                 .update();
     }
 
-    /** Forgets what the conversation's users typed (erasure); the rest of its summary stays. */
-    public void eraseText(UUID conversationId) {
-        jdbc.sql("DELETE FROM conversation_index_text WHERE conversation_id = :id")
-                .param("id", conversationId)
+    /** Forgets what the conversations' users typed (erasure); the rest of their summaries stays. */
+    public void eraseTexts(Collection<UUID> conversationIds) {
+        if (conversationIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("DELETE FROM conversation_index_text WHERE conversation_id = ANY (CAST(:ids AS uuid[]))")
+                .param("ids", SqlArrays.of("uuid", List.copyOf(conversationIds), id -> id))
                 .update();
     }
 

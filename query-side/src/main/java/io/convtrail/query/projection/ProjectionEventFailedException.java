@@ -12,4 +12,9 @@ public class ProjectionEventFailedException extends RuntimeException {
         super("projection " + processor + " failed on event " + eventId + " with " + failure.summary()
                 + "; the batch is retried with this event isolated", null, false, false);
     }
+
+    ProjectionEventFailedException(String processor, int events, ProjectionFailure failure) {
+        super("projection " + processor + " failed writing a batch of " + events + " events with "
+                + failure.summary() + "; the batch is retried with each event written alone", null, false, false);
+    }
 }

@@ -1,17 +1,11 @@
 package io.convtrail.query.projection;
 
-import io.convtrail.query.store.EventPositions;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,22 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class QuarantineInterceptor implements MessageHandlerInterceptor<EventMessage<?>> {
 
-    private static final Logger log = LoggerFactory.getLogger(QuarantineInterceptor.class);
-
     private final String processor;
-    private final ProjectionQuarantine quarantine;
-    private final EventPositions positions;
+    private final HeldEvents held;
     private final TransactionTemplate savepoint;
-    private final Clock clock;
     private final Set<String> suspects = ConcurrentHashMap.newKeySet();
 
-    QuarantineInterceptor(String processor, ProjectionQuarantine quarantine, EventPositions positions,
-                          TransactionTemplate savepoint, Clock clock) {
+    QuarantineInterceptor(String processor, HeldEvents held, TransactionTemplate savepoint) {
         this.processor = processor;
-        this.quarantine = quarantine;
-        this.positions = positions;
+        this.held = held;
         this.savepoint = savepoint;
-        this.clock = clock;
     }
 
     @Override
@@ -80,26 +67,9 @@ final class QuarantineInterceptor implements MessageHandlerInterceptor<EventMess
             if (failure.transientFailure()) {
                 throw (Exception) failed.getCause();
             }
-            hold(event, failure);
+            held.hold(processor, event, failure);
             return null;
         }
-    }
-
-    private void hold(EventMessage<?> event, ProjectionFailure failure) {
-        String conversationId = null;
-        Long sequence = null;
-        if (event instanceof DomainEventMessage<?> domain) {
-            conversationId = domain.getAggregateIdentifier();
-            sequence = domain.getSequenceNumber();
-        }
-        Long position = positions.globalIndexOf(event.getIdentifier()).orElse(null);
-        Instant now = clock.instant();
-        quarantine.hold(new QuarantinedEvent(processor, event.getIdentifier(), position, conversationId, sequence,
-                event.getPayloadType().getName(), failure.detail(), failure.sqlState(), 1, now, now));
-        log.warn("Projection {} quarantined event {} (position {}, conversation {}, {}): {}; "
-                        + "retry with POST /actuator/projections {\"action\":\"retry-quarantined\"}",
-                processor, event.getIdentifier(), position, conversationId,
-                event.getPayloadType().getSimpleName(), failure.summary());
     }
 
     /** Carries a handler's checked exception through the savepoint's callback, which then rolls back. */

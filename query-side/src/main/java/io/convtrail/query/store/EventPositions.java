@@ -20,9 +20,10 @@ import java.util.UUID;
 /**
  * The one owner of SQL on Axon's event table ({@code domainevententry}); every other package asks it.
  * Above all it answers the global index of an event: the auditId every read model keys its rows by.
- * That is read from the store, not from the tracking token: an event delivered late to fill a gap (a
- * concurrent transaction committed after a later one) carries a token whose position is the highest
- * index seen so far, not its own. It also streams the records an export writes, on a database cursor
+ * The projections' stream stamps it on most events ({@link PositionedEvents}); it is read from the store
+ * for the rest: an event delivered late to fill a gap (a concurrent transaction committed after a later
+ * one) carries a token whose position is the highest index seen so far, not its own, and an event handled
+ * outside a tracking processor (a quarantine retry) has no token. It also streams the records an export writes, on a database cursor
  * ({@value #FETCH_SIZE} rows at a time; PostgreSQL honours a fetch size only inside a transaction,
  * which the caller holds).
  */
@@ -50,6 +51,11 @@ public class EventPositions {
         this.jdbc = jdbc;
         this.cursor = new JdbcTemplate(dataSource);
         this.cursor.setFetchSize(FETCH_SIZE);
+    }
+
+    /** The event's global index: the one {@link PositionedEvents} stamped on it, else read from the store. */
+    public long globalIndex(Long stamped, UUID conversationId, long aggregateSequence) {
+        return stamped != null ? stamped : globalIndex(conversationId, aggregateSequence);
     }
 
     public long globalIndex(UUID conversationId, long aggregateSequence) {

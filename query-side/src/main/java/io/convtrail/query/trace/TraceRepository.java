@@ -5,6 +5,7 @@ import io.convtrail.api.rest.TraceTurn;
 import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
 import io.convtrail.query.trace.TraceRows.TurnRow;
+import io.convtrail.query.projection.SqlArrays;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -12,12 +13,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * SQL of the trace read model ({@code trace_turn}, {@code trace_step}, {@code trace_stage}). Every
  * row is keyed by an event's global position or the turn's id, so writing an event again is a no-op.
+ * The writes take a whole batch of rows, one statement each ({@link TraceWrites}).
  */
 @Repository
 class TraceRepository {
@@ -28,103 +32,152 @@ class TraceRepository {
         this.jdbc = jdbc;
     }
 
-    void startTurn(UUID conversationId, UUID turnId, int index, String userText, Instant startedAt) {
+    /** Receives the stored open steps, innermost (last entered) first within each turn. */
+    interface OpenSteps {
+        void accept(UUID conversationId, UUID turnId, OpenStep step);
+    }
+
+    void startTurns(List<TraceChange.TurnStarted> turns) {
+        if (turns.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
                         INSERT INTO trace_turn (turn_id, conversation_id, turn_index, user_text, started_at, status)
-                        VALUES (:turnId, :conversationId, :index, :userText, :startedAt, :status)
+                        SELECT t.*, :status FROM unnest(CAST(:turnIds AS uuid[]), CAST(:conversationIds AS uuid[]),
+                                                        CAST(:indexes AS integer[]), CAST(:userTexts AS text[]),
+                                                        CAST(:startedAts AS timestamptz[])) AS t
                         ON CONFLICT DO NOTHING""")
-                .param("turnId", turnId)
-                .param("conversationId", conversationId)
-                .param("index", index)
-                .param("userText", userText)
-                .param("startedAt", Timestamp.from(startedAt))
+                .param("turnIds", SqlArrays.of("uuid", turns, TraceChange.TurnStarted::turnId))
+                .param("conversationIds", SqlArrays.of("uuid", turns, TraceChange.TurnStarted::conversationId))
+                .param("indexes", SqlArrays.of("integer", turns, TraceChange.TurnStarted::index))
+                .param("userTexts", SqlArrays.of("text", turns, TraceChange.TurnStarted::userText))
+                .param("startedAts", SqlArrays.of("text", turns, turn -> turn.startedAt().toString()))
                 .param("status", TraceTurn.Status.RUNNING.name())
                 .update();
     }
 
-    void endTurn(UUID turnId, Instant endedAt, TraceTurn.Status status, String outcome, String intent, String state) {
+    /** Ends turns, one per turn id. */
+    void endTurns(List<TraceChange.TurnEnded> turns) {
+        if (turns.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
-                        UPDATE trace_turn
-                        SET ended_at = :endedAt, status = :status, outcome = :outcome,
-                            final_intent = :intent, final_state = :state
-                        WHERE turn_id = :turnId""")
-                .param("turnId", turnId)
-                .param("endedAt", Timestamp.from(endedAt))
-                .param("status", status.name())
-                .param("outcome", outcome)
-                .param("intent", intent)
-                .param("state", state)
+                        UPDATE trace_turn t
+                        SET ended_at = e.ended_at, status = e.status, outcome = e.outcome,
+                            final_intent = e.intent, final_state = e.state
+                        FROM unnest(CAST(:turnIds AS uuid[]), CAST(:endedAts AS timestamptz[]), CAST(:statuses AS text[]),
+                                    CAST(:outcomes AS text[]), CAST(:intents AS text[]), CAST(:states AS text[]))
+                             AS e(turn_id, ended_at, status, outcome, intent, state)
+                        WHERE t.turn_id = e.turn_id""")
+                .param("turnIds", SqlArrays.of("uuid", turns, TraceChange.TurnEnded::turnId))
+                .param("endedAts", SqlArrays.of("text", turns, turn -> turn.endedAt().toString()))
+                .param("statuses", SqlArrays.of("text", turns, turn -> turn.status().name()))
+                .param("outcomes", SqlArrays.of("text", turns, TraceChange.TurnEnded::outcome))
+                .param("intents", SqlArrays.of("text", turns, TraceChange.TurnEnded::intent))
+                .param("states", SqlArrays.of("text", turns, TraceChange.TurnEnded::state))
                 .update();
     }
 
-    /** Stores a stage unless it is already there; answers whether it was new. */
-    boolean insertStage(UUID conversationId, StageRow row) {
-        return jdbc.sql("""
-                        INSERT INTO trace_stage (audit_id, conversation_id, turn_id, step_id, stage, created_at, payload)
-                        VALUES (:auditId, :conversationId, :turnId, :stepId, :stage, :createdAt, CAST(:payload AS json))
-                        ON CONFLICT DO NOTHING""")
-                .param("auditId", row.auditId())
-                .param("conversationId", conversationId)
-                .param("turnId", row.turnId())
-                .param("stepId", row.stepId())
-                .param("stage", row.stage())
-                .param("createdAt", Timestamp.from(row.createdAt()))
-                .param("payload", row.payloadJson())
-                .update() == 1;
+    /** The auditIds among {@code auditIds} whose stage is stored already. */
+    Set<Long> storedStages(List<Long> auditIds) {
+        return new HashSet<>(jdbc.sql("SELECT audit_id FROM trace_stage WHERE audit_id = ANY (CAST(:ids AS bigint[]))")
+                .param("ids", SqlArrays.of("bigint", auditIds, id -> id))
+                .query(Long.class)
+                .list());
     }
 
-    void openStep(UUID conversationId, long stepId, UUID turnId, StepBracket bracket, Instant startedAt) {
+    /** Stores stages (the i-th of {@code conversationIds} is the i-th row's) unless they are already there. */
+    void insertStages(List<UUID> conversationIds, List<StageRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        INSERT INTO trace_stage (audit_id, conversation_id, turn_id, step_id, stage, created_at, payload)
+                        SELECT * FROM unnest(CAST(:auditIds AS bigint[]), CAST(:conversationIds AS uuid[]),
+                                             CAST(:turnIds AS uuid[]), CAST(:stepIds AS bigint[]), CAST(:stages AS text[]),
+                                             CAST(:createdAts AS timestamptz[]), CAST(:payloads AS json[]))
+                        ON CONFLICT DO NOTHING""")
+                .param("auditIds", SqlArrays.of("bigint", rows, StageRow::auditId))
+                .param("conversationIds", SqlArrays.of("uuid", conversationIds, id -> id))
+                .param("turnIds", SqlArrays.of("uuid", rows, StageRow::turnId))
+                .param("stepIds", SqlArrays.of("bigint", rows, StageRow::stepId))
+                .param("stages", SqlArrays.of("text", rows, StageRow::stage))
+                .param("createdAts", SqlArrays.of("text", rows, row -> row.createdAt().toString()))
+                .param("payloads", SqlArrays.of("text", rows, StageRow::payloadJson))
+                .update();
+    }
+
+    void openSteps(List<TraceWrites.OpenedStep> steps) {
+        if (steps.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
                         INSERT INTO trace_step (step_id, conversation_id, turn_id, step, step_class, source_file,
                                                 status, started_at)
-                        VALUES (:stepId, :conversationId, :turnId, :step, :stepClass, :sourceFile, :status, :startedAt)
+                        SELECT s.step_id, s.conversation_id, s.turn_id, s.step, s.step_class, s.source_file, :status,
+                               s.started_at
+                        FROM unnest(CAST(:stepIds AS bigint[]), CAST(:conversationIds AS uuid[]), CAST(:turnIds AS uuid[]),
+                                    CAST(:steps AS text[]), CAST(:stepClasses AS text[]), CAST(:sourceFiles AS text[]),
+                                    CAST(:startedAts AS timestamptz[]))
+                             AS s(step_id, conversation_id, turn_id, step, step_class, source_file, started_at)
                         ON CONFLICT DO NOTHING""")
-                .param("stepId", stepId)
-                .param("conversationId", conversationId)
-                .param("turnId", turnId)
-                .param("step", bracket.step())
-                .param("stepClass", bracket.stepClass())
-                .param("sourceFile", bracket.sourceFile())
+                .param("stepIds", SqlArrays.of("bigint", steps, TraceWrites.OpenedStep::stepId))
+                .param("conversationIds", SqlArrays.of("uuid", steps, TraceWrites.OpenedStep::conversationId))
+                .param("turnIds", SqlArrays.of("uuid", steps, TraceWrites.OpenedStep::turnId))
+                .param("steps", SqlArrays.of("text", steps, step -> step.enter().step()))
+                .param("stepClasses", SqlArrays.of("text", steps, step -> step.enter().stepClass()))
+                .param("sourceFiles", SqlArrays.of("text", steps, step -> step.enter().sourceFile()))
+                .param("startedAts", SqlArrays.of("text", steps, step -> step.startedAt().toString()))
                 .param("status", TraceStep.Status.RUNNING.name())
-                .param("startedAt", Timestamp.from(startedAt))
                 .update();
     }
 
     /**
-     * Closes a step. Without a durationMs from the engine the time between its brackets is used;
+     * Closes steps. Without a durationMs from the engine the time between its brackets is used;
      * a class or file the STEP_ENTER left out is taken from the exit.
      */
-    void closeStep(long stepId, TraceStep.Status status, StepBracket exit, Instant endedAt) {
+    void closeSteps(List<TraceWrites.ClosedStep> steps) {
+        if (steps.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
-                        UPDATE trace_step
-                        SET status = :status, ended_at = :endedAt, error = :error,
-                            duration_ms = COALESCE(CAST(:durationMs AS bigint),
-                                CAST(round(EXTRACT(EPOCH FROM (CAST(:endedAt AS timestamptz) - started_at)) * 1000) AS bigint)),
-                            step_class = COALESCE(step_class, :stepClass),
-                            source_file = COALESCE(source_file, :sourceFile)
-                        WHERE step_id = :stepId""")
-                .param("stepId", stepId)
-                .param("status", status.name())
-                .param("endedAt", Timestamp.from(endedAt))
-                .param("error", status == TraceStep.Status.ERROR ? exit.errorMessage() : null)
-                .param("durationMs", exit.durationMs())
-                .param("stepClass", exit.stepClass())
-                .param("sourceFile", exit.sourceFile())
+                        UPDATE trace_step s
+                        SET status = c.status, ended_at = c.ended_at, error = c.error,
+                            duration_ms = COALESCE(c.duration_ms,
+                                CAST(round(EXTRACT(EPOCH FROM (c.ended_at - s.started_at)) * 1000) AS bigint)),
+                            step_class = COALESCE(s.step_class, c.step_class),
+                            source_file = COALESCE(s.source_file, c.source_file)
+                        FROM unnest(CAST(:stepIds AS bigint[]), CAST(:statuses AS text[]), CAST(:endedAts AS timestamptz[]),
+                                    CAST(:errors AS text[]), CAST(:durations AS bigint[]), CAST(:stepClasses AS text[]),
+                                    CAST(:sourceFiles AS text[]))
+                             AS c(step_id, status, ended_at, error, duration_ms, step_class, source_file)
+                        WHERE s.step_id = c.step_id""")
+                .param("stepIds", SqlArrays.of("bigint", steps, TraceWrites.ClosedStep::stepId))
+                .param("statuses", SqlArrays.of("text", steps, step -> step.status().name()))
+                .param("endedAts", SqlArrays.of("text", steps, step -> step.endedAt().toString()))
+                .param("errors", SqlArrays.of("text", steps,
+                        step -> step.status() == TraceStep.Status.ERROR ? step.exit().errorMessage() : null))
+                .param("durations", SqlArrays.of("bigint", steps, step -> step.exit().durationMs()))
+                .param("stepClasses", SqlArrays.of("text", steps, step -> step.exit().stepClass()))
+                .param("sourceFiles", SqlArrays.of("text", steps, step -> step.exit().sourceFile()))
                 .update();
     }
 
-    /** The open steps of a turn, innermost (last entered) first. */
-    List<OpenStep> openSteps(UUID conversationId, UUID turnId) {
-        return jdbc.sql("""
-                        SELECT step_id, step FROM trace_step
-                        WHERE conversation_id = :conversationId AND turn_id IS NOT DISTINCT FROM :turnId
-                          AND status = :running
+    /** The open steps of the conversations, innermost (last entered) first within each turn. */
+    void openSteps(List<UUID> conversationIds, OpenSteps into) {
+        if (conversationIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        SELECT conversation_id, turn_id, step_id, step FROM trace_step
+                        WHERE conversation_id = ANY (CAST(:conversationIds AS uuid[])) AND status = :running
                         ORDER BY step_id DESC""")
-                .param("conversationId", conversationId)
-                .param("turnId", turnId)
+                .param("conversationIds", SqlArrays.of("uuid", conversationIds, id -> id))
                 .param("running", TraceStep.Status.RUNNING.name())
-                .query((rs, i) -> new OpenStep(rs.getLong(1), rs.getString(2)))
-                .list();
+                .query(rs -> {
+                    into.accept(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            new OpenStep(rs.getLong(3), rs.getString(4)));
+                });
     }
 
     List<TurnRow> turns(UUID conversationId) {

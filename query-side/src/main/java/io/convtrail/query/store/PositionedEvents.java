@@ -1,0 +1,129 @@
+package io.convtrail.query.store;
+
+import org.axonframework.common.stream.BlockingStream;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The event store as the projections' processors read it (their {@code source}): each event carries
+ * its own global index in its metadata ({@value #GLOBAL_INDEX}), so a projection keys its rows
+ * without a query per event. The index comes from the stream's tracking tokens: an event whose token
+ * moves the stream's index forward sits at that index. An event delivered late to fill a gap (a
+ * transaction that committed after a later one) carries a token at the highest index seen so far,
+ * not its own; it stays unstamped and {@link EventPositions#globalIndex(Long, java.util.UUID, long)}
+ * looks it up. Telling the two apart needs the token of the event just before it in the stream,
+ * which only the stream has: a processor's segment is handed only its share of the events.
+ * Streams are opened on the store itself, so a stream at the head still reads the store's shared
+ * cache (Axon's {@code EmbeddedEventStore} optimisation), and the payload stays unread until a
+ * handler needs it.
+ */
+@Component(PositionedEvents.BEAN)
+public class PositionedEvents implements StreamableMessageSource<TrackedEventMessage<?>> {
+
+    /** The bean name {@code axon.eventhandling.processors.<name>.source} refers to. */
+    public static final String BEAN = "positionedEvents";
+    public static final String GLOBAL_INDEX = "convtrail.globalIndex";
+
+    private final EventStore store;
+
+    public PositionedEvents(EventStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken from) {
+        return new Stamping(store.openStream(from), from);
+    }
+
+    @Override
+    public TrackingToken createTailToken() {
+        return store.createTailToken();
+    }
+
+    @Override
+    public TrackingToken createHeadToken() {
+        return store.createHeadToken();
+    }
+
+    @Override
+    public TrackingToken createTokenAt(Instant dateTime) {
+        return store.createTokenAt(dateTime);
+    }
+
+    @Override
+    public TrackingToken createTokenSince(Duration duration) {
+        return store.createTokenSince(duration);
+    }
+
+    /**
+     * The global index of the event whose token is {@code after}, when the token says it: the
+     * stream's position moved forward from {@code before} (the previous event's token, or the one the
+     * stream was opened at; null: the stream starts at the first event). Empty for a gap filled late.
+     */
+    static OptionalLong ownIndex(TrackingToken before, TrackingToken after) {
+        OptionalLong at = after == null ? OptionalLong.empty() : after.position();
+        if (at.isEmpty() || before == null) {
+            return at;
+        }
+        OptionalLong was = before.position();
+        return was.isPresent() && at.getAsLong() > was.getAsLong() ? at : OptionalLong.empty();
+    }
+
+    private static final class Stamping implements BlockingStream<TrackedEventMessage<?>> {
+
+        private final BlockingStream<TrackedEventMessage<?>> events;
+        private TrackingToken last;
+
+        Stamping(BlockingStream<TrackedEventMessage<?>> events, TrackingToken from) {
+            this.events = events;
+            this.last = from;
+        }
+
+        @Override
+        public Optional<TrackedEventMessage<?>> peek() {
+            return events.peek().map(this::stamped);
+        }
+
+        @Override
+        public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
+            return events.hasNextAvailable(timeout, unit);
+        }
+
+        @Override
+        public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
+            TrackedEventMessage<?> next = events.nextAvailable();
+            TrackedEventMessage<?> stamped = stamped(next);
+            last = next.trackingToken();
+            return stamped;
+        }
+
+        private TrackedEventMessage<?> stamped(TrackedEventMessage<?> event) {
+            OptionalLong index = ownIndex(last, event.trackingToken());
+            // Axon's tracked messages keep their token (and their unread payload) when metadata is added
+            return index.isPresent() && event.andMetaData(Map.of(GLOBAL_INDEX, index.getAsLong()))
+                    instanceof TrackedEventMessage<?> stamped ? stamped : event;
+        }
+
+        // skipMessagesWithPayloadTypeOf is left a no-op: a skipped event would hide the token before a gap's filler
+
+        @Override
+        public boolean setOnAvailableCallback(Runnable callback) {
+            return events.setOnAvailableCallback(callback);
+        }
+
+        @Override
+        public void close() {
+            events.close();
+        }
+    }
+}

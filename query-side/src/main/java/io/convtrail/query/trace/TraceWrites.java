@@ -1,0 +1,107 @@
+package io.convtrail.query.trace;
+
+import io.convtrail.api.Stage;
+import io.convtrail.api.rest.TraceStep;
+import io.convtrail.query.trace.TraceChange.StageRecorded;
+import io.convtrail.query.trace.TraceChange.TurnEnded;
+import io.convtrail.query.trace.TraceChange.TurnStarted;
+import io.convtrail.query.trace.TraceRows.StageRow;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies a batch of trace changes with ConvEngine's walk, as the events came: STEP_ENTER opens a
+ * step, STEP_EXIT / STEP_ERROR closes the open step it names, any other stage belongs to the
+ * innermost open step. A stage already stored was applied before and changes nothing. The walk runs
+ * in memory over the batch, starting from the open steps stored by earlier batches (read once per
+ * batch), and its rows are written with one statement per table and kind of change.
+ */
+final class TraceWrites {
+
+    private record TurnKey(UUID conversationId, UUID turnId) {
+    }
+
+    /** A step closed by an exit or an error. */
+    record ClosedStep(long stepId, TraceStep.Status status, StepBracket exit, java.time.Instant endedAt) {
+    }
+
+    /** A step opened by a STEP_ENTER. */
+    record OpenedStep(UUID conversationId, long stepId, UUID turnId, StepBracket enter, java.time.Instant startedAt) {
+    }
+
+    private final TraceRepository repository;
+
+    TraceWrites(TraceRepository repository) {
+        this.repository = repository;
+    }
+
+    void write(List<TraceChange> changes) {
+        List<StageRecorded> stages = new ArrayList<>();
+        List<TurnStarted> started = new ArrayList<>();
+        Map<UUID, TurnEnded> ended = new LinkedHashMap<>();
+        for (TraceChange change : changes) {
+            if (change instanceof StageRecorded stage) {
+                stages.add(stage);
+            } else if (change instanceof TurnStarted turn) {
+                started.add(turn);
+            } else if (change instanceof TurnEnded end) {
+                // a turn ended twice in one batch: the later end holds, as when applied one by one
+                ended.remove(end.turnId());
+                ended.put(end.turnId(), end);
+            }
+        }
+        List<StageRow> stageRows = new ArrayList<>();
+        List<UUID> stageConversations = new ArrayList<>();
+        List<OpenedStep> opened = new ArrayList<>();
+        List<ClosedStep> closed = new ArrayList<>();
+        walk(stages, stageRows, stageConversations, opened, closed);
+        repository.startTurns(started);
+        repository.insertStages(stageConversations, stageRows);
+        repository.openSteps(opened);
+        repository.closeSteps(closed);
+        repository.endTurns(new ArrayList<>(ended.values()));
+    }
+
+    private void walk(List<StageRecorded> stages, List<StageRow> rows, List<UUID> conversations,
+                      List<OpenedStep> opened, List<ClosedStep> closed) {
+        if (stages.isEmpty()) {
+            return;
+        }
+        Set<Long> stored = repository.storedStages(stages.stream().map(StageRecorded::auditId).toList());
+        Map<TurnKey, List<OpenStep>> open = new HashMap<>();
+        List<UUID> fresh = stages.stream().filter(s -> !stored.contains(s.auditId()))
+                .map(StageRecorded::conversationId).distinct().toList();
+        repository.openSteps(fresh, (conversationId, turnId, step) ->
+                open.computeIfAbsent(new TurnKey(conversationId, turnId), key -> new ArrayList<>()).add(step));
+        for (StageRecorded e : stages) {
+            if (stored.contains(e.auditId())) {
+                continue;
+            }
+            // the open steps are scoped to their turn: a step a crashed turn left open never swallows the next turn's stages
+            List<OpenStep> steps = open.computeIfAbsent(new TurnKey(e.conversationId(), e.turnId()),
+                    key -> new ArrayList<>());
+            Long stepId = null;
+            if (e.stage() == Stage.STEP_ENTER) {
+                opened.add(new OpenedStep(e.conversationId(), e.auditId(), e.turnId(), e.bracket(), e.createdAt()));
+                steps.add(0, new OpenStep(e.auditId(), e.bracket().step()));
+            } else if (e.stage() == Stage.STEP_EXIT || e.stage() == Stage.STEP_ERROR) {
+                OpenStep.closedBy(steps, e.bracket().step()).ifPresent(step -> {
+                    closed.add(new ClosedStep(step.stepId(),
+                            e.stage() == Stage.STEP_ERROR ? TraceStep.Status.ERROR : TraceStep.Status.OK,
+                            e.bracket(), e.createdAt()));
+                    steps.remove(step);
+                });
+            } else if (!steps.isEmpty()) {
+                stepId = steps.get(0).stepId();
+            }
+            rows.add(new StageRow(e.auditId(), e.turnId(), stepId, e.stage().name(), e.createdAt(), e.payloadJson()));
+            conversations.add(e.conversationId());
+        }
+    }
+}
