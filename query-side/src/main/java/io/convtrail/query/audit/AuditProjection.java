@@ -6,7 +6,7 @@ import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.query.FindConversationAuditQuery;
-import io.convtrail.api.query.StreamConversationQuery;
+import io.convtrail.api.query.CommittedStreamEventsQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
@@ -14,6 +14,7 @@ import io.convtrail.api.stream.StreamKind;
 import io.convtrail.api.stream.TurnBoundary;
 import io.convtrail.query.store.EventPositions;
 import io.convtrail.query.stream.BrokerRelay;
+import io.convtrail.query.stream.CommittedStreamEvent;
 import io.convtrail.query.stream.StreamNotifications;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -33,7 +34,8 @@ import java.util.UUID;
  * index in the event store ({@link EventPositions}): unique, strictly increasing, and the same on
  * every replay. A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
  * is pushed to the conversation's live subscribers, after the transaction that stored it commits:
- * on this node through the query bus, on the others through a notification sent on commit, and, with a
+ * on this node through the query bus (as a {@link CommittedStreamEvent}, opened only for a conversation
+ * someone watches), on the others through a notification sent on commit, and, with a
  * STOMP broker relay, to the broker's topic (by this node only: {@link BrokerRelay}).
  * A rebuild (replay) refills the table without pushing: subscribers saw those events already. Turn
  * starts and ends are stored as the stream's turn boundaries, placed after the record before them.
@@ -84,8 +86,9 @@ public class AuditProjection {
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(),
                 e.turnId(), StreamKind.AUDIT, e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
-            publish(new StreamEvent(e.conversationId(), e.sequence(), envelopes.audit(
-                    envelopes.opener(e.conversationId()), auditId, e.stage().name(), e.payloadJson(), e.createdAt())));
+            publish(CommittedStreamEvent.opening(e.conversationId(), e.sequence(), StreamKind.AUDIT,
+                    () -> envelopes.audit(envelopes.opener(e.conversationId()), auditId, e.stage().name(),
+                            e.payloadJson(), e.createdAt())));
         }
     }
 
@@ -96,8 +99,8 @@ public class AuditProjection {
         boolean inserted = repository.insert(new AuditRepository.StoredEvent(auditId, e.conversationId(),
                 e.sequence(), e.turnId(), StreamKind.VERBOSE, StreamEnvelope.VERBOSE_STAGE, verboseJson, e.createdAt(), e.hash()));
         if (inserted && !replay.isReplay()) {
-            publish(new StreamEvent(e.conversationId(), e.sequence(),
-                    envelopes.verbose(envelopes.opener(e.conversationId()), verboseJson, e.createdAt())));
+            publish(CommittedStreamEvent.opening(e.conversationId(), e.sequence(), StreamKind.VERBOSE,
+                    () -> envelopes.verbose(envelopes.opener(e.conversationId()), verboseJson, e.createdAt())));
         }
     }
 
@@ -106,7 +109,7 @@ public class AuditProjection {
         StreamEvent inserted = repository.insertBoundary(positions.globalIndex(conversationId, aggregateSequence),
                 conversationId, boundary, at);
         if (inserted != null && !replay.isReplay()) {
-            publish(inserted);
+            publish(CommittedStreamEvent.of(inserted));
         }
     }
 
@@ -122,13 +125,17 @@ public class AuditProjection {
 
     /** Initial result of the live subscription: nothing; the stream reads history from {@link AuditRepository}. */
     @QueryHandler
-    List<StreamEvent> handle(StreamConversationQuery query) {
+    List<CommittedStreamEvent> handle(CommittedStreamEventsQuery query) {
         return List.of();
     }
 
-    private void publish(StreamEvent event) {
+    /**
+     * One call per newly stored row. The update reaches the hub when the transaction that stored the
+     * row commits (Axon's emitter runs it after commit); its envelope is built only if someone needs it.
+     */
+    private void publish(CommittedStreamEvent event) {
         notifications.announce(event.conversationId(), event.sequence());
-        updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
+        updates.emit(CommittedStreamEventsQuery.class, everyNode -> true, event);
         relay.publish(event);
     }
 }
