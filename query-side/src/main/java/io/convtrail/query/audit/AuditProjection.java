@@ -135,7 +135,7 @@ public class AuditProjection {
      */
     private void publish(CommittedStreamEvent event) {
         notifications.announce(event.conversationId(), event.sequence());
-        updates.emit(CommittedStreamEventsQuery.class, everyNode -> true, event);
+        updates.emit(CommittedStreamEventsQuery.class, theHub -> true, event);
         relay.publish(event);
     }
 }
