@@ -6,7 +6,7 @@ import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import io.convtrail.api.query.FindConversationAuditQuery;
-import io.convtrail.api.query.StreamConversationQuery;
+import io.convtrail.api.query.CommittedStreamEventsQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
@@ -17,6 +17,7 @@ import io.convtrail.query.projection.ProjectionBatches;
 import io.convtrail.query.store.EventPositions;
 import io.convtrail.query.store.PositionedEvents;
 import io.convtrail.query.stream.BrokerRelay;
+import io.convtrail.query.stream.CommittedStreamEvent;
 import io.convtrail.query.stream.StreamNotifications;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -32,7 +33,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +44,8 @@ import java.util.UUID;
  * every replay. The rows of a processor batch are written together just before it commits
  * ({@link ProjectionBatches}). A row that is already there is left alone, so replaying an event twice changes nothing; only a new row
  * is pushed to the conversation's live subscribers, after the transaction that stored it commits:
- * on this node through the query bus, on the others through a notification sent on commit, and, with a
+ * on this node through the query bus (as a {@link CommittedStreamEvent}, opened only for a conversation
+ * someone watches), on the others through a notification sent on commit, and, with a
  * STOMP broker relay, to the broker's topic (by this node only: {@link BrokerRelay}).
  * A rebuild (replay) refills the table without pushing: subscribers saw those events already. Turn
  * starts and ends are stored as the stream's turn boundaries, placed after the record before them.
@@ -143,34 +144,36 @@ public class AuditProjection {
         }
         Set<Long> newRecords = repository.insertAll(records);
         Map<Long, StreamEvent> newBoundaries = repository.insertBoundaries(boundaries);
-        List<StreamEvent> live = new ArrayList<>();
-        Map<UUID, ContentOpener> openers = new HashMap<>();
+        List<CommittedStreamEvent> live = new ArrayList<>();
         for (Item item : items) {
             if (!item.live()) {
                 continue;
             }
             if (item.record() != null && newRecords.contains(item.record().auditId())) {
-                live.add(streamEvent(item.record(), openers));
+                live.add(streamEvent(item.record()));
             } else if (item.boundary() != null && newBoundaries.containsKey(item.boundary().auditId())) {
-                live.add(newBoundaries.get(item.boundary().auditId()));
+                live.add(CommittedStreamEvent.of(newBoundaries.get(item.boundary().auditId())));
             }
         }
         live.forEach(event -> notifications.announce(event.conversationId(), event.sequence()));
         afterCommit(live);
     }
 
-    private StreamEvent streamEvent(AuditRepository.StoredEvent row, Map<UUID, ContentOpener> openers) {
-        ContentOpener opener = openers.computeIfAbsent(row.conversationId(), envelopes::opener);
-        return new StreamEvent(row.conversationId(), row.sequence(), row.kind() == StreamKind.VERBOSE
-                ? envelopes.verbose(opener, row.payloadJson(), row.createdAt())
-                : envelopes.audit(opener, row.auditId(), row.stage(), row.payloadJson(), row.createdAt()));
+    /** A new row's stream event; its envelope (which opens sealed content) is built only if someone needs it. */
+    private CommittedStreamEvent streamEvent(AuditRepository.StoredEvent row) {
+        return CommittedStreamEvent.opening(row.conversationId(), row.sequence(), row.kind(), () -> {
+            ContentOpener opener = envelopes.opener(row.conversationId());
+            return row.kind() == StreamKind.VERBOSE
+                    ? envelopes.verbose(opener, row.payloadJson(), row.createdAt())
+                    : envelopes.audit(opener, row.auditId(), row.stage(), row.payloadJson(), row.createdAt());
+        });
     }
 
     /**
      * Publishes the events once the batch commits, in the order given. One after-commit callback per
      * batch collects them all: Axon runs a batch's after-commit callbacks in reverse order.
      */
-    private void afterCommit(List<StreamEvent> events) {
+    private void afterCommit(List<CommittedStreamEvent> events) {
         if (events.isEmpty()) {
             return;
         }
@@ -180,7 +183,7 @@ public class AuditProjection {
         }
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
         batch.getOrComputeResource(COMMITTED, key -> {
-            List<StreamEvent> collected = new ArrayList<>();
+            List<CommittedStreamEvent> collected = new ArrayList<>();
             batch.afterCommit(committed -> collected.forEach(this::publish));
             return collected;
         }).addAll(events);
@@ -198,13 +201,16 @@ public class AuditProjection {
 
     /** Initial result of the live subscription: nothing; the stream reads history from {@link AuditRepository}. */
     @QueryHandler
-    List<StreamEvent> handle(StreamConversationQuery query) {
+    List<CommittedStreamEvent> handle(CommittedStreamEventsQuery query) {
         return List.of();
     }
 
-    /** Pushes one newly stored row to the conversation's subscribers; called after its batch committed. */
-    private void publish(StreamEvent event) {
-        updates.emit(StreamConversationQuery.class, q -> q.conversationId().equals(event.conversationId()), event);
+    /**
+     * Pushes one newly stored row, after its batch committed, to this node's hub (one subscription
+     * query per node, routed by conversation there) and the relay.
+     */
+    private void publish(CommittedStreamEvent event) {
+        updates.emit(CommittedStreamEventsQuery.class, theHub -> true, event);
         relay.publish(event);
     }
 }

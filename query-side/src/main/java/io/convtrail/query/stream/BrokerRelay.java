@@ -51,8 +51,8 @@ public class BrokerRelay {
      * Publishes a newly projected event to its topic once the caller's batch commits, in projection
      * order. A no-op with the in-memory broker, where each node feeds its own topics from the hub.
      */
-    public void publish(StreamEvent event) {
-        if (!enabled || !StompSink.carries(event)) {
+    public void publish(CommittedStreamEvent event) {
+        if (!enabled || !StompSink.carries(event.kind())) {
             return;
         }
         if (!CurrentUnitOfWork.isStarted()) {
@@ -60,17 +60,18 @@ public class BrokerRelay {
             return;
         }
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
-        List<StreamEvent> collected = batch.getOrComputeResource(RESOURCE, key -> {
-            List<StreamEvent> events = new ArrayList<>();
+        List<CommittedStreamEvent> collected = batch.getOrComputeResource(RESOURCE, key -> {
+            List<CommittedStreamEvent> events = new ArrayList<>();
             batch.afterCommit(committed -> send(events));
             return events;
         });
         collected.add(event);
     }
 
-    private void send(List<StreamEvent> events) {
+    private void send(List<CommittedStreamEvent> committed) {
         SimpMessagingTemplate template = broker.getObject();
-        for (StreamEvent event : events) {
+        for (CommittedStreamEvent one : committed) {
+            StreamEvent event = one.event();
             try {
                 template.convertAndSend(toBroker(event.conversationId()), event.envelope(),
                         Map.of(StompSink.SEQUENCE_HEADER, event.sequence()));

@@ -1,6 +1,6 @@
 package io.convtrail.query.stream;
 
-import io.convtrail.api.query.StreamConversationQuery;
+import io.convtrail.api.query.CommittedStreamEventsQuery;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.query.stream.StreamSink.CloseReason;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -25,10 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The one subscription-query mechanism behind SSE and STOMP: one Axon subscription query per
- * conversation that has subscribers, fanned out to each subscriber's bounded queue. The Axon
- * subscription opens with the first subscriber and is cancelled with the last, so the number of
- * open subscription queries follows the number of watched conversations, not of clients.
+ * The one subscription-query mechanism behind SSE and STOMP. The hub holds one Axon subscription
+ * query for the whole node ({@link CommittedStreamEventsQuery}): the audit projection emits each
+ * committed row once, Axon's emitter tests it against that one subscription, and the hub hands it to
+ * the subscribers of its conversation only, by key: the cost of an event is one map look-up plus
+ * its own subscribers, however many conversations are watched. (One subscription query per watched
+ * conversation, as before, made Axon's emitter test every update against all of them.) The event's
+ * envelope is opened, which decrypts its content, only when its conversation has subscribers here,
+ * once for all of them.
  * <p>
  * Axon's query bus is local to this process, so it only carries events this node projected.
  * Events projected by another node arrive as wake-ups ({@link #wake}, from
@@ -39,6 +43,11 @@ import java.util.function.Consumer;
 public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ConversationStreamHub.class);
+    /**
+     * Axon keeps this many recent updates to replay to a late subscriber of the query; the hub
+     * subscribes at once, so it needs none, and more would only keep opened envelopes on the heap.
+     */
+    private static final int UPDATE_REPLAY = 1;
 
     private final QueryGateway queries;
     private final StreamHistory history;
@@ -50,6 +59,7 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
      * hold one thread without delaying anyone else. Idle threads end after a minute.
      */
     private final ExecutorService senders;
+    private SubscriptionQueryResult<List<CommittedStreamEvent>, CommittedStreamEvent> committed;
     private volatile boolean running;
 
     public ConversationStreamHub(QueryGateway queries, StreamHistory history, StreamProperties properties) {
@@ -59,6 +69,7 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
         CustomizableThreadCreator names = new CustomizableThreadCreator("stream-sender-");
         names.setDaemon(true);
         this.senders = Executors.newCachedThreadPool(names::createThread);
+        listen();
     }
 
     /**
@@ -69,7 +80,7 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
         StreamSubscription subscription = new StreamSubscription(conversationId, resumeAfter, sink, history,
                 senders, subscriberBuffer, this::detach);
         channels.compute(conversationId, (id, channel) -> {
-            Channel open = channel != null ? channel : new Channel(id);
+            Channel open = channel != null ? channel : new Channel();
             open.members.add(subscription);
             return open;
         });
@@ -99,7 +110,7 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
         return counter(transport).get();
     }
 
-    /** Open Axon subscription queries: one per conversation that has at least one subscriber. */
+    /** Conversations with at least one subscriber on this node. */
     public int openConversations() {
         return channels.size();
     }
@@ -115,7 +126,6 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
         channels.computeIfPresent(subscription.conversationId(), (id, channel) -> {
             channel.members.remove(subscription);
             if (channel.members.isEmpty()) {
-                channel.result.cancel();
                 return null;
             }
             return channel;
@@ -154,44 +164,73 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
 
     @Override
     public void destroy() {
+        cancel();
         senders.shutdown();
     }
 
-    /** The Axon subscription of one conversation and who listens to it. */
-    private final class Channel {
+    /** Registered with the update emitter before this returns: no update committed afterwards can slip past it. */
+    private synchronized void listen() {
+        committed = queries.subscriptionQuery(CommittedStreamEventsQuery.class.getName(), new CommittedStreamEventsQuery(),
+                ResponseTypes.multipleInstancesOf(CommittedStreamEvent.class),
+                ResponseTypes.instanceOf(CommittedStreamEvent.class), UPDATE_REPLAY);
+        committed.updates().subscribe(this::route, this::failed);
+    }
 
-        final UUID conversationId;
+    private synchronized void cancel() {
+        if (committed != null) {
+            committed.cancel();
+            committed = null;
+        }
+    }
+
+    /** On the projecting thread, once the event's transaction committed: never blocks. */
+    private void route(CommittedStreamEvent event) {
+        Channel channel = channels.get(event.conversationId());
+        if (channel == null) {
+            return;
+        }
+        StreamEvent opened;
+        try {
+            opened = event.event();
+        } catch (RuntimeException unreadable) {
+            // e.g. its content cannot be opened: these subscribers fail, not the node's live updates
+            log.warn("Event {} of {} cannot be streamed; disconnecting its subscribers: {}", event.sequence(),
+                    event.conversationId(), unreadable.toString());
+            List.copyOf(channel.members).forEach(member -> member.close(CloseReason.FAILED));
+            return;
+        }
+        channel.fanOut(opened);
+    }
+
+    /**
+     * The node's live updates ended (Axon cancelled them after an error): every subscriber is closed
+     * (each resumes from its last id when it reconnects) and the subscription opens again.
+     */
+    private void failed(Throwable error) {
+        log.warn("Live stream updates failed; disconnecting every subscriber and listening again: {}", error.toString());
+        cancel();
+        listen();
+        channels.values().forEach(channel -> List.copyOf(channel.members)
+                .forEach(member -> member.close(CloseReason.FAILED)));
+    }
+
+    /** The subscribers of one conversation on this node. */
+    private static final class Channel {
+
         final List<StreamSubscription> members = new CopyOnWriteArrayList<>();
-        final SubscriptionQueryResult<List<StreamEvent>, StreamEvent> result;
         /** The highest sequence offered to the members, live or as a wake-up. */
         private final AtomicLong highest = new AtomicLong(-1);
-
-        Channel(UUID conversationId) {
-            this.conversationId = conversationId;
-            // registered with the update emitter before this returns: no update can slip past it
-            result = queries.subscriptionQuery(new StreamConversationQuery(conversationId),
-                    ResponseTypes.multipleInstancesOf(StreamEvent.class), ResponseTypes.instanceOf(StreamEvent.class));
-            result.updates().subscribe(this::fanOut, this::failed);
-        }
 
         /** Whether {@code sequence} is news to this channel. */
         boolean raiseHighest(long sequence) {
             return highest.getAndAccumulate(sequence, Math::max) < sequence;
         }
 
-        private void fanOut(StreamEvent event) {
+        void fanOut(StreamEvent event) {
             raiseHighest(event.sequence());
             for (StreamSubscription member : members) {
                 member.offer(event);
             }
-        }
-
-        private void failed(Throwable error) {
-            // members resume from their last id when they reconnect
-            log.warn("Live updates of {} failed; disconnecting its subscribers: {}", conversationId, error.toString());
-            channels.remove(conversationId, this);
-            result.cancel();
-            List.copyOf(members).forEach(member -> member.close(CloseReason.OVERFLOW));
         }
     }
 }

@@ -51,7 +51,11 @@ final class StompSink implements StreamSink {
 
     /** STOMP bodies stay ConvEngine's, AUDIT and VERBOSE only: turn boundaries are an SSE opt-in. */
     static boolean carries(StreamEvent event) {
-        return event.envelope().eventType() != StreamKind.TURN;
+        return carries(event.envelope().eventType());
+    }
+
+    static boolean carries(StreamKind kind) {
+        return kind != StreamKind.TURN;
     }
 
     @Override

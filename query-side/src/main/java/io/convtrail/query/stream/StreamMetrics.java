@@ -27,7 +27,7 @@ class StreamMetrics implements MeterBinder {
                     .register(registry);
         }
         Gauge.builder("convtrail.stream.conversations", hub, ConversationStreamHub::openConversations)
-                .description("open subscription queries, one per conversation with live subscribers")
+                .description("conversations with live subscribers on this node")
                 .register(registry);
     }
 }

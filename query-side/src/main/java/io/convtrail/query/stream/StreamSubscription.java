@@ -8,11 +8,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -40,7 +41,13 @@ public final class StreamSubscription {
     private final StreamHistory history;
     private final Executor sender;
     private final Consumer<StreamSubscription> onClose;
-    private final BlockingQueue<StreamEvent> pending;
+    /**
+     * Events waiting for the sender, at most {@code buffer}. A linked queue, not an array of
+     * {@code buffer} slots: an idle stream, the usual one, then holds no slots at all.
+     */
+    private final Queue<StreamEvent> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final int buffer;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean heartbeatDue = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -58,7 +65,7 @@ public final class StreamSubscription {
         this.history = history;
         this.sender = sender;
         this.onClose = onClose;
-        this.pending = new ArrayBlockingQueue<>(buffer);
+        this.buffer = buffer;
     }
 
     public UUID conversationId() {
@@ -74,12 +81,13 @@ public final class StreamSubscription {
         if (closed.get()) {
             return;
         }
-        if (!pending.offer(event)) {
-            log.info("Stream subscriber of {} fell {} events behind; disconnecting it", conversationId,
-                    pending.size());
+        if (waiting.incrementAndGet() > buffer) {
+            waiting.decrementAndGet();
+            log.info("Stream subscriber of {} fell {} events behind; disconnecting it", conversationId, buffer);
             close(CloseReason.OVERFLOW);
             return;
         }
+        pending.add(event);
         schedule();
     }
 
@@ -104,6 +112,7 @@ public final class StreamSubscription {
     public void close(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {
             pending.clear();
+            waiting.set(0);
             onClose.accept(this);
             // the sink may block (a stuck client); never on the caller's thread
             sender.execute(() -> sink.closed(reason, lastSent));
@@ -131,6 +140,7 @@ public final class StreamSubscription {
             }
             StreamEvent event;
             while (!closed.get() && (event = pending.poll()) != null) {
+                waiting.decrementAndGet();
                 deliver(event);
             }
             long woken = wokenUpTo.getAndSet(-1);

@@ -1,7 +1,7 @@
 package io.convtrail.query.stream;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.convtrail.api.query.StreamConversationQuery;
+import io.convtrail.api.query.CommittedStreamEventsQuery;
 import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,7 +99,6 @@ class ConversationStreamHubTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> stuck.closedBy != null);
         assertThat(hub.openConversations()).isZero();
-        assertThat(emitter.activeSubscriptions()).isEmpty();
         project(BUFFER + 6);
         assertThat(hub.subscribers(RecordingSink.TRANSPORT)).isZero();
         never.countDown();
@@ -159,11 +159,10 @@ class ConversationStreamHubTest {
     }
 
     @Test
-    void theSubscriptionQueryOpensWithTheFirstSubscriberAndClosesWithTheLast() {
+    void aConversationIsWatchedFromItsFirstSubscriberToItsLast() {
         StreamSubscription first = hub.subscribe(conversationId, null, new RecordingSink(null));
         StreamSubscription second = hub.subscribe(conversationId, null, new RecordingSink(null));
         assertThat(hub.openConversations()).isEqualTo(1);
-        assertThat(emitter.activeSubscriptions()).hasSize(1);
 
         first.close(StreamSink.CloseReason.CLIENT_GONE);
         first.close(StreamSink.CloseReason.CLIENT_GONE);
@@ -172,13 +171,46 @@ class ConversationStreamHubTest {
 
         assertThat(hub.subscribers(RecordingSink.TRANSPORT)).isZero();
         assertThat(hub.openConversations()).isZero();
-        assertThat(emitter.activeSubscriptions()).isEmpty();
+        assertThat(emitter.activeSubscriptions()).as("the node's one subscription query stays").hasSize(1);
+    }
+
+    @Test
+    void oneSubscriptionQueryServesEveryConversationAndOnlyWatchedEventsAreOpened() {
+        List<UUID> watched = LongStream.range(0, 50).mapToObj(i -> UUID.randomUUID()).toList();
+        List<RecordingSink> sinks = watched.stream().map(id -> {
+            RecordingSink sink = new RecordingSink(null);
+            hub.subscribe(id, null, sink);
+            return sink;
+        }).toList();
+        assertThat(emitter.activeSubscriptions()).hasSize(1);
+
+        AtomicInteger opened = new AtomicInteger();
+        UUID unwatched = UUID.randomUUID();
+        emitter.emit(CommittedStreamEventsQuery.class, hub -> true, CommittedStreamEvent.opening(unwatched, 1,
+                StreamKind.AUDIT, () -> {
+                    opened.incrementAndGet();
+                    return event(1).envelope();
+                }));
+        UUID target = watched.get(17);
+        StreamEvent stored = new StreamEvent(target, 1, event(1).envelope());
+        readModel.store(stored);
+        emitter.emit(CommittedStreamEventsQuery.class, hub -> true, CommittedStreamEvent.opening(target, 1,
+                StreamKind.AUDIT, () -> {
+                    opened.incrementAndGet();
+                    return stored.envelope();
+                }));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sinks.get(17).sequences.size() == 1);
+        assertThat(opened).as("envelopes opened: only the watched conversation's").hasValue(1);
+        for (int i = 0; i < sinks.size(); i++) {
+            assertThat(sinks.get(i).sequences).as("conversation " + i).hasSize(i == 17 ? 1 : 0);
+        }
     }
 
     private void project(long sequence) {
         StreamEvent event = event(sequence);
         readModel.store(event);
-        emitter.emit(StreamConversationQuery.class, q -> q.conversationId().equals(conversationId), event);
+        emitter.emit(CommittedStreamEventsQuery.class, hub -> true, CommittedStreamEvent.of(event));
     }
 
     private StreamEvent event(long sequence) {
@@ -214,7 +246,7 @@ class ConversationStreamHubTest {
         }
 
         @QueryHandler
-        List<StreamEvent> handle(StreamConversationQuery query) {
+        List<CommittedStreamEvent> handle(CommittedStreamEventsQuery query) {
             return List.of();
         }
     }

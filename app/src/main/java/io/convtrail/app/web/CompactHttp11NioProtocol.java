@@ -1,0 +1,32 @@
+package io.convtrail.app.web;
+
+import org.apache.coyote.http11.Http11NioProtocol;
+
+/**
+ * Tomcat's NIO HTTP/1.1 protocol with its per-connection buffers sized in one place. Tomcat gives
+ * every response an 8 KB byte buffer and an 8 K-char buffer (24 KB) unless the protocol asks for
+ * another size, which HTTP/1.1 never does; an open SSE stream keeps its response, and those 24 KB,
+ * for its whole life. Tomcat instantiates the protocol by its class name, hence a public class.
+ */
+public class CompactHttp11NioProtocol extends Http11NioProtocol {
+
+    private int responseBufferSize = -1;
+
+    @Override
+    public int getDesiredBufferSize() {
+        return responseBufferSize;
+    }
+
+    public void setResponseBufferSize(int responseBufferSize) {
+        this.responseBufferSize = responseBufferSize;
+    }
+
+    /** The socket's read buffer; the request head buffer is the header limit plus this. */
+    public void setSocketReadBufferSize(int bytes) {
+        getEndpoint().getSocketProperties().setAppReadBufSize(bytes);
+    }
+
+    public void setSocketWriteBufferSize(int bytes) {
+        getEndpoint().getSocketProperties().setAppWriteBufSize(bytes);
+    }
+}

@@ -1,0 +1,27 @@
+package io.convtrail.app.web;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The HTTP connector's buffers per open connection ({@code convtrail.connection.*}). An open SSE stream
+ * holds its connection's buffers for as long as it lives, so with thousands of streams these sizes,
+ * not the traffic, decide the heap (Tomcat's defaults are 8 KB each; see {@link ConnectionBufferConfiguration}).
+ *
+ * @param readBuffer     the socket's read buffer; a larger body is read in more, smaller reads
+ * @param writeBuffer    the socket's write buffer; a write larger than it goes to the socket directly
+ * @param responseBuffer the response body's buffer; a body larger than it is sent chunked, as it is written
+ */
+@Validated
+@ConfigurationProperties("convtrail.connection")
+public record ConnectionBufferProperties(
+        @DefaultValue("1KB") @NotNull DataSize readBuffer,
+        @DefaultValue("2KB") @NotNull DataSize writeBuffer,
+        @DefaultValue("4KB") @NotNull DataSize responseBuffer) {
+
+    /** Below this, Tomcat's reads and writes would take more system calls than the memory is worth. */
+    static final DataSize SMALLEST = DataSize.ofBytes(512);
+}

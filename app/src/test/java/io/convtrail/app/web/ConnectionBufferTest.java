@@ -1,0 +1,74 @@
+package io.convtrail.app.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.testsupport.TestTokens;
+import org.apache.catalina.connector.Connector;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The connector runs with the small per-connection buffers an open stream needs, and requests and
+ * answers many times larger than those buffers still pass whole: a turn with the largest message
+ * and input parameters, a bearer token beside a large header, and an audit answer of tens of KB.
+ */
+@ConvtrailIntegrationTest
+class ConnectionBufferTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ServletWebServerApplicationContext context;
+    @Autowired
+    ObjectMapper json;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void theConnectorHoldsSmallBuffersPerConnection() {
+        Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+        assertThat(connector.getProtocolHandler()).isInstanceOf(CompactHttp11NioProtocol.class);
+        assertThat(connector.getProtocolHandler().getDesiredBufferSize()).isEqualTo(4 * 1024);
+        assertThat(String.valueOf(connector.getProperty("socket.appReadBufSize"))).isEqualTo("1024");
+        assertThat(String.valueOf(connector.getProperty("socket.appWriteBufSize"))).isEqualTo("2048");
+    }
+
+    @Test
+    void requestsAndAnswersLargerThanTheBuffersPassWhole() throws Exception {
+        UUID id = UUID.randomUUID();
+        String message = "m".repeat(16 * 1024 - 16) + " interest rates?";
+        String params = "{\"note\":\"" + "p".repeat(15 * 1024) + "\"}";
+        String body = "{\"conversationId\":\"" + id + "\",\"message\":\"" + message + "\",\"inputParams\":" + params + "}";
+        HttpResponse<String> turn = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/conversation/message"))
+                .header("Authorization", TestTokens.adminBearer())
+                .header("Content-Type", "application/json")
+                // with the bearer token, a request head several times the socket's read buffer
+                .header("X-Client-Context", "c".repeat(5 * 1024))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(turn.statusCode()).as(turn.body()).isEqualTo(200);
+
+        HttpResponse<String> audit = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/conversation/audit/" + id))
+                .header("Authorization", TestTokens.adminBearer()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(audit.statusCode()).isEqualTo(200);
+        assertThat(audit.body().length()).as("an answer many times the response buffer").isGreaterThan(16 * 1024);
+        JsonNode rows = json.readTree(audit.body());
+        assertThat(rows.isArray() && !rows.isEmpty()).isTrue();
+        assertThat(audit.body()).contains(message);
+    }
+
+    private String base() {
+        return "http://localhost:" + port;
+    }
+}
