@@ -56,7 +56,7 @@ public class TraceReader {
         List<TurnRow> read = repository.turnsFrom(conversationId, fromTurn, turns + 1);
         List<TurnRow> page = read.size() > turns ? read.subList(0, turns) : read;
         Integer nextFromTurn = read.size() > turns ? read.get(turns).index() : null;
-        Integer lastTurn = nextFromTurn == null && !page.isEmpty() ? page.get(page.size() - 1).index()
+        Integer lastTurn = nextFromTurn == null && !page.isEmpty() ? Integer.valueOf(page.get(page.size() - 1).index())
                 : repository.lastTurnIndex(conversationId).orElse(null);
         List<UUID> turnIds = page.stream().map(TurnRow::turnId).toList();
         ContentOpener opener = opener(conversationId);
