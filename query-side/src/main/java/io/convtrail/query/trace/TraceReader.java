@@ -61,8 +61,8 @@ public class TraceReader {
         List<UUID> turnIds = page.stream().map(TurnRow::turnId).toList();
         ContentOpener opener = opener(conversationId);
         var trace = json.render(TraceRows.opened(opener, page, TurnRow::opened),
-                TraceRows.opened(opener, repository.stepsOfTurns(conversationId, turnIds), StepRow::opened),
-                TraceRows.opened(opener, repository.stagesOfTurns(conversationId, turnIds), StageRow::opened));
+                TraceRows.opened(opener, repository.stepsOfTurns(turnIds), StepRow::opened),
+                TraceRows.opened(opener, repository.stagesOfTurns(turnIds), StageRow::opened));
         json.write(conversationId, new TraceJson.Paging(fromTurn, lastTurn, nextFromTurn,
                 nextFromTurn == null ? null : nextPage.apply(nextFromTurn)), trace, out);
     }

@@ -173,30 +173,30 @@ class TraceRepository {
                 .optional();
     }
 
-    /** The steps of these turns (an index range per turn, {@code trace_step_turn_idx}), in step order. */
-    List<StepRow> stepsOfTurns(UUID conversationId, List<UUID> turnIds) {
+    /**
+     * The steps of these turns (an index range per turn, {@code trace_step_turn_idx}), in step order.
+     * No condition on the conversation: the planner would intersect it with the conversation's index,
+     * reading an entry for every row of the conversation; the turn ids are already the conversation's.
+     */
+    List<StepRow> stepsOfTurns(List<UUID> turnIds) {
         if (turnIds.isEmpty()) {
             return List.of();
         }
         return jdbc.sql(STEP_COLUMNS + """
-                         FROM trace_step WHERE turn_id IN (:turnIds) AND conversation_id = :conversationId
-                        ORDER BY step_id""")
+                         FROM trace_step WHERE turn_id IN (:turnIds) ORDER BY step_id""")
                 .param("turnIds", turnIds)
-                .param("conversationId", conversationId)
                 .query(TraceRepository::stepRow)
                 .list();
     }
 
     /** The stages of these turns (an index range per turn, {@code trace_stage_turn_idx}), in auditId order. */
-    List<StageRow> stagesOfTurns(UUID conversationId, List<UUID> turnIds) {
+    List<StageRow> stagesOfTurns(List<UUID> turnIds) {
         if (turnIds.isEmpty()) {
             return List.of();
         }
         return jdbc.sql(STAGE_COLUMNS + """
-                         FROM trace_stage WHERE turn_id IN (:turnIds) AND conversation_id = :conversationId
-                        ORDER BY audit_id""")
+                         FROM trace_stage WHERE turn_id IN (:turnIds) ORDER BY audit_id""")
                 .param("turnIds", turnIds)
-                .param("conversationId", conversationId)
                 .query(TraceRepository::stageRow)
                 .list();
     }
