@@ -182,8 +182,7 @@ class TraceRepository {
         if (turnIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql(STEP_COLUMNS + """
-                         FROM trace_step WHERE turn_id IN (:turnIds) ORDER BY step_id""")
+        return jdbc.sql(STEP_COLUMNS + " FROM trace_step WHERE turn_id IN (:turnIds) ORDER BY step_id")
                 .param("turnIds", turnIds)
                 .query(TraceRepository::stepRow)
                 .list();
@@ -194,8 +193,7 @@ class TraceRepository {
         if (turnIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql(STAGE_COLUMNS + """
-                         FROM trace_stage WHERE turn_id IN (:turnIds) ORDER BY audit_id""")
+        return jdbc.sql(STAGE_COLUMNS + " FROM trace_stage WHERE turn_id IN (:turnIds) ORDER BY audit_id")
                 .param("turnIds", turnIds)
                 .query(TraceRepository::stageRow)
                 .list();
