@@ -15,13 +15,18 @@ import java.util.UUID;
 /**
  * Scenario 5: one conversation grown to N events through real turns, then its raw audit and its
  * trace fetched repeatedly over HTTP, one request at a time. Baseline: the same rows selected
- * with direct SQL over JDBC (the read model's query, without the service around it).
+ * with direct SQL over JDBC (the read model's query, without the service around it). Then pages of
+ * its trace by turn (the first page and one in the middle), beside the same page of a short
+ * conversation: a page should cost the same whatever the conversation's length.
  */
 final class QueryScenario {
 
     private final BenchOptions options;
     private final BenchDatabase db;
     private final ConvtrailApi client;
+
+    /** Turns per page of the paged-trace figures. */
+    private static final int PAGE_TURNS = 10;
 
     QueryScenario(BenchOptions options, BenchDatabase db, ConvtrailApi client) {
         this.options = options;
@@ -56,7 +61,53 @@ final class QueryScenario {
         } else {
             Progress.say("s5: the trace answered HTTP " + trace.status + "; no trace figure");
         }
+        pages(conversation, events, repeats, figures, d);
         return figures;
+    }
+
+    /**
+     * The paged trace: the long conversation's first page and a page in its middle, each beside the
+     * first page of a conversation of {@value #PAGE_TURNS} turns (the same number of turns read).
+     */
+    private void pages(UUID conversation, long events, int repeats, List<Figure> figures, Map<String, Object> d)
+            throws Exception {
+        long lastTurn = count("SELECT COALESCE(max(turn_index), 0) FROM trace_turn WHERE conversation_id = ?",
+                conversation);
+        String firstPage = "/api/v1/conversation/audit/" + conversation + "/trace?fromTurn=1&turns=" + PAGE_TURNS;
+        if (!client.get(firstPage).body().contains("\"nextFromTurn\"")) {
+            Progress.say("s5: the service answers no paged trace; no page figures");
+            return;
+        }
+        UUID shortConversation = UUID.randomUUID();
+        for (int turn = 0; turn < PAGE_TURNS; turn++) {
+            int status = client.turn(shortConversation, options.messages().get(turn % options.messages().size()));
+            if (status != 200) {
+                throw new IllegalStateException("turn answered HTTP " + status);
+            }
+        }
+        ProjectionTokens.awaitCaughtUp(db, db.head(), 60, "s5 projections catching up");
+        long middle = Math.max(1, lastTurn / 2);
+        String middlePage = "/api/v1/conversation/audit/" + conversation + "/trace?fromTurn=" + middle + "&turns="
+                + PAGE_TURNS;
+        Timed shortPage = Phases.timed("5 GET trace page, short conversation", () -> timedGets(
+                "/api/v1/conversation/audit/" + shortConversation + "/trace?fromTurn=1&turns=" + PAGE_TURNS, repeats,
+                "s5 GET trace page, short conversation"));
+        Timed first = Phases.timed("5 GET trace page 1", () -> timedGets(firstPage, repeats, "s5 GET trace page 1"));
+        Timed inTheMiddle = Phases.timed("5 GET trace page in the middle",
+                () -> timedGets(middlePage, repeats, "s5 GET trace page in the middle"));
+        d.put("lastTurn", lastTurn);
+        d.put("pageTurns", PAGE_TURNS);
+        d.put("pageBytes", List.of(shortPage.bytes, first.bytes, inTheMiddle.bytes));
+        String base = "same page (" + PAGE_TURNS + " turns) of a " + PAGE_TURNS + "-turn conversation";
+        String target = "≈ baseline (ratio ≤ 1.5)";
+        figures.add(Figure.latency("5", "GET trace page of " + PAGE_TURNS + " turns from turn 1 of " + lastTurn + ", "
+                        + events + " events", first.latency, base, shortPage.latency, target,
+                first.latency.p50Millis() <= 1.5 * shortPage.latency.p50Millis(),
+                String.format("%d KB (baseline %d KB)", first.bytes / 1024, shortPage.bytes / 1024)));
+        figures.add(Figure.latency("5", "GET trace page of " + PAGE_TURNS + " turns from turn " + middle + " of "
+                        + lastTurn + ", " + events + " events", inTheMiddle.latency, base, shortPage.latency, target,
+                inTheMiddle.latency.p50Millis() <= 1.5 * shortPage.latency.p50Millis(),
+                String.format("%d KB (baseline %d KB)", inTheMiddle.bytes / 1024, shortPage.bytes / 1024)));
     }
 
     /**

@@ -1,11 +1,16 @@
 package io.convtrail.app.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.query.FindConversationAuditQuery;
+import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.LocalApi;
 import io.convtrail.app.ScriptedConversation;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +37,30 @@ class AuditEndpointTest {
 
     @Autowired
     CommandGateway commands;
+    @Autowired
+    QueryGateway queries;
+    @Autowired
+    ObjectMapper json;
 
     RestClient http;
 
     @BeforeEach
     void client() {
         http = LocalApi.client(port);
+    }
+
+    @Test
+    void theStreamedAnswerIsByteForByteWhatJacksonWritesForTheRows() throws Exception {
+        ScriptedConversation c = new ScriptedConversation(commands).turn("say \"hi\" to Zoë 👋")
+                .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "say \"hi\"\n\tto Zoë 👋 \\"))
+                .exit("AuditUserInputStep", 1).complete("GREETING", "IDLE");
+        await().atMost(Duration.ofSeconds(20)).until(() -> audit(c.id(), "").size() == c.recorded());
+
+        byte[] answer = http.get().uri("/api/v1/conversation/audit/{id}", c.id()).retrieve().body(byte[].class);
+        List<AuditRow> rows = queries.query(new FindConversationAuditQuery(c.id(), null, null, null),
+                ResponseTypes.multipleInstancesOf(AuditRow.class)).join();
+        assertThat(new String(answer, StandardCharsets.UTF_8))
+                .isEqualTo(new String(json.writeValueAsBytes(rows), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -6,12 +6,14 @@ import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
+import io.convtrail.query.json.IsoInstants;
 import io.convtrail.query.projection.SqlArrays;
 import io.convtrail.query.stream.StreamHistory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -135,7 +137,8 @@ public class AuditRepository implements StreamHistory {
                 .param("stage", q.stage() == null ? null : q.stage().name())
                 .param("limit", q.limit() == null ? Integer.MAX_VALUE : q.limit())
                 .query((rs, i) -> new AuditRow(rs.getLong(1), rs.getObject(2, UUID.class), Stage.valueOf(rs.getString(3)),
-                        opener.stagePayload(rs.getString(4)), rs.getTimestamp(5).toInstant().toString()))
+                        opener.stagePayload(rs.getString(4)),
+                        IsoInstants.format(rs.getObject(5, OffsetDateTime.class).toInstant())))
                 .list();
     }
 

@@ -5,6 +5,7 @@ import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TraceStage;
 import io.convtrail.api.rest.TraceStep;
 import io.convtrail.api.rest.TraceTurn;
+import io.convtrail.query.json.IsoInstants;
 import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
 import io.convtrail.query.trace.TraceRows.TurnRow;
@@ -21,19 +22,60 @@ import java.util.UUID;
 /**
  * Puts the stored rows together into the answer. The projection already decided which step every
  * stage belongs to, so this is a single pass over each list: no rule of ConvEngine's walk lives here.
+ * The grouping is one; what a stage, a step and a turn become is the caller's {@link Parts}: records
+ * for the query bus, rendered JSON for the HTTP answer ({@link TraceJson}).
  */
 final class TraceAssembler {
+
+    /** What the grouped rows are made into: {@code G} a stage, {@code P} a step, {@code T} a turn. */
+    interface Parts<G, P, T> {
+        G stage(StageRow row);
+
+        P step(StepRow row, List<G> stages);
+
+        T turn(TurnRow row, List<P> steps, List<G> stagesOutsideSteps);
+    }
+
+    /** The trace's three lists, each in auditId (turns: index) order. */
+    record Grouped<G, P, T>(List<P> steps, List<G> stages, List<T> turns) {
+    }
+
+    private static final Parts<TraceStage, TraceStep, TraceTurn> RECORDS = new Parts<>() {
+        @Override
+        public TraceStage stage(StageRow row) {
+            return new TraceStage(row.auditId(), row.stage(), iso(row.createdAt()), row.payloadJson());
+        }
+
+        @Override
+        public TraceStep step(StepRow row, List<TraceStage> stages) {
+            return new TraceStep(row.step(), row.stepClass(), row.sourceFile(), row.status(), iso(row.startedAt()),
+                    iso(row.endedAt()), row.durationMs(), row.error(), stages);
+        }
+
+        @Override
+        public TraceTurn turn(TurnRow row, List<TraceStep> steps, List<TraceStage> stagesOutsideSteps) {
+            return new TraceTurn(row.turnId(), row.index(), row.userText(), iso(row.startedAt()), iso(row.endedAt()),
+                    durationMs(row), row.intent(), row.state(), row.status(), row.outcome(), steps,
+                    stagesOutsideSteps);
+        }
+    };
 
     private TraceAssembler() {
     }
 
     static ConversationTrace assemble(UUID conversationId, List<TurnRow> turnRows, List<StepRow> stepRows,
                                       List<StageRow> stageRows) {
-        Map<Long, List<TraceStage>> stagesByStep = new HashMap<>();
-        Map<UUID, List<TraceStage>> outsideStepsByTurn = new HashMap<>();
-        List<TraceStage> stages = new ArrayList<>(stageRows.size());
+        Grouped<TraceStage, TraceStep, TraceTurn> trace = group(turnRows, stepRows, stageRows, RECORDS);
+        return new ConversationTrace(conversationId, trace.steps(), trace.stages(), trace.turns());
+    }
+
+    static <G, P, T> Grouped<G, P, T> group(List<TurnRow> turnRows, List<StepRow> stepRows, List<StageRow> stageRows,
+                                            Parts<G, P, T> parts) {
+        Map<Long, List<G>> stagesByStep = new HashMap<>();
+        Map<UUID, List<G>> outsideStepsByTurn = new HashMap<>();
+        List<G> stages = new ArrayList<>(stageRows.size());
         for (StageRow row : stageRows) {
-            TraceStage stage = new TraceStage(row.auditId(), row.stage(), iso(row.createdAt()), row.payloadJson());
+            G stage = parts.stage(row);
             stages.add(stage);
             if (row.stepId() != null) {
                 stagesByStep.computeIfAbsent(row.stepId(), id -> new ArrayList<>()).add(stage);
@@ -42,26 +84,22 @@ final class TraceAssembler {
             }
         }
 
-        Map<UUID, List<TraceStep>> stepsByTurn = new LinkedHashMap<>();
-        List<TraceStep> steps = new ArrayList<>(stepRows.size());
+        Map<UUID, List<P>> stepsByTurn = new LinkedHashMap<>();
+        List<P> steps = new ArrayList<>(stepRows.size());
         for (StepRow row : stepRows) {
-            TraceStep step = new TraceStep(row.step(), row.stepClass(), row.sourceFile(), row.status(),
-                    iso(row.startedAt()), iso(row.endedAt()), row.durationMs(), row.error(),
-                    stagesByStep.getOrDefault(row.stepId(), List.of()));
+            P step = parts.step(row, stagesByStep.getOrDefault(row.stepId(), List.of()));
             steps.add(step);
             if (row.turnId() != null) {
                 stepsByTurn.computeIfAbsent(row.turnId(), id -> new ArrayList<>()).add(step);
             }
         }
 
-        List<TraceTurn> turns = new ArrayList<>(turnRows.size());
+        List<T> turns = new ArrayList<>(turnRows.size());
         for (TurnRow row : turnRows) {
-            turns.add(new TraceTurn(row.turnId(), row.index(), row.userText(), iso(row.startedAt()),
-                    iso(row.endedAt()), millisBetween(row.startedAt(), row.endedAt()), row.intent(), row.state(),
-                    row.status(), row.outcome(), stepsByTurn.getOrDefault(row.turnId(), List.of()),
+            turns.add(parts.turn(row, stepsByTurn.getOrDefault(row.turnId(), List.of()),
                     outsideStepsByTurn.getOrDefault(row.turnId(), List.of())));
         }
-        return new ConversationTrace(conversationId, steps, stages, turns);
+        return new Grouped<>(steps, stages, turns);
     }
 
     static boolean isBracket(String stage) {
@@ -69,11 +107,13 @@ final class TraceAssembler {
                 || Stage.STEP_ERROR.name().equals(stage);
     }
 
-    private static Long millisBetween(Instant start, Instant end) {
+    static Long durationMs(TurnRow row) {
+        Instant start = row.startedAt();
+        Instant end = row.endedAt();
         return start == null || end == null ? null : Duration.between(start, end).toMillis();
     }
 
-    private static String iso(Instant instant) {
-        return instant == null ? null : instant.toString();
+    static String iso(Instant instant) {
+        return IsoInstants.format(instant);
     }
 }

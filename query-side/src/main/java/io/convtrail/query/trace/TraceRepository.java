@@ -13,8 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -181,37 +183,72 @@ class TraceRepository {
     }
 
     List<TurnRow> turns(UUID conversationId) {
-        return jdbc.sql("""
-                        SELECT turn_id, turn_index, user_text, started_at, ended_at, final_intent, final_state,
-                               status, outcome
-                        FROM trace_turn WHERE conversation_id = :conversationId ORDER BY turn_index""")
+        return jdbc.sql(TURN_COLUMNS + " FROM trace_turn WHERE conversation_id = :conversationId ORDER BY turn_index")
                 .param("conversationId", conversationId)
-                .query((rs, i) -> new TurnRow(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3),
-                        instant(rs, 4), instant(rs, 5), rs.getString(6), rs.getString(7),
-                        TraceTurn.Status.valueOf(rs.getString(8)), rs.getString(9)))
+                .query(TraceRepository::turnRow)
                 .list();
     }
 
     List<StepRow> steps(UUID conversationId) {
-        return jdbc.sql("""
-                        SELECT step_id, turn_id, step, step_class, source_file, status, started_at, ended_at,
-                               duration_ms, error
-                        FROM trace_step WHERE conversation_id = :conversationId ORDER BY step_id""")
+        return jdbc.sql(STEP_COLUMNS + " FROM trace_step WHERE conversation_id = :conversationId ORDER BY step_id")
                 .param("conversationId", conversationId)
-                .query((rs, i) -> new StepRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4), rs.getString(5), TraceStep.Status.valueOf(rs.getString(6)), instant(rs, 7),
-                        instant(rs, 8),
-                        rs.getObject(9, Long.class), rs.getString(10)))
+                .query(TraceRepository::stepRow)
                 .list();
     }
 
     List<StageRow> stages(UUID conversationId) {
-        return jdbc.sql("""
-                        SELECT audit_id, turn_id, step_id, stage, created_at, payload
-                        FROM trace_stage WHERE conversation_id = :conversationId ORDER BY audit_id""")
+        return jdbc.sql(STAGE_COLUMNS + " FROM trace_stage WHERE conversation_id = :conversationId ORDER BY audit_id")
                 .param("conversationId", conversationId)
-                .query((rs, i) -> new StageRow(rs.getLong(1), rs.getObject(2, UUID.class),
-                        rs.getObject(3, Long.class), rs.getString(4), instant(rs, 5), rs.getString(6)))
+                .query(TraceRepository::stageRow)
+                .list();
+    }
+
+    /**
+     * At most {@code limit} turns from the turn with index {@code fromIndex} on: a range read of
+     * {@code trace_turn_conversation_idx}, whatever the conversation's length.
+     */
+    List<TurnRow> turnsFrom(UUID conversationId, int fromIndex, int limit) {
+        return jdbc.sql(TURN_COLUMNS + """
+                         FROM trace_turn WHERE conversation_id = :conversationId AND turn_index >= :fromIndex
+                        ORDER BY turn_index LIMIT :limit""")
+                .param("conversationId", conversationId)
+                .param("fromIndex", fromIndex)
+                .param("limit", limit)
+                .query(TraceRepository::turnRow)
+                .list();
+    }
+
+    /** The conversation's highest turn index, empty without turns. */
+    Optional<Integer> lastTurnIndex(UUID conversationId) {
+        return jdbc.sql("SELECT max(turn_index) FROM trace_turn WHERE conversation_id = :conversationId")
+                .param("conversationId", conversationId)
+                .query((rs, i) -> rs.getObject(1, Integer.class))
+                .optional();
+    }
+
+    /**
+     * The steps of these turns (an index range per turn, {@code trace_step_turn_idx}), in step order.
+     * No condition on the conversation: the planner would intersect it with the conversation's index,
+     * reading an entry for every row of the conversation; the turn ids are already the conversation's.
+     */
+    List<StepRow> stepsOfTurns(List<UUID> turnIds) {
+        if (turnIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(STEP_COLUMNS + " FROM trace_step WHERE turn_id IN (:turnIds) ORDER BY step_id")
+                .param("turnIds", turnIds)
+                .query(TraceRepository::stepRow)
+                .list();
+    }
+
+    /** The stages of these turns (an index range per turn, {@code trace_stage_turn_idx}), in auditId order. */
+    List<StageRow> stagesOfTurns(List<UUID> turnIds) {
+        if (turnIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(STAGE_COLUMNS + " FROM trace_stage WHERE turn_id IN (:turnIds) ORDER BY audit_id")
+                .param("turnIds", turnIds)
+                .query(TraceRepository::stageRow)
                 .list();
     }
 
@@ -219,8 +256,31 @@ class TraceRepository {
         jdbc.sql("TRUNCATE trace_turn, trace_step, trace_stage").update();
     }
 
+    private static final String TURN_COLUMNS = """
+            SELECT turn_id, turn_index, user_text, started_at, ended_at, final_intent, final_state, status, outcome""";
+    private static final String STEP_COLUMNS = """
+            SELECT step_id, turn_id, step, step_class, source_file, status, started_at, ended_at, duration_ms, error""";
+    private static final String STAGE_COLUMNS = "SELECT audit_id, turn_id, step_id, stage, created_at, payload";
+
+    private static TurnRow turnRow(ResultSet rs, int rowNum) throws SQLException {
+        return new TurnRow(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3), instant(rs, 4), instant(rs, 5),
+                rs.getString(6), rs.getString(7), TraceTurn.Status.valueOf(rs.getString(8)), rs.getString(9));
+    }
+
+    private static StepRow stepRow(ResultSet rs, int rowNum) throws SQLException {
+        return new StepRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                rs.getString(5), TraceStep.Status.valueOf(rs.getString(6)), instant(rs, 7), instant(rs, 8),
+                rs.getObject(9, Long.class), rs.getString(10));
+    }
+
+    private static StageRow stageRow(ResultSet rs, int rowNum) throws SQLException {
+        return new StageRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, Long.class), rs.getString(4),
+                instant(rs, 5), rs.getString(6));
+    }
+
+    /** Read as OffsetDateTime: the driver parses it directly, where a Timestamp goes through a Calendar. */
     private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp value = rs.getTimestamp(column);
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 }

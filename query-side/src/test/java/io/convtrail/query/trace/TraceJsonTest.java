@@ -1,0 +1,96 @@
+package io.convtrail.query.trace;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.rest.ConversationTrace;
+import io.convtrail.api.rest.TracePage;
+import io.convtrail.api.rest.TraceStep;
+import io.convtrail.api.rest.TraceTurn;
+import io.convtrail.query.trace.TraceRows.StageRow;
+import io.convtrail.query.trace.TraceRows.StepRow;
+import io.convtrail.query.trace.TraceRows.TurnRow;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The streamed trace is, byte for byte, what Jackson writes for the records: nulls, text that needs
+ * escaping, text beyond ASCII, payloads written as they are stored, stages in up to three places.
+ * The reference is Jackson writing UTF-8 bytes, as the HTTP message converter did (it escapes a
+ * character outside the BMP in a string as a surrogate pair; a String writer would not).
+ */
+class TraceJsonTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final UUID CONVERSATION = UUID.randomUUID();
+    private static final UUID TURN = UUID.randomUUID();
+    private static final UUID RUNNING_TURN = UUID.randomUUID();
+    private static final Instant T0 = Instant.parse("2026-11-24T06:00:00.000100Z");
+
+    private final List<TurnRow> turns = List.of(
+            new TurnRow(TURN, 1, "say \"hi\"\n\tto Zoë 👋 \\ \u0001", T0, T0.plusMillis(9), "GREETING", "IDLE",
+                    TraceTurn.Status.COMPLETED, "ANSWERED"),
+            new TurnRow(RUNNING_TURN, 2, null, T0.plusSeconds(1), null, null, null, TraceTurn.Status.RUNNING, null));
+    private final List<StepRow> steps = List.of(
+            new StepRow(11, TURN, "AuditUserInputStep", "x.AuditUserInputStep", "x/AuditUserInputStep.java",
+                    TraceStep.Status.OK, T0.plusMillis(1), T0.plusMillis(3), 2L, null),
+            new StepRow(15, TURN, "RulesStep", null, null, TraceStep.Status.ERROR, T0.plusMillis(4), T0.plusMillis(5),
+                    1L, "rule \"x\" failed: ü"),
+            new StepRow(20, RUNNING_TURN, "McpToolStep", "x.McpToolStep", "x/McpToolStep.java",
+                    TraceStep.Status.RUNNING, T0.plusSeconds(1), null, null, null));
+    private final List<StageRow> stages = List.of(
+            stage(10, TURN, null, "MCP_USER_FEEDBACK", "{\"note\":\"before any turn\"}"),
+            stage(11, TURN, null, "STEP_ENTER", "{\"step\":\"AuditUserInputStep\"}"),
+            stage(12, TURN, 11L, "USER_INPUT", "{\"text\":\"say \\\"hi\\\" 👋\",\"n\":[1,2.5,null,true]}"),
+            stage(13, TURN, null, "STEP_EXIT", "{\"step\":\"AuditUserInputStep\"}"),
+            stage(14, TURN, null, "ASSISTANT_OUTPUT", "{ \"spaced\" : \"as stored\" }"),
+            stage(15, TURN, null, "STEP_ENTER", "{}"),
+            stage(16, TURN, 15L, "RULE_MATCH", "{\"ruleId\":\"r1\"}"),
+            stage(17, TURN, null, "STEP_ERROR", "{}"),
+            stage(20, RUNNING_TURN, null, "STEP_ENTER", "{}"),
+            stage(21, RUNNING_TURN, 20L, "MCP_TOOL_CALL", "{\"tool\":\"credit\"}"),
+            new StageRow(22, null, null, "MCP_USER_FEEDBACK", T0.plusSeconds(2), "{\"feedbackType\":\"THUMBS_UP\"}"));
+
+    @Test
+    void theWholeTraceIsWhatJacksonWritesForConversationTrace() throws Exception {
+        TraceJson json = new TraceJson(MAPPER.writer());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        json.write(CONVERSATION, null, json.render(turns, steps, stages), out);
+
+        ConversationTrace records = TraceAssembler.assemble(CONVERSATION, turns, steps, stages);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(new String(MAPPER.writeValueAsBytes(records), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPageIsWhatJacksonWritesForTracePage() throws Exception {
+        TraceJson json = new TraceJson(MAPPER.writer());
+        ConversationTrace records = TraceAssembler.assemble(CONVERSATION, turns, steps, stages);
+        for (TraceJson.Paging paging : List.of(new TraceJson.Paging(1, 7, 3, "/next?fromTurn=3&turns=2"),
+                new TraceJson.Paging(9, null, null, null))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            json.write(CONVERSATION, paging, json.render(turns, steps, stages), out);
+
+            TracePage page = new TracePage(CONVERSATION, paging.fromTurn(), paging.lastTurn(), paging.nextFromTurn(),
+                    paging.next(), records.steps(), records.stages(), records.turns());
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(new String(MAPPER.writeValueAsBytes(page), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void anEmptyTraceHasEmptyLists() throws Exception {
+        TraceJson json = new TraceJson(MAPPER.writer());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        json.write(CONVERSATION, null, json.render(List.of(), List.of(), List.of()), out);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("{\"conversationId\":\"" + CONVERSATION + "\",\"steps\":[],\"stages\":[],\"turns\":[]}");
+    }
+
+    private static StageRow stage(long auditId, UUID turnId, Long stepId, String stage, String payload) {
+        return new StageRow(auditId, turnId, stepId, stage, T0.plusMillis(auditId), payload);
+    }
+}
