@@ -20,6 +20,15 @@ public final class RecordChain {
     public static final String GENESIS = "0".repeat(64);
 
     private static final char SEPARATOR = '\u001f';
+    private static final byte SEPARATOR_BYTE = (byte) SEPARATOR;
+    /** digest() resets it for the next record of the thread. */
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    });
 
     private RecordChain() {
     }
@@ -38,13 +47,18 @@ public final class RecordChain {
     }
 
     private static String sha256(String previousHash, long sequence, String kind, String content, Instant createdAt) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            String material = previousHash + SEPARATOR + sequence + SEPARATOR + kind + SEPARATOR + content
-                    + SEPARATOR + createdAt;
-            return HexFormat.of().formatHex(digest.digest(material.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JVM", e);
-        }
+        // the bytes of previousHash SEP sequence SEP kind SEP content SEP createdAt, fed piece by piece: the
+        // material is not first copied into one string and encoded again (a payload is up to a few KB)
+        MessageDigest digest = DIGESTS.get();
+        digest.update(previousHash.getBytes(StandardCharsets.UTF_8));
+        digest.update(SEPARATOR_BYTE);
+        digest.update(Long.toString(sequence).getBytes(StandardCharsets.UTF_8));
+        digest.update(SEPARATOR_BYTE);
+        digest.update(kind.getBytes(StandardCharsets.UTF_8));
+        digest.update(SEPARATOR_BYTE);
+        digest.update(String.valueOf(content).getBytes(StandardCharsets.UTF_8));
+        digest.update(SEPARATOR_BYTE);
+        digest.update(String.valueOf(createdAt).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -1,9 +1,9 @@
 package io.convtrail.command;
 
 import io.convtrail.command.aggregate.AggregateProperties;
+import io.convtrail.command.aggregate.ConversationCache;
 import io.convtrail.command.turn.TurnProperties;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
@@ -35,7 +35,7 @@ public class CommandSideConfiguration {
     }
 
     @Bean
-    Cache conversationCache() {
-        return new WeakReferenceCache();
+    Cache conversationCache(AggregateProperties properties) {
+        return new ConversationCache(properties.cacheSize(), properties.cacheTtl());
     }
 }

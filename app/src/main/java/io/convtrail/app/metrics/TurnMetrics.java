@@ -16,8 +16,11 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts what this node appends to the event store, once its transaction commits (a rolled-back append
@@ -34,12 +37,28 @@ class TurnMetrics {
     /** When this node started each running turn; a turn runs where it started, so its completion is seen here. */
     private final Cache<UUID, Instant> started = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofHours(1)).build();
+    /* Looked up once, not built per event: a builder and a registry lookup by name and tags per append add up. */
+    private final Map<Class<?>, Counter> appendedByType = new ConcurrentHashMap<>();
+    private final Map<TurnOutcome, Counter> turnsByOutcome = new EnumMap<>(TurnOutcome.class);
+    private final Map<TurnOutcome, Timer> latencyByOutcome = new EnumMap<>(TurnOutcome.class);
 
     TurnMetrics(MeterRegistry meters, OverviewHistory history, EventStore events) {
         this.meters = meters;
         this.history = history;
         for (TurnOutcome outcome : TurnOutcome.values()) {
-            turns(outcome); // present (at 0) from the start, so a rate query has a series before the first turn
+            // present (at 0) from the start, so a rate query has a series before the first turn
+            turnsByOutcome.put(outcome, Counter.builder("convtrail.turns")
+                    .description("turns ended on this node, by outcome")
+                    .tag("outcome", tag(outcome))
+                    .register(meters));
+            latencyByOutcome.put(outcome, Timer.builder("convtrail.turn.latency")
+                    .description("time from a turn's start to its completion")
+                    .tag("outcome", tag(outcome))
+                    .publishPercentileHistogram()
+                    // bounds the histogram's buckets to what a turn can take (about 30 instead of 70)
+                    .minimumExpectedValue(Duration.ofMillis(5))
+                    .maximumExpectedValue(Duration.ofMinutes(2))
+                    .register(meters));
         }
         events.registerDispatchInterceptor(messages -> (index, message) -> {
             if (CurrentUnitOfWork.isStarted()) {
@@ -52,11 +71,10 @@ class TurnMetrics {
     }
 
     private void appended(EventMessage<?> message) {
-        Counter.builder("convtrail.events.appended")
+        appendedByType.computeIfAbsent(message.getPayloadType(), type -> Counter.builder("convtrail.events.appended")
                 .description("events this node appended to the event store, by type")
-                .tag("type", message.getPayloadType().getSimpleName())
-                .register(meters)
-                .increment();
+                .tag("type", type.getSimpleName())
+                .register(meters)).increment();
         Object payload = message.getPayload();
         if (payload instanceof TurnStartedEvent e) {
             started.put(e.turnId(), e.startedAt());
@@ -71,26 +89,11 @@ class TurnMetrics {
     }
 
     private void turnEnded(TurnOutcome outcome, Duration latency) {
-        turns(outcome).increment();
+        turnsByOutcome.get(outcome).increment();
         if (latency != null && !latency.isNegative()) {
-            Timer.builder("convtrail.turn.latency")
-                    .description("time from a turn's start to its completion")
-                    .tag("outcome", tag(outcome))
-                    .publishPercentileHistogram()
-                    // bounds the histogram's buckets to what a turn can take (about 30 instead of 70)
-                    .minimumExpectedValue(Duration.ofMillis(5))
-                    .maximumExpectedValue(Duration.ofMinutes(2))
-                    .register(meters)
-                    .record(latency);
+            latencyByOutcome.get(outcome).record(latency);
         }
         history.turnEnded(outcome, latency);
-    }
-
-    private Counter turns(TurnOutcome outcome) {
-        return Counter.builder("convtrail.turns")
-                .description("turns ended on this node, by outcome")
-                .tag("outcome", tag(outcome))
-                .register(meters);
     }
 
     static String tag(TurnOutcome outcome) {

@@ -68,12 +68,9 @@ class JdbcConversationKeys implements ConversationKeys {
         if (cache.getIfPresent(conversationId) instanceof ContentKey.Present present) {
             return Optional.of(present.key());
         }
-        ContentKey stored = load(conversationId);
+        ContentKey stored = createOrLoad(conversationId);
         if (stored instanceof ContentKey.None) {
-            jdbc.sql("INSERT INTO conversation_key (conversation_id, wrapped_key) VALUES (:id, :key) "
-                            + "ON CONFLICT DO NOTHING")
-                    .param("id", conversationId).param("key", wrap(ContentCipher.newKey())).update();
-            stored = load(conversationId); // ours, or the one a concurrent first write committed
+            stored = load(conversationId); // a concurrent first write committed its key while we waited on it
         }
         if (!(stored instanceof ContentKey.Present present)) {
             throw new IllegalStateException("conversation " + conversationId + " was erased; nothing may be written");
@@ -108,6 +105,32 @@ class JdbcConversationKeys implements ConversationKeys {
         // a reader may have cached the key again before this transaction committed
         afterCommit(() -> cache.invalidate(conversationId));
         return shredded;
+    }
+
+    /**
+     * One round trip for a first write and for a key this node does not hold: inserts a fresh key unless the
+     * conversation has one (or a tombstone), and answers the stored one. The statement's SELECT sees the
+     * table as it was before the INSERT, so it answers exactly the row that won. NONE only when a concurrent
+     * first write committed between this statement's start and its insert.
+     */
+    private ContentKey createOrLoad(UUID conversationId) {
+        SecretKey fresh = ContentCipher.newKey();
+        List<ContentKey> rows = jdbc.sql("""
+                        WITH created AS (
+                            INSERT INTO conversation_key (conversation_id, wrapped_key) VALUES (:id, :key)
+                            ON CONFLICT DO NOTHING RETURNING conversation_id)
+                        SELECT true AS created, NULL::bytea AS wrapped_key FROM created
+                        UNION ALL
+                        SELECT false, wrapped_key FROM conversation_key WHERE conversation_id = :id""")
+                .param("id", conversationId).param("key", wrap(fresh))
+                .query((rs, i) -> {
+                    if (rs.getBoolean(1)) {
+                        return new ContentKey.Present(fresh);
+                    }
+                    byte[] wrapped = rs.getBytes(2);
+                    return wrapped == null ? ContentKey.ERASED : new ContentKey.Present(unwrap(wrapped));
+                }).list();
+        return rows.isEmpty() ? ContentKey.NONE : rows.get(0);
     }
 
     private ContentKey load(UUID conversationId) {

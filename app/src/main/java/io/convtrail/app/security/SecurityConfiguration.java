@@ -15,6 +15,7 @@ import org.springframework.security.config.annotation.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
@@ -66,6 +67,17 @@ class SecurityConfiguration {
             return JwtDecoders.identityProvider(provider, properties.jwt().clockSkew());
         }
         return JwtDecoders.sharedSecret(secret.getObject().key(), properties.jwt().clockSkew());
+    }
+
+    /**
+     * The request is observed once, by Spring's HTTP server observation (the turn's trace). Spring
+     * Security's request observation would wrap each filter of its chain in an observation of its own and
+     * add two chain observations per request: CPU on every request for spans nobody asked for.
+     * Authentications and authorizations are still observed (spans and timers).
+     */
+    @Bean
+    static SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.withDefaults().shouldObserveRequests(false).build();
     }
 
     @Bean
