@@ -61,7 +61,7 @@ class ProjectionsEndpointTest {
             JsonNode projection = status.get("projections").get(name);
             assertThat(projection.get("running").asBoolean()).isTrue();
             assertThat(projection.get("position").asLong()).isEqualTo(status.get("head").asLong());
-            assertThat(projection.get("segments")).hasSize(2);
+            assertThat(projection.get("segments")).hasSize(4);
         }
         assertThat(c.recorded()).isEqualTo(1);
     }
