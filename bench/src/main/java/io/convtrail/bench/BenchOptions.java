@@ -51,7 +51,8 @@ public record BenchOptions(
               --quick                    smoke sizes (seconds); later options override them
               --scenarios=1,2,3,4,5,6,7,9  which scenarios (2 runs inside 1, 6 inside 3 when both are chosen;
                                          7: turns/s at 16 clients with security on and off;
-                                         9: export every stored event (after 4: the rebuild's store), heap sampled)
+                                         9: export every stored event (after 4: the rebuild's store), heap sampled;
+                                         12, only when named: two nodes against one on one database)
               --clients=1,16,64          scenario 1 concurrency levels
               --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=5
               --messages=a|b|c           turn messages, in order on each conversation (default: a loan application)
