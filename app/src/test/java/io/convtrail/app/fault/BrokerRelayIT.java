@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.StreamSupport;
@@ -22,12 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two nodes of the built jar on one PostgreSQL, both with {@code convtrail.stream.stomp.broker=relay} to the
  * STOMP plugin of a RabbitMQ this test starts for itself ({@link PrivateRabbitMq}), so that it can stop and
- * restart it. Node A runs both roles and projects everything; B runs commands only and projects nothing,
- * so what a STOMP subscriber on B receives came through the broker: the complete, ordered stream of turns run on A, equal to the raw audit, each event
- * once. With the broker stopped, B's STOMP clients are told and disconnected, its health shows the broker
- * DOWN while staying in service, and it still runs turns and serves SSE; once the broker is back, STOMP
- * clients reconnect, a plain SUBSCRIBE is fed live again and a {@code last-event-id} one resumes without a
- * gap.
+ * restart it. Node A runs both roles and projects everything; B runs commands only and projects
+ * nothing, so what a STOMP subscriber on B receives came through the broker: the complete, ordered stream
+ * of turns run on A, equal to the raw audit, each event once. With the broker stopped (a real stop, not a
+ * cut connection), B's STOMP clients are told and disconnected, its health shows the broker DOWN while
+ * staying in service, and it still runs turns and serves SSE; once the broker has restarted, STOMP clients
+ * reconnect, a plain SUBSCRIBE is fed live again and a {@code last-event-id} one resumes without a gap.
  */
 @ExtendWith(PrivateRabbitMq.Installed.class)
 class BrokerRelayIT {
@@ -47,9 +48,10 @@ class BrokerRelayIT {
     static void startNodes() throws Exception {
         cluster = NodeCluster.open("relay");
         broker = PrivateRabbitMq.start(cluster.home());
-        // the nodes start while the broker boots: the relay connects once it is up
-        a = node("node-a", "command,query");
-        b = node("node-b", "command");
+        // the nodes start side by side while the broker boots: the relay connects once it is up
+        CompletableFuture<ServiceProcess> startingB = cluster.startAside("node-b", args("command"));
+        a = cluster.start("node-a", args("command,query"));
+        b = startingB.join();
         broker.awaitStomp();
     }
 
@@ -160,9 +162,9 @@ class BrokerRelayIT {
                 .map(row -> row.get("auditId").asLong() + " " + row.get("stage").asText()).toList();
     }
 
-    private static ServiceProcess node(String name, String roles) throws Exception {
-        return cluster.start(name, "--convtrail.node.roles=" + roles, "--convtrail.demo-tool.delay=50ms",
+    private static String[] args(String roles) {
+        return new String[]{"--convtrail.node.roles=" + roles, "--convtrail.demo-tool.delay=50ms",
                 "--convtrail.stream.stomp.broker=relay", "--convtrail.stream.stomp.relay.host=" + PrivateRabbitMq.HOST,
-                "--convtrail.stream.stomp.relay.port=" + broker.stompPort());
+                "--convtrail.stream.stomp.relay.port=" + broker.stompPort()};
     }
 }
