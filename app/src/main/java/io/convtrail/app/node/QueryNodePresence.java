@@ -1,14 +1,13 @@
 package io.convtrail.app.node;
 
+import io.convtrail.query.DedicatedConnection;
 import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
@@ -22,7 +21,7 @@ import java.util.UUID;
 final class QueryNodePresence implements AutoCloseable {
 
     static final String PREFIX = "convtrail query ";
-    private static final String SOCKET_TIMEOUT_SECONDS = "10";
+    private static final int SOCKET_TIMEOUT_SECONDS = 10;
 
     private final JdbcConnectionDetails database;
     private final String name;
@@ -59,16 +58,7 @@ final class QueryNodePresence implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        if (database.getUsername() != null) {
-            properties.setProperty("user", database.getUsername());
-        }
-        if (database.getPassword() != null) {
-            properties.setProperty("password", database.getPassword());
-        }
-        properties.setProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
-        properties.setProperty("ApplicationName", name);
-        return DriverManager.getConnection(database.getJdbcUrl(), properties);
+        return DedicatedConnection.open(database, name, SOCKET_TIMEOUT_SECONDS);
     }
 
     @Override

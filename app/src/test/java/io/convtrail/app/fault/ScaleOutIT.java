@@ -95,6 +95,7 @@ class ScaleOutIT {
             for (String message : DIALOG) {
                 assertThat(onA.turn(id, message).status()).as("turn '%s' on node A", message).isEqualTo(200);
             }
+            awaitQueryNodesCaughtUp();
             JsonNode audit = new FaultClient(c.baseUrl()).get("/api/v1/conversation/audit/" + id);
             long head = new FaultClient(c.baseUrl()).verify(id).get("headSequence").asLong();
             List<String> rawAudit = StreamSupport.stream(audit.spliterator(), false)
@@ -142,6 +143,7 @@ class ScaleOutIT {
         long answered = answers.stream().filter(answer -> answer.status() == 200).count();
         assertThat(answered).isGreaterThan(DIALOG.size());
 
+        awaitQueryNodesCaughtUp();
         FaultClient onC = new FaultClient(c.baseUrl());
         JsonNode trace = onC.trace(id);
         assertThat(trace.get("turns")).hasSize((int) answered);
@@ -302,6 +304,16 @@ class ScaleOutIT {
                 answeredByB, onA.answeredTurns() + onB.answeredTurns(), tookOver.toMillis(), sse.size(), stomp.size());
         for (ServiceProcess node : List.of(a, c)) {
             assertThat(node.logLines()).as(node.log().toString()).noneMatch(line -> line.contains(" ERROR "));
+        }
+    }
+
+    /**
+     * Each query node reports only its own segments' positions, so both must have reached the head before a
+     * read on either is sure not to outwait {@code convtrail.read.consistency-timeout} (503) on a loaded machine.
+     */
+    private static void awaitQueryNodesCaughtUp() throws Exception {
+        for (ServiceProcess node : List.of(b, c)) {
+            new FaultClient(node.baseUrl()).awaitProjectionsCaughtUp(WAIT);
         }
     }
 
