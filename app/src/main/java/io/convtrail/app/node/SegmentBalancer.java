@@ -48,7 +48,7 @@ public final class SegmentBalancer implements SmartLifecycle {
     private final QueryNodePresence presence;
     private final Duration interval;
     private final Map<String, Long> quietUntil = new ConcurrentHashMap<>();
-    private volatile Set<String> queryNodes = Set.of();
+    private volatile List<String> queryNodes = List.of();
     private volatile boolean failing;
     private volatile boolean running;
     private ScheduledExecutorService ticks;
@@ -62,8 +62,8 @@ public final class SegmentBalancer implements SmartLifecycle {
         this.interval = interval;
     }
 
-    /** The live query nodes at the last look (this one included), by name. */
-    public Set<String> queryNodes() {
+    /** The live query nodes at the last look (this one included), by name, in order. */
+    public List<String> queryNodes() {
         return queryNodes;
     }
 
@@ -80,7 +80,7 @@ public final class SegmentBalancer implements SmartLifecycle {
         }
         failing = false;
         nodes.add(runner.nodeName());
-        queryNodes = Set.copyOf(nodes);
+        queryNodes = List.copyOf(nodes);
         for (String projection : ProjectionConfiguration.PROJECTIONS) {
             processing.eventProcessor(projection, TrackingEventProcessor.class)
                     .filter(TrackingEventProcessor::isRunning)

@@ -119,7 +119,7 @@ public class ProjectionsEndpoint {
         }
         SegmentBalancer balancer = balancers.getIfAvailable();
         return new ProjectionsStatus(head, runner.nodeName(), roles.describe(),
-                balancer == null ? null : List.copyOf(balancer.queryNodes()), projections);
+                balancer == null ? null : balancer.queryNodes(), projections);
     }
 
     /**
