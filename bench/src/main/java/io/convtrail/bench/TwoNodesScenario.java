@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 final class TwoNodesScenario {
 
     private static final int CLIENTS = 16;
-    private static final int STREAMED_CONVERSATIONS = 100;
+    private static final int STREAMED_CONVERSATIONS = 50;
     private static final int BALANCE_SECONDS = 60;
 
     private final BenchOptions options;
@@ -48,7 +48,9 @@ final class TwoNodesScenario {
         TurnDriver.Run one = Phases.timed("12 turns, one node", () -> onFirst.fresh(CLIENTS, options.turnSeconds(),
                 options.turnsPerConversation(), "s12 one node"));
         oneCosts.stop(one.turns());
-        StreamLatency sameNode = stream(onFirst, first, "s12 stream, subscribers on the turns' node");
+        Progress.say(String.format("s12 one node: %.0f turns/s; per turn %s", one.medianTurnsPerSecond(),
+                oneCosts.describe()));
+        StreamLatency sameNode = stream(firstClient, onFirst, first, "s12 stream, subscribers on the turns' node");
 
         Path log = first.log().resolveSibling(first.log().getFileName().toString().replace("-service.log", "-s12-second.log"));
         ServiceProcess second = ServiceProcess.start(options, db, log);
@@ -62,7 +64,7 @@ final class TwoNodesScenario {
             double[] two = Phases.timed("12 turns, two nodes", () -> both(onFirst, onSecond, options.turnSeconds(),
                     "s12 two nodes"));
             twoCosts.stop((long) java.util.Arrays.stream(two).sum());
-            StreamLatency otherNode = stream(onFirst, second, "s12 stream, subscribers on the other node");
+            StreamLatency otherNode = stream(firstClient, onFirst, second, "s12 stream, subscribers on the other node");
 
             double oneRate = one.medianTurnsPerSecond();
             double twoRate = Percentiles.median(two);
@@ -111,12 +113,23 @@ final class TwoNodesScenario {
         }
     }
 
-    /** SSE subscribers on {@code subscribed}, one per conversation, while paced turns run on the first node. */
-    private StreamLatency stream(TurnDriver turns, ServiceProcess subscribed, String label) throws Exception {
+    /**
+     * SSE subscribers on {@code subscribed}, one per conversation, while paced turns run on the first node. Each
+     * conversation gets its first turn before (a stream of a conversation that does not exist answers 404).
+     */
+    private StreamLatency stream(ConvtrailApi client, TurnDriver turns, ServiceProcess subscribed, String label)
+            throws Exception {
         List<UUID> conversations = new ArrayList<>();
         for (int i = 0; i < STREAMED_CONVERSATIONS; i++) {
             conversations.add(UUID.randomUUID());
         }
+        conversations.parallelStream().forEach(id -> {
+            int status = client.turn(id, options.messages().get(0));
+            if (status != 200) {
+                throw new IllegalStateException("a first turn answered HTTP " + status);
+            }
+        });
+        ProjectionTokens.awaitCaughtUp(db, db.head(), 120, label + ": first turns projected");
         long before = db.head();
         List<Receipts> receipts;
         try (SseSubscribers subscribers = new SseSubscribers(subscribed.baseUrl())) {
