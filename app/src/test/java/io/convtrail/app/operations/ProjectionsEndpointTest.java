@@ -142,7 +142,7 @@ class ProjectionsEndpointTest {
     private static boolean caughtUp(JsonNode status, String projection) {
         JsonNode p = status.get("projections").get(projection);
         return p.get("running").asBoolean() && !p.get("replaying").asBoolean() && p.get("lag").asLong(-1) == 0
-                && p.get("segments").size() == 2;
+                && p.get("segments").size() == 4;
     }
 
     private JsonNode status() {
