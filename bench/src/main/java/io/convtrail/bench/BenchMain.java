@@ -81,6 +81,11 @@ public final class BenchMain {
                         service = rounds.service();
                     }
                 }
+                if (options.runs(12)) {
+                    ServiceProcess alone = service;
+                    figures.addAll(Phases.timed("scenario 12",
+                            () -> new TwoNodesScenario(options, db, alone).run(client, details)));
+                }
                 if (options.runs(8)) {
                     ServiceProcess fuzzed = service;
                     figures.addAll(Phases.timed("scenario 8",

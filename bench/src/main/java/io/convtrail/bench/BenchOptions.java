@@ -58,7 +58,8 @@ public record BenchOptions(
                                          only when named: 8 hostile input (see --fuzz-requests);
                                          10: turns/s and rebuild events/s with encryption on and off;
                                          11: turns/s at 16 clients, each turn followed by GET /audit/{id}, with
-                                         read-your-writes on and off (convtrail.read.consistency-timeout=0))
+                                         read-your-writes on and off (convtrail.read.consistency-timeout=0);
+                                         12: two nodes against one on one database)
               --clients=1,16,64          scenario 1 concurrency levels
               --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=5
               --messages=a|b|c           turn messages, in order on each conversation (default: a loan application)

@@ -22,9 +22,13 @@ final class DormantProjections implements BeanPostProcessor {
     private final Map<String, EventProcessorProperties.ProcessorSettings> taken = new LinkedHashMap<>();
 
     DormantProjections(Environment environment) {
-        Set<NodeRole> roles = Binder.get(environment).bind("convtrail.node.roles", Bindable.setOf(NodeRole.class))
+        this.dormant = !roles(environment).contains(NodeRole.QUERY);
+    }
+
+    /** The roles as configured, read before the {@link NodeRoles} bean exists (post-processors and conditions). */
+    static Set<NodeRole> roles(Environment environment) {
+        return Binder.get(environment).bind("convtrail.node.roles", Bindable.setOf(NodeRole.class))
                 .orElse(Set.of(NodeRole.COMMAND, NodeRole.QUERY));
-        this.dormant = !roles.contains(NodeRole.QUERY);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.convtrail.app.node;
 
 import io.convtrail.app.runner.TurnRunnerRegistry;
+import io.convtrail.query.projection.ProjectionTokens;
 import org.axonframework.config.Configuration;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.springboot.EventProcessorProperties;
@@ -10,19 +12,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * The node's roles at work: the turn endpoints refused without the command role, the projections
- * registered but never started without the query role, and the roles shown by health
- * ({@code node} component) and by the startup line.
+ * registered but never started without the query role, their segments shared with the other query
+ * nodes with it ({@link SegmentBalancer}), and the roles shown by health ({@code node} component) and
+ * by the startup line.
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(NodeRoles.class)
+@EnableConfigurationProperties({NodeRoles.class, SegmentBalance.class})
 class NodeConfiguration implements WebMvcConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(NodeConfiguration.class);
@@ -53,6 +59,16 @@ class NodeConfiguration implements WebMvcConfigurer {
                                     settings.getTokenClaimIntervalTimeUnit())
                             .andAutoStart(false));
         });
+    }
+
+    /** Only a query node runs projections, so only one has segments to share. */
+    @Bean
+    @Conditional(QueryRoleCondition.class)
+    @ConditionalOnProperty(name = "convtrail.node.segment-balance.enabled", matchIfMissing = true)
+    SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, ProjectionTokens tokens,
+                                    TurnRunnerRegistry runner, JdbcConnectionDetails database, SegmentBalance balance) {
+        return new SegmentBalancer(processing, tokens, runner, new QueryNodePresence(database, runner.self()),
+                balance.interval());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.convtrail.app.operations;
 
 import io.convtrail.app.node.NodeRole;
 import io.convtrail.app.node.NodeRoles;
+import io.convtrail.app.node.SegmentBalancer;
 import io.convtrail.app.runner.TurnRunnerRegistry;
 import io.convtrail.query.ProjectionConfiguration;
 import io.convtrail.query.projection.ProjectionTokens;
@@ -17,6 +18,7 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +79,7 @@ public class ProjectionsEndpoint {
     private final NodeRoles roles;
     private final ProjectionTokens tokens;
     private final TurnRunnerRegistry runner;
+    private final ObjectProvider<SegmentBalancer> balancers;
 
     /** When a rebuild started, the head it replays up to, and whether its end has been logged. */
     private record Rebuild(Instant startedAt, long target, AtomicBoolean endLogged) {
@@ -83,8 +87,10 @@ public class ProjectionsEndpoint {
 
     public ProjectionsEndpoint(EventProcessingConfiguration processing, EventStore events, Clock clock,
                                ProjectionQuarantine quarantine, QuarantineRetry retry, ProjectionCommits commits,
-                              NodeRoles roles, ProjectionTokens tokens, TurnRunnerRegistry runner) {
+                              NodeRoles roles, ProjectionTokens tokens, TurnRunnerRegistry runner,
+                              ObjectProvider<SegmentBalancer> balancers) {
         this.roles = roles;
+        this.balancers = balancers;
         this.tokens = tokens;
         this.runner = runner;
         this.processing = processing;
@@ -111,7 +117,9 @@ public class ProjectionsEndpoint {
         for (String name : PROJECTIONS) {
             projections.put(name, status(name, head, quarantined.getOrDefault(name, 0L)));
         }
-        return new ProjectionsStatus(head, runner.nodeName(), roles.describe(), projections);
+        SegmentBalancer balancer = balancers.getIfAvailable();
+        return new ProjectionsStatus(head, runner.nodeName(), roles.describe(),
+                balancer == null ? null : balancer.queryNodes(), projections);
     }
 
     /**
@@ -190,9 +198,10 @@ public class ProjectionsEndpoint {
         // Axon flags a segment as replaying until an event newer than the reset arrives; for an
         // operator the rebuild is over once every segment has reached the head it started from
         boolean replaying = rebuild != null && (position == null || position < rebuild.target());
+        List<SegmentClaim> claims = claims(name);
         return new ProjectionStatus(processor.isRunning(), replaying, position, lag,
                 rebuild == null ? null : rebuild.startedAt().toString(), rebuild == null ? null : rebuild.target(),
-                segments, claims(name), quarantined,
+                segments, claims, owners(claims), quarantined,
                 quarantined == 0 ? List.of() : quarantine.of(name).stream().limit(LISTED_QUARANTINE).toList(),
                 rebuild == null ? null : RebuildProgress.of(rebuild.startedAt(), rebuild.target(), position,
                         clock.instant()));
@@ -202,6 +211,14 @@ public class ProjectionsEndpoint {
     private List<SegmentClaim> claims(String name) {
         return tokens.owners(name).entrySet().stream()
                 .map(owner -> new SegmentClaim(owner.getKey(), owner.getValue())).toList();
+    }
+
+    /** The segments each node holds (released ones under no node). */
+    private static Map<String, List<Integer>> owners(List<SegmentClaim> claims) {
+        Map<String, List<Integer>> owners = new TreeMap<>();
+        claims.stream().filter(claim -> claim.owner() != null)
+                .forEach(claim -> owners.computeIfAbsent(claim.owner(), owner -> new ArrayList<>()).add(claim.segment()));
+        return owners;
     }
 
     private StreamingEventProcessor processor(String name) {
@@ -223,9 +240,11 @@ public class ProjectionsEndpoint {
 
     /**
      * {@code head} is the global position of the newest event (-1 when the store is empty); {@code node}
-     * and {@code roles} are those of the node answering (the owner its claims show).
+     * and {@code roles} are those of the node answering (the owner its claims show); {@code queryNodes} the
+     * live query nodes its segment balance shares the segments with (null on a node without one).
      */
-    public record ProjectionsStatus(long head, String node, String roles, Map<String, ProjectionStatus> projections) {
+    public record ProjectionsStatus(long head, String node, String roles, List<String> queryNodes,
+                                    Map<String, ProjectionStatus> projections) {
     }
 
     /**
@@ -235,11 +254,12 @@ public class ProjectionsEndpoint {
      * the events it holds aside, {@code quarantine} lists the first of them with their errors;
      * {@code progress} is the last rebuild's (null if none ran since the service started).
      * {@code segments} are those this node processes; {@code claims} every segment and its owner node,
-     * across all nodes.
+     * across all nodes; {@code owners} the same by node: each node and the segments it holds.
      */
     public record ProjectionStatus(boolean running, boolean replaying, Long position, Long lag,
                                    String lastRebuildStartedAt, Long lastRebuildTarget,
-                                   List<SegmentStatus> segments, List<SegmentClaim> claims, long quarantined,
+                                   List<SegmentStatus> segments, List<SegmentClaim> claims,
+                                   Map<String, List<Integer>> owners, long quarantined,
                                    List<QuarantinedEvent> quarantine, RebuildProgress progress) {
     }
 

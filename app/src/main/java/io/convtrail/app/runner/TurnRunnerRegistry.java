@@ -7,6 +7,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.CustomizableThreadCreator;
 
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +61,23 @@ public class TurnRunnerRegistry implements TurnRunners, SmartLifecycle {
                 .param("id", runnerId)
                 .query(Boolean.class).optional()
                 .orElse(true); // never registered here: not a runner of this database
+    }
+
+    /**
+     * The nodes of those runners that still run: registered here, not ended, and beating within the
+     * liveness timeout. A process that lost the database keeps its other connections for a while, but
+     * not its heartbeat.
+     */
+    public Set<String> liveNodes(Collection<UUID> runnerIds) {
+        if (runnerIds.isEmpty()) {
+            return Set.of();
+        }
+        return new TreeSet<>(jdbc.sql("""
+                        SELECT node_name FROM turn_runner WHERE runner_id IN (:ids) AND ended_at IS NULL
+                        AND heartbeat_at >= now() - make_interval(secs => :timeout)""")
+                .param("ids", runnerIds)
+                .param("timeout", properties.livenessTimeout().toMillis() / 1000.0)
+                .query(String.class).list());
     }
 
     @Override

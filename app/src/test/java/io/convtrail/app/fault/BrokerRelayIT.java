@@ -1,60 +1,44 @@
 package io.convtrail.app.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.convtrail.app.console.CuttableProxy;
 import io.convtrail.app.stream.SseTestClient;
-import io.convtrail.app.stream.StompConnect;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
-import org.springframework.messaging.simp.stomp.StompHeaders;
-import org.springframework.messaging.simp.stomp.StompSession;
-import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.springframework.web.socket.client.standard.StandardWebSocketClient;
-import org.springframework.web.socket.messaging.WebSocketStompClient;
 
-import java.lang.reflect.Type;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two nodes of the built jar on one PostgreSQL, both with {@code convtrail.stream.stomp.broker=relay} to
- * the system RabbitMQ's STOMP plugin; node B reaches it through a proxy the test can cut. Node A starts
- * first and projects (it holds every segment), so what a STOMP subscriber on B receives came through the
- * broker: the complete, ordered stream of turns run on A, equal to the raw audit, each event once. With
- * B's broker connection cut, B's STOMP clients are told and disconnected, its health shows the broker
- * DOWN while staying in service, and it still runs turns and serves SSE; once the broker is back, STOMP
- * clients reconnect, a plain SUBSCRIBE is fed live again and a {@code last-event-id} one resumes without
- * a gap.
+ * Two nodes of the built jar on one PostgreSQL, both with {@code convtrail.stream.stomp.broker=relay} to the
+ * STOMP plugin of a RabbitMQ this test starts for itself ({@link PrivateRabbitMq}), so that it can stop and
+ * restart it. Node A runs both roles and projects everything; B runs commands only and projects
+ * nothing, so what a STOMP subscriber on B receives came through the broker: the complete, ordered stream
+ * of turns run on A, equal to the raw audit, each event once. With the broker stopped (a real stop, not a
+ * cut connection), B's STOMP clients are told and disconnected, its health shows the broker DOWN while
+ * staying in service, and it still runs turns and serves SSE; once the broker has restarted, STOMP clients
+ * reconnect, a plain SUBSCRIBE is fed live again and a {@code last-event-id} one resumes without a gap.
  */
-@ExtendWith(RabbitStomp.class)
+@ExtendWith(PrivateRabbitMq.Installed.class)
 class BrokerRelayIT {
 
-    private static final Path HOME = Path.of("target", "fault", "relay-" + UUID.randomUUID().toString().substring(0, 8));
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final List<String> DIALOG = List.of("hello", "What are your interest rates?",
             "I want to apply for a loan");
 
-    private static SharedPostgres postgres;
-    private static String[] database;
-    private static CuttableProxy brokerOfB;
+    private static NodeCluster cluster;
+    private static PrivateRabbitMq broker;
     private static ServiceProcess a;
     private static ServiceProcess b;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -62,25 +46,22 @@ class BrokerRelayIT {
 
     @BeforeAll
     static void startNodes() throws Exception {
-        postgres = SharedPostgres.open(HOME);
-        database = postgres.args();
-        brokerOfB = new CuttableProxy(RabbitStomp.STOMP_PORT);
-        a = node("node-a", RabbitStomp.STOMP_PORT);
-        b = node("node-b", brokerOfB.port());
+        cluster = NodeCluster.open("relay");
+        broker = PrivateRabbitMq.start(cluster.home());
+        // the nodes start side by side while the broker boots: the relay connects once it is up
+        CompletableFuture<ServiceProcess> startingB = cluster.startAside("node-b", args("command"));
+        a = cluster.start("node-a", args("command,query"));
+        b = startingB.join();
+        broker.awaitStomp();
     }
 
     @AfterAll
     static void stopNodes() throws Exception {
-        for (ServiceProcess node : new ServiceProcess[]{a, b}) {
-            if (node != null) {
-                node.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
-        if (brokerOfB != null) {
-            brokerOfB.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -91,7 +72,7 @@ class BrokerRelayIT {
         FaultClient onB = new FaultClient(b.baseUrl());
         awaitBroker(onB, "UP");
 
-        Subscriber plainOnB = Subscriber.on(b, id, null);
+        StompSubscriber plainOnB = StompSubscriber.on(b, id, null);
         Thread.sleep(500); // the broker has bound B's subscription before the first turn
         for (String message : DIALOG) {
             assertThat(onA.turn(id, message).status()).as("turn '%s' on node A", message).isEqualTo(200);
@@ -106,19 +87,19 @@ class BrokerRelayIT {
         System.out.printf("BrokerRelayIT: %d turns on node A, %d events to a STOMP subscriber on B through RabbitMQ%n",
                 DIALOG.size(), head);
 
-        brokerOfB.cut();
+        broker.stop();
         long cutAt = System.nanoTime();
         assertThat(plainOnB.ended.await(10, TimeUnit.SECONDS)).as("B's STOMP session ends with the broker").isTrue();
         assertThat(plainOnB.errors).as("an ERROR frame says why").isNotEmpty();
         JsonNode health = awaitBroker(onB, "DOWN");
         assertThat(health.get("status").asText()).as("in service: HTTP 200, DEGRADED").isEqualTo("DEGRADED");
         assertThat(health.at("/components/db/status").asText()).isEqualTo("UP");
-        System.out.printf("BrokerRelayIT: broker cut; B's health showed it DOWN after %d ms%n",
+        System.out.printf("BrokerRelayIT: broker stopped; B's health showed it DOWN after %d ms%n",
                 Duration.ofNanos(System.nanoTime() - cutAt).toMillis());
 
         String refusal;
         try {
-            Subscriber.on(b, id, null).close();
+            StompSubscriber.on(b, id, null).close();
             refusal = "connected";
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             refusal = e.toString();
@@ -135,12 +116,16 @@ class BrokerRelayIT {
             assertThat(sseOnB.upTo(otherHead, WAIT)).extracting(SseTestClient.Event::sequence)
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, otherHead).boxed().toList());
         }
-        assertThat(onA.turn(id, "10000").status()).as("a turn on A, published while B is cut off").isEqualTo(200);
+        assertThat(onA.turn(id, "10000").status()).as("a turn on A, while the broker is away").isEqualTo(200);
 
-        brokerOfB.restore();
+        long restartAt = System.nanoTime();
+        broker.restart();
         awaitBroker(onB, "UP");
-        Subscriber resumedOnB = Subscriber.on(b, id, head);
-        Subscriber againOnB = Subscriber.on(b, id, null);
+        awaitBroker(onA, "UP");
+        System.out.printf("BrokerRelayIT: broker restarted; both nodes relay again %d ms later%n",
+                Duration.ofNanos(System.nanoTime() - restartAt).toMillis());
+        StompSubscriber resumedOnB = StompSubscriber.on(b, id, head);
+        StompSubscriber againOnB = StompSubscriber.on(b, id, null);
         Thread.sleep(500);
         long missedUpTo = onB.verify(id).get("headSequence").asLong();
         assertThat(onA.turn(id, "36").status()).isEqualTo(200);
@@ -177,76 +162,9 @@ class BrokerRelayIT {
                 .map(row -> row.get("auditId").asLong() + " " + row.get("stage").asText()).toList();
     }
 
-    private static ServiceProcess node(String name, int brokerPort) throws Exception {
-        List<String> args = new ArrayList<>(List.of(database));
-        args.addAll(List.of("--convtrail.node.name=" + name, "--convtrail.demo-tool.delay=50ms",
-                "--convtrail.stream.stomp.broker=relay", "--convtrail.stream.stomp.relay.host=" + RabbitStomp.HOST,
-                "--convtrail.stream.stomp.relay.port=" + brokerPort));
-        return ServiceProcess.start(HOME.resolve(name + ".log"), ServiceProcess.freePort(), args.toArray(String[]::new));
-    }
-
-    /** A STOMP subscription over plain WebSocket: each message's sequence, body and destination; ERROR frames; its end. */
-    private static final class Subscriber implements AutoCloseable {
-        final List<Long> sequences = new CopyOnWriteArrayList<>();
-        final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
-        final List<String> destinations = new CopyOnWriteArrayList<>();
-        final List<String> errors = new CopyOnWriteArrayList<>();
-        final CountDownLatch ended = new CountDownLatch(1);
-        private StompSession session;
-
-        static Subscriber on(ServiceProcess node, UUID conversationId, Long lastEventId) throws Exception {
-            Subscriber subscriber = new Subscriber();
-            String url = node.baseUrl().replace("http://", "ws://") + "/ws-convengine";
-            subscriber.session = StompConnect.asAdmin(new WebSocketStompClient(new StandardWebSocketClient()), url,
-                    new StompSessionHandlerAdapter() {
-                        @Override
-                        public void handleFrame(StompHeaders headers, Object payload) {
-                            subscriber.errors.add(String.valueOf(headers.getFirst("message")));
-                        }
-
-                        @Override
-                        public void handleTransportError(StompSession session, Throwable exception) {
-                            subscriber.ended.countDown();
-                        }
-                    }).get(10, TimeUnit.SECONDS);
-            StompHeaders subscribe = new StompHeaders();
-            subscribe.setDestination("/topic/convengine/audit/" + conversationId);
-            if (lastEventId != null) {
-                subscribe.add("last-event-id", lastEventId.toString());
-            }
-            subscriber.session.subscribe(subscribe, new StompFrameHandler() {
-                @Override
-                public Type getPayloadType(StompHeaders headers) {
-                    return byte[].class;
-                }
-
-                @Override
-                public void handleFrame(StompHeaders headers, Object payload) {
-                    subscriber.bodies.add(ScaleOutIT.parse(new String((byte[]) payload, StandardCharsets.UTF_8)));
-                    subscriber.sequences.add(Long.parseLong(headers.getFirst("sequence")));
-                    subscriber.destinations.add(headers.getDestination());
-                }
-            });
-            return subscriber;
-        }
-
-        void awaitSequence(long last) throws InterruptedException {
-            await(() -> !sequences.isEmpty() && sequences.get(sequences.size() - 1) >= last);
-            Thread.sleep(300); // anything after the last one would be a duplicate
-        }
-
-        @Override
-        public void close() {
-            if (session.isConnected()) {
-                session.disconnect();
-            }
-        }
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+    private static String[] args(String roles) {
+        return new String[]{"--convtrail.node.roles=" + roles, "--convtrail.demo-tool.delay=50ms",
+                "--convtrail.stream.stomp.broker=relay", "--convtrail.stream.stomp.relay.host=" + PrivateRabbitMq.HOST,
+                "--convtrail.stream.stomp.relay.port=" + broker.stompPort()};
     }
 }

@@ -5,6 +5,7 @@ import io.convtrail.app.fault.FaultClient.Answer;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,6 +40,11 @@ final class LoanDrivers {
         for (int i = 0; i < count; i++) {
             drivers[i] = new Driver();
         }
+    }
+
+    /** The conversation each client starts with, known before it starts, so that it can be watched from the first turn. */
+    List<UUID> firstConversations() {
+        return Arrays.stream(drivers).map(driver -> driver.first).toList();
     }
 
     void start() {
@@ -115,7 +121,12 @@ final class LoanDrivers {
     private final class Driver {
 
         UUID conversation;
+        final UUID first = UUID.randomUUID();
         int step;
+
+        Driver() {
+            conversation = first;
+        }
         boolean pending;
 
         void drive() {

@@ -1,5 +1,6 @@
 package io.convtrail.query.stream;
 
+import io.convtrail.query.DedicatedConnection;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.postgresql.PGConnection;
@@ -12,13 +13,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -45,7 +44,7 @@ public class StreamNotifications implements SmartLifecycle {
     /** A connection that received nothing this long is checked, so a silently cut one is replaced. */
     private static final long CHECK_IDLE_MILLIS = 15_000;
     /** Seconds a read on the listening connection may wait on a database that stopped answering. */
-    private static final String SOCKET_TIMEOUT_SECONDS = "30";
+    private static final int SOCKET_TIMEOUT_SECONDS = 30;
 
     private final JdbcClient jdbc;
     private final JdbcConnectionDetails database;
@@ -162,16 +161,7 @@ public class StreamNotifications implements SmartLifecycle {
     }
 
     private Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        if (database.getUsername() != null) {
-            properties.setProperty("user", database.getUsername());
-        }
-        if (database.getPassword() != null) {
-            properties.setProperty("password", database.getPassword());
-        }
-        properties.setProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
-        properties.setProperty("ApplicationName", "convtrail stream notifications");
-        return DriverManager.getConnection(database.getJdbcUrl(), properties);
+        return DedicatedConnection.open(database, "convtrail stream notifications", SOCKET_TIMEOUT_SECONDS);
     }
 
     private void dispatch(String payload) {
