@@ -61,7 +61,7 @@ public record BenchOptions(
                                          read-your-writes on and off (convtrail.read.consistency-timeout=0);
                                          12: two nodes against one on one database)
               --clients=1,16,64          scenario 1 concurrency levels
-              --warmup-seconds=5 --turn-seconds=20 --turns-per-conversation=5
+              --warmup-seconds=30 --turn-seconds=20 --turns-per-conversation=5
               --messages=a|b|c           turn messages, in order on each conversation (default: a loan application)
               --read-after-turn=false    scenario 1: each turn is followed by GET /audit/{id} of its conversation
                                          (read-your-writes); a turn counts when both answered 200
@@ -112,7 +112,7 @@ public record BenchOptions(
         BenchOptions options = new BenchOptions(
                 new TreeSet<>(v.ints("scenarios", "1,2,3,4,5,6,7,9", "1,2,3,4,5,6,7,9")),
                 v.ints("clients", "1,16,64", "1,4"),
-                v.integer("warmup-seconds", 5, 1),
+                v.integer("warmup-seconds", 30, 1),
                 v.integer("turn-seconds", 20, 2),
                 v.integer("turns-per-conversation", 5, 5),
                 List.of(v.string("messages", DEMO_APPLICATION, null).split("\\|")),
