@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Objects;
 
 /**
  * The hash chain that makes a conversation's record tamper-evident: each stage or verbose record's
@@ -19,8 +18,7 @@ public final class RecordChain {
     /** The hash before a conversation's first record. */
     public static final String GENESIS = "0".repeat(64);
 
-    private static final char SEPARATOR = '\u001f';
-    private static final byte SEPARATOR_BYTE = (byte) SEPARATOR;
+    private static final byte SEPARATOR_BYTE = 0x1f;
     /** digest() resets it for the next record of the thread. */
     private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(() -> {
         try {
@@ -35,28 +33,31 @@ public final class RecordChain {
 
     public static String stageHash(String previousHash, long sequence, Stage stage, String payloadJson,
                                    Instant createdAt) {
-        return sha256(previousHash, sequence, stage.name(), payloadJson, createdAt);
+        return sha256(previousHash, sequence, stage.name(), createdAt, payloadJson);
     }
 
     public static String verboseHash(String previousHash, long sequence, VerboseMessage v, Instant createdAt) {
-        String content = String.join(String.valueOf(SEPARATOR),
-                Objects.toString(v.eventType()), Objects.toString(v.stepName()), Objects.toString(v.determinant()),
-                Objects.toString(v.intent()), Objects.toString(v.state()), Objects.toString(v.ruleId()),
-                Objects.toString(v.toolCode()), Objects.toString(v.level()), Objects.toString(v.text()));
-        return sha256(previousHash, sequence, "VERBOSE", content, createdAt);
+        return sha256(previousHash, sequence, "VERBOSE", createdAt, v.eventType(), v.stepName(), v.determinant(),
+                v.intent(), v.state(), v.ruleId(), v.toolCode(), v.level(), v.text());
     }
 
-    private static String sha256(String previousHash, long sequence, String kind, String content, Instant createdAt) {
-        // the bytes of previousHash SEP sequence SEP kind SEP content SEP createdAt, fed piece by piece: the
-        // material is not first copied into one string and encoded again (a payload is up to a few KB)
+    /**
+     * The bytes of previousHash SEP sequence SEP kind SEP content SEP createdAt, where content is its pieces
+     * joined by SEP, fed piece by piece: the material is not first copied into one string and encoded again
+     * (a payload is up to a few KB). SEP is one byte in UTF-8, so this is the hash of the joined string.
+     */
+    private static String sha256(String previousHash, long sequence, String kind, Instant createdAt,
+                                 String... content) {
         MessageDigest digest = DIGESTS.get();
         digest.update(previousHash.getBytes(StandardCharsets.UTF_8));
         digest.update(SEPARATOR_BYTE);
         digest.update(Long.toString(sequence).getBytes(StandardCharsets.UTF_8));
         digest.update(SEPARATOR_BYTE);
         digest.update(kind.getBytes(StandardCharsets.UTF_8));
-        digest.update(SEPARATOR_BYTE);
-        digest.update(String.valueOf(content).getBytes(StandardCharsets.UTF_8));
+        for (String piece : content) {
+            digest.update(SEPARATOR_BYTE);
+            digest.update(String.valueOf(piece).getBytes(StandardCharsets.UTF_8));
+        }
         digest.update(SEPARATOR_BYTE);
         digest.update(String.valueOf(createdAt).getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest.digest());
