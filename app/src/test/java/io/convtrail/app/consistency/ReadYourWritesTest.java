@@ -4,6 +4,7 @@ import io.convtrail.testsupport.store.EventStoreProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.app.UnderLoadProperties;
 import io.convtrail.app.LocalApi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import java.io.IOException;
@@ -32,12 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Once a turn is answered, everyone reading the conversation sees all of it: the raw audit, the
  * trace and the chain check issued right after the POST are complete, with no step left open,
  * whether the turns come one after another or four at a time on each of sixteen conversations.
- * The bound on the wait is raised: 64 turns arriving at once on a busy two-core CI machine can
- * keep a projection more than the default 5 s behind, and this test is about completeness, not
- * about the bound ({@link ReadModelBehindTest} is).
+ * The bound on the wait is raised ({@link UnderLoadProperties}): this test is about completeness,
+ * not about the bound ({@link ReadModelBehindTest} is).
  */
 @ConvtrailIntegrationTest
-@TestPropertySource(properties = "convtrail.read.consistency-timeout=60s")
+@UnderLoadProperties
 class ReadYourWritesTest {
 
     /** Demo-flow messages that do not call the (slow) demo tool. */

@@ -4,12 +4,12 @@ import io.convtrail.app.LocalApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.app.UnderLoadProperties;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
@@ -29,11 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Many subscribers at once, and many that come and go. A short heartbeat makes the server notice
- * closed connections quickly (a silent disconnect is only seen on the next write).
+ * Many subscribers at once, and many that come and go. A short heartbeat ({@link UnderLoadProperties})
+ * makes the server notice closed connections quickly.
  */
 @ConvtrailIntegrationTest
-@TestPropertySource(properties = "convtrail.stream.sse.heartbeat=500ms")
+@UnderLoadProperties
 class StreamLoadTest extends StreamClientTest {
 
     private static final Logger log = LoggerFactory.getLogger(StreamLoadTest.class);
