@@ -54,6 +54,10 @@ public class EmbeddedPostgresAutoConfiguration {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    // stopped as this bean is destroyed, after everything using the database (Spring closes
+                    // dependents first); the library's own JVM shutdown hook would run beside Spring's and stop
+                    // the server while a SIGTERM's graceful shutdown still drains turns and processors
+                    .setRegisterShutdownHook(false)
                     .setPort(properties.port())
                     .setServerConfig("listen_addresses", "localhost")
                     // the library's own readiness check logs in: with the password from the second start on
