@@ -17,8 +17,8 @@ final class AlternatingRounds {
     static final int CLIENTS = 16;
     private static final int ROUNDS = 2;
 
-    /** Work to do on the service while it still runs in the off setting, after the last round. */
-    interface WhileOff {
+    /** Work to do on the service after the last round of a mode, while it still runs in that mode's setting. */
+    interface AfterLastRound {
         void run() throws Exception;
     }
 
@@ -39,12 +39,16 @@ final class AlternatingRounds {
 
     Result run(String scenario, String setting, TurnDriver driver, ServiceProcess.Settings on,
                ServiceProcess.Settings off) throws Exception {
-        return run(scenario, setting, driver, on, off, () -> { });
+        return run(scenario, setting, driver, on, off, () -> { }, () -> { });
     }
 
-    /** {@code setting} names what is switched ("security"): the modes are "security on" and "security off". */
+    /**
+     * {@code setting} names what is switched ("security"): the modes are "security on" and "security off".
+     * {@code whileOn} and {@code whileOff} run after each mode's last round, on its service, warmed alike by a
+     * warm-up and a round of turns, so that work timed in both modes (a rebuild) compares like with like.
+     */
     Result run(String scenario, String setting, TurnDriver driver, ServiceProcess.Settings on,
-               ServiceProcess.Settings off, WhileOff whileOff) throws Exception {
+               ServiceProcess.Settings off, AfterLastRound whileOn, AfterLastRound whileOff) throws Exception {
         List<TurnDriver.Run> onRuns = new ArrayList<>();
         List<TurnDriver.Run> offRuns = new ArrayList<>();
         Result result = new Result(scenario, setting, onRuns, offRuns);
@@ -52,6 +56,9 @@ final class AlternatingRounds {
             for (int round = 1; round <= ROUNDS; round++) {
                 service = service.restart(options, db, on);
                 onRuns.add(measure(scenario, driver, setting + " on, round " + round));
+                if (round == ROUNDS) {
+                    whileOn.run();
+                }
                 service = service.restart(options, db, off);
                 offRuns.add(measure(scenario, driver, setting + " off, round " + round));
             }

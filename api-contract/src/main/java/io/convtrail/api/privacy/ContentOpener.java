@@ -24,6 +24,8 @@ public final class ContentOpener {
     public static final Set<String> VERBOSE_FIELDS = Set.of("text", "metadata");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where a sealed string value starts in a payload's text. */
+    private static final String SEALED_STRING = "\"" + ContentCipher.PREFIX;
 
     private final UUID conversationId;
     private final ContentKey key;
@@ -43,6 +45,12 @@ public final class ContentOpener {
 
     /** A stage payload as a reader sees it. */
     public String stagePayload(String json) {
+        if (json != null && key instanceof ContentKey.Present && json.contains(ContentCipher.PREFIX)) {
+            String spliced = spliced(json);
+            if (spliced != null) {
+                return spliced;
+            }
+        }
         return open(json, PersonalContent.STAGE_FIELDS);
     }
 
@@ -85,6 +93,77 @@ public final class ContentOpener {
             }
         }
         return openTree(root).toString();
+    }
+
+    /**
+     * The same text as parsing the payload, opening its sealed values and writing it again, without
+     * the whole payload's tree: each sealed string value is replaced in place by its opened value as
+     * Jackson writes it. Exact because {@link ContentSeal} writes a payload it seals as Jackson writes
+     * its tree (compact), which reads back and writes again unchanged. Null when the text is not of
+     * that shape (a sealed-looking field name or escaped text): the tree path then answers.
+     */
+    private String spliced(String json) {
+        StringBuilder out = null;
+        int from = 0;
+        for (int at = json.indexOf(SEALED_STRING); at >= 0; at = json.indexOf(SEALED_STRING, from)) {
+            int end = json.indexOf('"', at + SEALED_STRING.length());
+            if (end < 0 || at == 0 || ":,[".indexOf(json.charAt(at - 1)) < 0
+                    || (end + 1 < json.length() && json.charAt(end + 1) == ':')) {
+                return null;
+            }
+            String sealed = json.substring(at + 1, end);
+            if (sealed.indexOf('\\') >= 0) {
+                return null;
+            }
+            if (out == null) {
+                out = new StringBuilder(json.length() + json.length() / 2);
+            }
+            out.append(json, from, at);
+            appendOpened(sealed, out);
+            from = end + 1;
+        }
+        return out == null ? null : out.append(json, from, json.length()).toString();
+    }
+
+    /**
+     * A sealed value opened, as Jackson writes it. A plain string (no escape, quote or control character
+     * inside) is written exactly as it reads, so it is copied without a parse.
+     */
+    private void appendOpened(String sealed, StringBuilder out) {
+        if (key instanceof ContentKey.Present present) {
+            String plain;
+            try {
+                plain = ContentCipher.open(present.key(), conversationId, sealed);
+            } catch (ContentCipher.UnreadableException e) {
+                out.append(TextNode.valueOf(PersonalContent.UNREADABLE));
+                return;
+            }
+            if (isPlainString(plain)) {
+                out.append(plain);
+                return;
+            }
+            try {
+                out.append(JSON.readTree(plain).toString());
+            } catch (JsonProcessingException e) {
+                out.append(TextNode.valueOf(PersonalContent.UNREADABLE));
+            }
+            return;
+        }
+        out.append(openValue(sealed).toString());
+    }
+
+    private static boolean isPlainString(String json) {
+        int last = json.length() - 1;
+        if (last < 1 || json.charAt(0) != '"' || json.charAt(last) != '"') {
+            return false;
+        }
+        for (int i = 1; i < last; i++) {
+            char c = json.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private JsonNode openTree(JsonNode node) {

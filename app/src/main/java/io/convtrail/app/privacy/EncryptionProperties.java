@@ -18,8 +18,9 @@ import java.time.Duration;
  *                         external database encryption is off, with a warning
  * @param generatedKeyFile where the generated master key lives (mode 0600); empty: next to the embedded
  *                         PostgreSQL's data directory ({@code ./data/encryption-master-key})
- * @param keyCacheTtl      how long a node keeps an opened conversation key: an erasure on another node is
- *                         seen here within this time (at once on the node that erased)
+ * @param keyCacheTtl      how long a node keeps an opened conversation key for live pushes and the aggregate:
+ *                         an erasure on another node is seen by this node's live pushes within this time (at
+ *                         once on the node that erased); requests and projection batches never use the cache
  * @param keyCacheSize     how many opened conversation keys a node keeps
  */
 @ConfigurationProperties("convtrail.encryption")

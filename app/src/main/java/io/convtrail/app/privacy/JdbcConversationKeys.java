@@ -6,6 +6,7 @@ import io.convtrail.api.privacy.ContentCipher;
 import io.convtrail.api.privacy.ContentKey;
 import io.convtrail.api.privacy.ConversationKeys;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -14,20 +15,31 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The owner of {@code conversation_key}: creates a conversation's key on its first write (in the writing
- * command's transaction, so key and events commit together), opens keys for readers through a small
- * cache, and destroys a key on erasure. Keys are wrapped with AES-KW (RFC 3394, the JDK's
+ * command's transaction, so key and events commit together), opens keys for live pushes through a small
+ * cache and for requests and projection batches straight from the table, and destroys a key on erasure. Keys are wrapped with AES-KW (RFC 3394, the JDK's
  * {@code AES/KW/NoPadding}) under the master key; no key is ever stored or logged unwrapped.
  */
 class JdbcConversationKeys implements ConversationKeys {
 
     private static final String WRAP = "AES/KW/NoPadding";
+    /** A projection batch or a request unwraps its conversations' keys afresh: without a provider lookup each. */
+    private static final ThreadLocal<Cipher> UNWRAPPERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance(WRAP);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES key wrap is required by every JVM", e);
+        }
+    });
 
     private final JdbcClient jdbc;
     private final SecretKey master;
@@ -93,6 +105,21 @@ class JdbcConversationKeys implements ConversationKeys {
     }
 
     @Override
+    public Map<UUID, ContentKey> current(Collection<UUID> conversationIds) {
+        Map<UUID, ContentKey> current = new HashMap<>();
+        if (conversationIds.isEmpty()) {
+            return current;
+        }
+        jdbc.sql("SELECT conversation_id, wrapped_key FROM conversation_key WHERE conversation_id = ANY(:ids)")
+                .param("ids", new SqlArrayValue("uuid", conversationIds.toArray()))
+                .query(rs -> {
+                    current.put(rs.getObject(1, UUID.class), opened(rs.getBytes(2)));
+                });
+        conversationIds.forEach(id -> current.putIfAbsent(id, ContentKey.NONE));
+        return current;
+    }
+
+    @Override
     public boolean destroy(UUID conversationId) {
         cache.invalidate(conversationId);
         boolean shredded = jdbc.sql("UPDATE conversation_key SET wrapped_key = NULL, erased_at = now() "
@@ -144,7 +171,12 @@ class JdbcConversationKeys implements ConversationKeys {
             return ContentKey.NONE;
         }
         byte[] wrapped = rows.get(0);
-        if (wrapped.length == 0) {
+        return opened(wrapped.length == 0 ? null : wrapped);
+    }
+
+    /** A stored row's key: null is a tombstone. */
+    private ContentKey opened(byte[] wrapped) {
+        if (wrapped == null) {
             return ContentKey.ERASED;
         }
         if (master == null) {
@@ -165,7 +197,7 @@ class JdbcConversationKeys implements ConversationKeys {
 
     private SecretKey unwrap(byte[] wrapped) {
         try {
-            Cipher cipher = Cipher.getInstance(WRAP);
+            Cipher cipher = UNWRAPPERS.get();
             cipher.init(Cipher.UNWRAP_MODE, master);
             return (SecretKey) cipher.unwrap(wrapped, "AES", Cipher.SECRET_KEY);
         } catch (GeneralSecurityException e) {

@@ -39,7 +39,7 @@ import java.time.Duration;
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
-    private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
+    static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final ProblemFactory problems;
     private final RequestLimitProperties limits;

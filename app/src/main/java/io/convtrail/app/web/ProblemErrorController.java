@@ -2,6 +2,7 @@ package io.convtrail.app.web;
 
 import io.convtrail.api.refusal.Refusal;
 import io.convtrail.api.refusal.RefusedException;
+import io.convtrail.app.database.ConnectionFailures;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -45,6 +46,14 @@ public class ProblemErrorController implements ErrorController {
         Throwable failure = unwrap((Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
         if (failure instanceof RefusedException refused) {
             return withInstance(problems.refuse(refused, request), request);
+        }
+        Throwable outage = failure == null ? null : ConnectionFailures.find(failure);
+        if (outage != null) {
+            // a filter that needed the database (an owner lookup) and got no connection: retryable, not a 500
+            log.warn("Database unavailable: {}", outage.toString());
+            return withInstance(problems.refuse(new RefusedException(Refusal.DATABASE_UNAVAILABLE, null,
+                    "The database cannot be reached or is busy; nothing of this request was done."
+                            + " Retry in a few seconds.", ProblemDetailsAdvice.DATABASE_RETRY_AFTER), request), request);
         }
         HttpStatus status = HttpStatus.resolve((Integer) code);
         if (status == null || status.is5xxServerError()) {

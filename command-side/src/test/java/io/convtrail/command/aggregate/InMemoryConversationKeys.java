@@ -5,6 +5,7 @@ import io.convtrail.api.privacy.ContentKey;
 import io.convtrail.api.privacy.ConversationKeys;
 
 import javax.crypto.SecretKey;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -49,6 +50,13 @@ final class InMemoryConversationKeys implements ConversationKeys {
         }
         SecretKey key = keys.get(conversationId);
         return key == null ? ContentKey.NONE : new ContentKey.Present(key);
+    }
+
+    @Override
+    public Map<UUID, ContentKey> current(Collection<UUID> conversationIds) {
+        Map<UUID, ContentKey> current = new HashMap<>();
+        conversationIds.forEach(id -> current.put(id, forReading(id)));
+        return current;
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.query.CommittedStreamEventsQuery;
 import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEnvelope;
-import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import io.convtrail.api.stream.TurnBoundary;
 import io.convtrail.api.privacy.ContentOpener;
@@ -143,7 +142,7 @@ public class AuditProjection {
             }
         }
         Set<Long> newRecords = repository.insertAll(records);
-        Map<Long, StreamEvent> newBoundaries = repository.insertBoundaries(boundaries);
+        Map<Long, Long> newBoundaries = repository.insertBoundaries(boundaries);
         List<CommittedStreamEvent> live = new ArrayList<>();
         for (Item item : items) {
             if (!item.live()) {
@@ -152,7 +151,7 @@ public class AuditProjection {
             if (item.record() != null && newRecords.contains(item.record().auditId())) {
                 live.add(streamEvent(item.record()));
             } else if (item.boundary() != null && newBoundaries.containsKey(item.boundary().auditId())) {
-                live.add(CommittedStreamEvent.of(newBoundaries.get(item.boundary().auditId())));
+                live.add(streamEvent(item.boundary(), newBoundaries.get(item.boundary().auditId())));
             }
         }
         live.forEach(event -> notifications.announce(event.conversationId(), event.sequence()));
@@ -162,11 +161,21 @@ public class AuditProjection {
     /** A new row's stream event; its envelope (which opens sealed content) is built only if someone needs it. */
     private CommittedStreamEvent streamEvent(AuditRepository.StoredEvent row) {
         return CommittedStreamEvent.opening(row.conversationId(), row.sequence(), row.kind(), () -> {
-            ContentOpener opener = envelopes.opener(row.conversationId());
+            ContentOpener opener = envelopes.liveOpener(row.conversationId());
             return row.kind() == StreamKind.VERBOSE
                     ? envelopes.verbose(opener, row.payloadJson(), row.createdAt())
                     : envelopes.audit(opener, row.auditId(), row.stage(), row.payloadJson(), row.createdAt());
         });
+    }
+
+    /**
+     * A new boundary's stream event, after record {@code afterSequence}; its envelope (which opens the user's
+     * text) is built only if someone needs it, so a rebuild opens none.
+     */
+    private CommittedStreamEvent streamEvent(AuditRepository.NewBoundary boundary, long afterSequence) {
+        return CommittedStreamEvent.opening(boundary.conversationId(), afterSequence, StreamKind.TURN,
+                () -> envelopes.turn(envelopes.liveOpener(boundary.conversationId()), boundary.auditId(),
+                        boundary.stage(), boundary.payloadJson(), boundary.at()));
     }
 
     /**

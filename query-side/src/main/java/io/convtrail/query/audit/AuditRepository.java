@@ -83,16 +83,13 @@ public class AuditRepository implements StreamHistory {
     /**
      * Stores the turn boundaries that are not there yet, in one statement, each after the
      * conversation's last record before it (by global index: the records stored with it count too);
-     * answers the new ones as stream events, by auditId.
+     * answers the new ones' stream positions (after which record each goes), by auditId.
      */
-    public Map<Long, StreamEvent> insertBoundaries(List<NewBoundary> boundaries) {
+    public Map<Long, Long> insertBoundaries(List<NewBoundary> boundaries) {
         if (boundaries.isEmpty()) {
             return Map.of();
         }
-        Map<Long, NewBoundary> byId = new HashMap<>();
-        boundaries.forEach(boundary -> byId.put(boundary.auditId(), boundary));
-        Map<UUID, ContentOpener> openers = new HashMap<>();
-        Map<Long, StreamEvent> inserted = new HashMap<>();
+        Map<Long, Long> inserted = new HashMap<>();
         jdbc.sql("""
                         INSERT INTO audit_turn_boundary (audit_id, conversation_id, after_seq, turn_id, stage,
                                                          payload_json, created_at)
@@ -114,10 +111,7 @@ public class AuditRepository implements StreamHistory {
                 .param("payloads", SqlArrays.of("text", boundaries, NewBoundary::payloadJson))
                 .param("createdAts", SqlArrays.of("text", boundaries, boundary -> boundary.at().toString()))
                 .query(rs -> {
-                    NewBoundary b = byId.get(rs.getLong(1));
-                    ContentOpener opener = openers.computeIfAbsent(b.conversationId(), envelopes::opener);
-                    inserted.put(b.auditId(), new StreamEvent(b.conversationId(), rs.getLong(2),
-                            envelopes.turn(opener, b.auditId(), b.stage(), b.payloadJson(), b.at())));
+                    inserted.put(rs.getLong(1), rs.getLong(2));
                 });
         return inserted;
     }

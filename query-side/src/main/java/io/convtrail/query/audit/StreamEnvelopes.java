@@ -32,8 +32,20 @@ public class StreamEnvelopes {
         this.keys = keys;
     }
 
-    /** Opens a conversation's stored content for one read (one key lookup, cached). */
+    /**
+     * Opens a conversation's stored content for one request: one key lookup, straight from the key table, so
+     * an erasure committed on any node is honoured by every request that starts after it.
+     */
     public ContentOpener opener(UUID conversationId) {
+        return ContentOpener.of(conversationId, keys.current(conversationId));
+    }
+
+    /**
+     * Opens a record just committed, for its live push: from this node's short-lived key cache, since a
+     * statement per pushed event would cost the turn path. The record was written before any erasure
+     * (an erased conversation takes no writes), so it goes to its watchers as it would have a moment before.
+     */
+    public ContentOpener liveOpener(UUID conversationId) {
         return ContentOpener.of(conversationId, keys.forReading(conversationId));
     }
 

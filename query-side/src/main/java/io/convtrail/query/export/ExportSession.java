@@ -100,7 +100,7 @@ final class ExportSession {
     }
 
     private ContentOpener opener(UUID conversationId) {
-        return openers.computeIfAbsent(conversationId, id -> ContentOpener.of(id, keys.forReading(id)));
+        return openers.computeIfAbsent(conversationId, id -> ContentOpener.of(id, keys.current(id)));
     }
 
     private com.fasterxml.jackson.databind.JsonNode tree(String readable) {

@@ -5,6 +5,7 @@ import io.convtrail.api.event.TurnAbandonedEvent;
 import io.convtrail.api.event.TurnCompletedEvent;
 import io.convtrail.api.event.TurnOutcome;
 import io.convtrail.api.event.TurnStartedEvent;
+import io.convtrail.api.privacy.ContentKey;
 import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.query.FindConversationsQuery;
@@ -17,6 +18,7 @@ import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +32,8 @@ import java.util.UUID;
  * audit. Its own processor: a rebuild of the audit or the trace leaves it alone, and the other way round.
  * A processor batch's changes are written together just before it commits ({@link ProjectionBatches}).
  * The user's messages are kept opened (searching needs the text), in their own table, which an erasure
- * empties for the conversation; a rebuild after an erasure finds the key gone and keeps no text.
+ * empties for the conversation; a rebuild after an erasure finds the key gone and keeps no text. Texts
+ * are opened per batch, with one key lookup for all the batch's conversations.
  */
 @Component
 @ProcessingGroup(ConversationIndexProjection.PROCESSING_GROUP)
@@ -49,11 +52,11 @@ public class ConversationIndexProjection {
         this.batches = batches;
     }
 
+    /** The user text as stored (sealed or not): it is opened when the batch is written. */
     @EventHandler
     void on(TurnStartedEvent e) {
-        ContentOpener opener = ContentOpener.of(e.conversationId(), keys.forReading(e.conversationId()));
         add(new ConversationIndexRepository.TurnStart(e.conversationId(), e.turnId(), e.turnIndex(), e.startedAt(),
-                e.owner(), e.flowId(), e.flowHash(), opener.erased() ? null : opener.text(e.userText())));
+                e.owner(), e.flowId(), e.flowHash(), e.userText()));
     }
 
     @EventHandler
@@ -102,10 +105,42 @@ public class ConversationIndexProjection {
                 erased.add(erasure.conversationId());
             }
         }
-        repository.startTurns(starts);
+        repository.startTurns(opened(starts));
         repository.endTurns(new ArrayList<>(ends.values()));
         repository.eraseTexts(erased);
         repository.summarize(touched);
+    }
+
+    /**
+     * The starts with their texts opened: the keys of the conversations with a text are read in one
+     * statement, straight from the key table in the batch's transaction (no cache), so a key erased on
+     * any node opens nothing here; a start of an erased conversation keeps no text, sealed or not.
+     */
+    private List<ConversationIndexRepository.TurnStart> opened(List<ConversationIndexRepository.TurnStart> starts) {
+        Set<UUID> withText = new LinkedHashSet<>();
+        for (ConversationIndexRepository.TurnStart start : starts) {
+            if (start.userText() != null) {
+                withText.add(start.conversationId());
+            }
+        }
+        if (withText.isEmpty()) {
+            return starts;
+        }
+        Map<UUID, ContentKey> current = keys.current(withText);
+        Map<UUID, ContentOpener> openers = new HashMap<>();
+        List<ConversationIndexRepository.TurnStart> opened = new ArrayList<>(starts.size());
+        for (ConversationIndexRepository.TurnStart start : starts) {
+            if (start.userText() == null) {
+                opened.add(start);
+                continue;
+            }
+            ContentOpener opener = openers.computeIfAbsent(start.conversationId(),
+                    id -> ContentOpener.of(id, current.getOrDefault(id, ContentKey.NONE)));
+            opened.add(new ConversationIndexRepository.TurnStart(start.conversationId(), start.turnId(),
+                    start.turnIndex(), start.startedAt(), start.owner(), start.flowId(), start.flowVersion(),
+                    opener.erased() ? null : opener.text(start.userText())));
+        }
+        return opened;
     }
 
     @ResetHandler

@@ -95,7 +95,7 @@ public class TraceProjection {
     @QueryHandler
     ConversationTrace handle(FindConversationTraceQuery query) {
         UUID id = query.conversationId();
-        ContentOpener opener = ContentOpener.of(id, keys.forReading(id));
+        ContentOpener opener = ContentOpener.of(id, keys.current(id));
         return TraceAssembler.assemble(id, TraceRows.opened(opener, repository.turns(id), TraceRows.TurnRow::opened),
                 TraceRows.opened(opener, repository.steps(id), TraceRows.StepRow::opened),
                 TraceRows.opened(opener, repository.stages(id), TraceRows.StageRow::opened));

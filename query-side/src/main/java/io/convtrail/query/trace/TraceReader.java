@@ -68,6 +68,6 @@ public class TraceReader {
     }
 
     private ContentOpener opener(UUID conversationId) {
-        return ContentOpener.of(conversationId, keys.forReading(conversationId));
+        return ContentOpener.of(conversationId, keys.current(conversationId)); // one lookup per request, uncached
     }
 }
