@@ -1,19 +1,24 @@
 package io.convtrail.app.operations;
 
 import io.convtrail.query.store.EventPages;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * A rebuild's replay: one reader streams the event store once, in pages of {@code pageSize} events,
  * and hands each page to every projection being rebuilt ({@link ReplayedProjection}), each in its
- * own transaction with its tokens. When a page comes back short the reader has reached the head:
+ * own transaction with its tokens, the projections side by side (one thread each) while the reader
+ * fetches the next page: the service's work on one overlaps PostgreSQL's on another. When a page comes back short the reader has reached the head:
  * the projections' processors are started again and continue, live, from the tokens the replay
  * stored (with any gap it saw, so an event committed late is read then). A page that fails is
  * applied again (a suspect event is then isolated and quarantined, as the processor's retry does),
@@ -45,7 +50,7 @@ final class BulkReplay implements Runnable {
     }
 
     void start() {
-        thread = new Thread(this, "rebuild-" + String.join("-", names()));
+        thread = new Thread(this, "rebuild-reader");
         thread.setDaemon(true);
         thread.start();
     }
@@ -76,18 +81,25 @@ final class BulkReplay implements Runnable {
     @Override
     public void run() {
         boolean handOver = true;
+        ExecutorService appliers = Executors.newFixedThreadPool(projections.size(), task -> {
+            Thread applier = new Thread(task, "rebuild-applier");
+            applier.setDaemon(true);
+            return applier;
+        });
         try {
-            GapAwareTrackingToken at = null;
-            while (!stopped) {
-                EventPages.Page page = pages.after(at, pageSize);
-                if (!page.events().isEmpty()) {
-                    applyUntilStored(page);
-                    at = page.last();
-                    position = at.getIndex();
+            EventPages.Page page = pages.after(null, pageSize);
+            while (!stopped && !page.events().isEmpty()) {
+                EventPages.Page current = page;
+                List<Future<Void>> applied = projections.stream().map(projection -> appliers.submit(() -> {
+                    applyUntilStored(projection, current);
+                    return (Void) null;
+                })).toList();
+                // the next page is read while this one is applied; the last page is the short one
+                page = current.events().size() < pageSize ? EventPages.Page.EMPTY : pages.after(current.last(), pageSize);
+                for (Future<Void> done : applied) {
+                    awaited(done);
                 }
-                if (page.events().size() < pageSize) {
-                    break;
-                }
+                position = current.last().getIndex();
             }
             handOver = !stopped;
         } catch (UnableToClaimTokenException e) {
@@ -99,6 +111,9 @@ final class BulkReplay implements Runnable {
         } catch (RuntimeException e) {
             log.error("Rebuild of {} stopped at position {}; the processors go on from there", names(), position, e);
         } finally {
+            appliers.shutdownNow();
+            // a page still being applied elsewhere rolls back before the processors take over
+            handOver &= terminated(appliers);
             if (handOver) {
                 names().forEach(resume);
             }
@@ -106,27 +121,49 @@ final class BulkReplay implements Runnable {
         }
     }
 
-    private void applyUntilStored(EventPages.Page page) throws InterruptedException {
-        for (ReplayedProjection projection : projections) {
-            long pause = 0;
-            while (true) {
-                try {
-                    projection.apply(page.events());
-                    break;
-                } catch (UnableToClaimTokenException e) {
-                    throw e;
-                } catch (Exception e) {
-                    if (stopped) {
-                        throw new InterruptedException("rebuild stopped");
-                    }
-                    log.warn("Rebuild of {}: a page after position {} failed ({}); applying it again",
-                            projection.name(), position, e.toString());
-                    log.debug("Rebuild page failure", e);
-                    Thread.sleep(pause);
-                    projection.extendClaims();
-                    pause = Math.min(MAX_PAUSE.toMillis(), Math.max(250, pause * 2));
+    private void applyUntilStored(ReplayedProjection projection, EventPages.Page page) throws InterruptedException {
+        long pause = 0;
+        while (true) {
+            try {
+                projection.apply(page.events());
+                return;
+            } catch (UnableToClaimTokenException e) {
+                throw e;
+            } catch (Exception e) {
+                if (stopped) {
+                    throw new InterruptedException("rebuild stopped");
                 }
+                log.warn("Rebuild of {}: a page after position {} failed ({}); applying it again",
+                        projection.name(), position, e.toString());
+                log.debug("Rebuild page failure", e);
+                Thread.sleep(pause);
+                projection.extendClaims();
+                pause = Math.min(MAX_PAUSE.toMillis(), Math.max(250, pause * 2));
             }
+        }
+    }
+
+    private static boolean terminated(ExecutorService appliers) {
+        try {
+            return appliers.awaitTermination(MAX_PAUSE.toSeconds() * 6, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Waits for a projection's page; its failure (claims lost, stopped) ends the replay. */
+    private static void awaited(Future<Void> applied) throws InterruptedException {
+        try {
+            applied.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 }

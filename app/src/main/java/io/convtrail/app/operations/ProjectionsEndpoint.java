@@ -48,12 +48,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code /actuator/projections}: where each read model stands against the event store and which
  * events it holds in quarantine (GET); a rebuild from the first event, or a retry of the quarantined
- * events (POST). A rebuild stops the processor, resets its tokens (its reset handler empties its
- * tables in the same transaction), forgets its quarantine (the replay applies or holds every event
- * again) and starts it again; it then replays in the background while the old rows are gone, so the
- * read model fills up again as the GET shows, with its progress (done/total, rate, estimated end), which
- * is also logged every {@link #PROGRESS_LOG_INTERVAL} until it finishes. Run it on one node: a processor
- * still running on another node keeps its token claims.
+ * events (POST). A rebuild stops the processor on this node, resets its tokens (claiming every
+ * segment; its reset handler empties its tables in the same transaction) and forgets its quarantine
+ * (the replay applies or holds every event again); then one reader replays the store into all the
+ * rebuilt projections at once ({@link BulkReplay}) and starts the processors again at the head, from
+ * the tokens it stored. Meanwhile the read model fills up again as the GET shows, with its progress
+ * (done/total, rate, estimated end), which is also logged every {@link #PROGRESS_LOG_INTERVAL} until it
+ * finishes. While another node holds a segment, or a rebuild is running, the POST answers 409.
  */
 @Component
 @Endpoint(id = "projections")
@@ -67,9 +68,11 @@ public class ProjectionsEndpoint {
     static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(5);
     /**
      * Events per page of a rebuild's replay: one query, one transaction per projection. Larger pages
-     * gain little past a few thousand events and hold more memory (about 1 KB an event).
+     * gain little past a few thousand events, hold more memory (about 1 KB an event) and must stay
+     * well inside the processors' unit-of-work timeout (axon.timeout.transaction.event-processors,
+     * 60 s), whose interceptor the page runs through like any batch.
      */
-    static final int PAGE_SIZE = 5_000;
+    static final int PAGE_SIZE = 2_000;
     static final String PROCESSOR_ON_ONE_NODE = "stop the projections on the other query nodes (restart them "
             + "without the query role in convtrail.node.roles) or wait until their claims expire, then ask again";
 
@@ -187,6 +190,10 @@ public class ProjectionsEndpoint {
                     processor.start();
                     throw conflict("a segment of " + name + " is held by another node (" + e.getMessage()
                             + "); the rebuild needs them all: " + PROCESSOR_ON_ONE_NODE);
+                } catch (RuntimeException e) {
+                    // the processor replays from whatever tokens the reset left, at its own pace
+                    processor.start();
+                    throw e;
                 }
                 commits.forget(name);
                 quarantine.releaseAll(name);

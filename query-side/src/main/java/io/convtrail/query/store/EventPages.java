@@ -40,6 +40,8 @@ public class EventPages {
 
     /** A page's events in global order, and the token of its last event (the token it started from if empty). */
     public record Page(List<TrackedEventMessage<?>> events, GapAwareTrackingToken last) {
+
+        public static final Page EMPTY = new Page(List.of(), null);
     }
 
     private final EventPositions positions;
