@@ -10,6 +10,9 @@ import io.convtrail.query.projection.ProjectionCommits;
 import io.convtrail.query.projection.ProjectionQuarantine;
 import io.convtrail.query.projection.QuarantineRetry;
 import io.convtrail.query.projection.QuarantinedEvent;
+import io.convtrail.query.store.EventPages;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -23,6 +26,8 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -43,12 +48,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code /actuator/projections}: where each read model stands against the event store and which
  * events it holds in quarantine (GET); a rebuild from the first event, or a retry of the quarantined
- * events (POST). A rebuild stops the processor, resets its tokens (its reset handler empties its
- * tables in the same transaction), forgets its quarantine (the replay applies or holds every event
- * again) and starts it again; it then replays in the background while the old rows are gone, so the
- * read model fills up again as the GET shows, with its progress (done/total, rate, estimated end), which
- * is also logged every {@link #PROGRESS_LOG_INTERVAL} until it finishes. Run it on one node: a processor
- * still running on another node keeps its token claims.
+ * events (POST). A rebuild stops the processor on this node, resets its tokens (claiming every
+ * segment; its reset handler empties its tables in the same transaction) and forgets its quarantine
+ * (the replay applies or holds every event again); then one reader replays the store into all the
+ * rebuilt projections at once ({@link BulkReplay}) and starts the processors again at the head, from
+ * the tokens it stored. Meanwhile the read model fills up again as the GET shows, with its progress
+ * (done/total, rate, estimated end), which is also logged every {@link #PROGRESS_LOG_INTERVAL} until it
+ * finishes. While another node holds a segment, or a rebuild is running, the POST answers 409.
  */
 @Component
 @Endpoint(id = "projections")
@@ -60,6 +66,15 @@ public class ProjectionsEndpoint {
     /** The quarantined events the GET lists per projection; the count is always complete. */
     static final int LISTED_QUARANTINE = 100;
     static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * Events per page of a rebuild's replay: one query, one transaction per projection. Larger pages
+     * gain little past a few thousand events, hold more memory (about 1 KB an event) and must stay
+     * well inside the processors' unit-of-work timeout (axon.timeout.transaction.event-processors,
+     * 60 s), whose interceptor the page runs through like any batch.
+     */
+    static final int PAGE_SIZE = 2_000;
+    static final String PROCESSOR_ON_ONE_NODE = "stop the projections on the other query nodes (restart them "
+            + "without the query role in convtrail.node.roles) or wait until their claims expire, then ask again";
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionsEndpoint.class);
 
@@ -80,6 +95,10 @@ public class ProjectionsEndpoint {
     private final ProjectionTokens tokens;
     private final TurnRunnerRegistry runner;
     private final ObjectProvider<SegmentBalancer> balancers;
+    private final EventPages pages;
+    private final TransactionManager transactions;
+    /** The last rebuild's replay (null before the first). */
+    private volatile BulkReplay replay;
 
     /** When a rebuild started, the head it replays up to, and whether its end has been logged. */
     private record Rebuild(Instant startedAt, long target, AtomicBoolean endLogged) {
@@ -88,7 +107,10 @@ public class ProjectionsEndpoint {
     public ProjectionsEndpoint(EventProcessingConfiguration processing, EventStore events, Clock clock,
                                ProjectionQuarantine quarantine, QuarantineRetry retry, ProjectionCommits commits,
                               NodeRoles roles, ProjectionTokens tokens, TurnRunnerRegistry runner,
-                              ObjectProvider<SegmentBalancer> balancers) {
+                              ObjectProvider<SegmentBalancer> balancers, EventPages pages,
+                              TransactionManager transactions) {
+        this.pages = pages;
+        this.transactions = transactions;
         this.roles = roles;
         this.balancers = balancers;
         this.tokens = tokens;
@@ -104,8 +126,13 @@ public class ProjectionsEndpoint {
     }
 
     @PreDestroy
-    void stopProgressLog() {
+    void stopProgressLog() throws InterruptedException {
         progressLog.shutdownNow();
+        BulkReplay running = replay;
+        if (running != null) {
+            // ends after the page in hand; the processors complete the replay from its tokens on the next start
+            running.stop(Duration.ofSeconds(10));
+        }
     }
 
     /** The event store's head and, per projection, its slowest segment's position and the lag behind the head. */
@@ -128,13 +155,16 @@ public class ProjectionsEndpoint {
      * events instead.
      */
     @WriteOperation
-    public ProjectionsStatus rebuild(@Nullable String projection, @Nullable String action) {
+    public synchronized ProjectionsStatus rebuild(@Nullable String projection, @Nullable String action) {
         List<String> names = projection == null ? PROJECTIONS : List.of(known(projection));
         if (!roles.has(NodeRole.QUERY)) {
             String reason = "this node has no query role (convtrail.node.roles) and runs no projection; ask a query node";
             throw new InvalidEndpointRequestException(reason, reason);
         }
         if (RETRY_QUARANTINED.equals(action)) {
+            if (replay != null && replay.running()) {
+                throw conflict("a rebuild of " + replay.names() + " is running; it applies every event again");
+            }
             names.forEach(retry::retry);
             return status();
         }
@@ -142,21 +172,60 @@ public class ProjectionsEndpoint {
             String reason = "unknown action " + action + "; known: " + List.of(REBUILD, RETRY_QUARANTINED);
             throw new InvalidEndpointRequestException(reason, reason);
         }
-        for (String name : names) {
-            long target = position(events.createHeadToken());
-            StreamingEventProcessor processor = processor(name);
-            processor.shutdownAsync().join();
-            try {
-                processor.resetTokens();
+        if (replay != null && replay.running()) {
+            throw conflict("a rebuild of " + replay.names() + " is running; wait until it reaches the head");
+        }
+        heldElsewhere(names);
+        long target = position(events.createHeadToken());
+        List<ReplayedProjection> replayed = new ArrayList<>();
+        try {
+            for (String name : names) {
+                StreamingEventProcessor processor = processor(name);
+                processor.shutdownAsync().join();
+                try {
+                    // claims every segment (or fails, changing nothing) and empties the tables in one transaction
+                    processor.resetTokens();
+                    replayed.add(new ReplayedProjection(name, processing, transactions));
+                } catch (UnableToClaimTokenException e) {
+                    processor.start();
+                    throw conflict("a segment of " + name + " is held by another node (" + e.getMessage()
+                            + "); the rebuild needs them all: " + PROCESSOR_ON_ONE_NODE);
+                } catch (RuntimeException e) {
+                    // the processor replays from whatever tokens the reset left, at its own pace
+                    processor.start();
+                    throw e;
+                }
                 commits.forget(name);
                 quarantine.releaseAll(name);
-            } finally {
-                processor.start();
             }
-            rebuilds.put(name, new Rebuild(clock.instant(), target, new AtomicBoolean()));
-            log.info("Rebuild of {} started: replaying {} events", name, Math.max(0, target));
+        } finally {
+            if (!replayed.isEmpty()) {
+                Instant startedAt = clock.instant();
+                replayed.forEach(p -> {
+                    rebuilds.put(p.name(), new Rebuild(startedAt, target, new AtomicBoolean()));
+                    log.info("Rebuild of {} started: replaying {} events", p.name(), Math.max(0, target));
+                });
+                replay = new BulkReplay(replayed, pages, PAGE_SIZE, name -> processor(name).start());
+                replay.start();
+            }
         }
         return status();
+    }
+
+    /** Refuses (409) while a node other than this one holds a segment of the projections. */
+    private void heldElsewhere(List<String> names) {
+        for (String name : names) {
+            List<String> others = claims(name).stream().map(SegmentClaim::owner)
+                    .filter(owner -> owner != null && !owner.equals(runner.nodeName())).distinct().toList();
+            if (!others.isEmpty()) {
+                throw conflict("segments of " + name + " are held by " + others + "; the rebuild needs them all: "
+                        + PROCESSOR_ON_ONE_NODE);
+            }
+        }
+    }
+
+    private static ResponseStatusException conflict(String reason) {
+        return new ResponseStatusException(HttpStatus.CONFLICT, reason);
     }
 
     private void logProgress() {
@@ -184,22 +253,32 @@ public class ProjectionsEndpoint {
         StreamingEventProcessor processor = processor(name);
         List<SegmentStatus> segments = new ArrayList<>();
         Rebuild rebuild = rebuilds.get(name);
-        long slowest = Long.MAX_VALUE;
-        for (EventTrackerStatus s : processor.processingStatus().values()) {
-            long at = s.getCurrentPosition().orElse(-1L);
-            slowest = Math.min(slowest, at);
-            segments.add(new SegmentStatus(s.getSegment().getSegmentId(), at, s.isCaughtUp(),
-                    s.isErrorState() ? String.valueOf(s.getError()) : null));
+        BulkReplay current = replay;
+        boolean replayed = current != null && current.running() && current.names().contains(name);
+        Long position;
+        if (replayed) {
+            // the rebuild's reader holds every segment: they all stand where its last page committed
+            position = current.position();
+            claims(name).forEach(claim -> segments.add(new SegmentStatus(claim.segment(), current.position(),
+                    false, null)));
+        } else {
+            long slowest = Long.MAX_VALUE;
+            for (EventTrackerStatus s : processor.processingStatus().values()) {
+                long at = s.getCurrentPosition().orElse(-1L);
+                slowest = Math.min(slowest, at);
+                segments.add(new SegmentStatus(s.getSegment().getSegmentId(), at, s.isCaughtUp(),
+                        s.isErrorState() ? String.valueOf(s.getError()) : null));
+            }
+            // conservative: a segment that owns none of the latest events stores its advanced token a
+            // little later, so for a moment it shows a lag it does not really have
+            position = segments.isEmpty() ? null : slowest;
         }
-        // conservative: a segment that owns none of the latest events stores its advanced token a
-        // little later, so for a moment it shows a lag it does not really have
-        Long position = segments.isEmpty() ? null : slowest;
         Long lag = position == null ? null : Math.max(0, head - position);
         // Axon flags a segment as replaying until an event newer than the reset arrives; for an
         // operator the rebuild is over once every segment has reached the head it started from
         boolean replaying = rebuild != null && (position == null || position < rebuild.target());
         List<SegmentClaim> claims = claims(name);
-        return new ProjectionStatus(processor.isRunning(), replaying, position, lag,
+        return new ProjectionStatus(processor.isRunning() || replayed, replaying, position, lag,
                 rebuild == null ? null : rebuild.startedAt().toString(), rebuild == null ? null : rebuild.target(),
                 segments, claims, owners(claims), quarantined,
                 quarantined == 0 ? List.of() : quarantine.of(name).stream().limit(LISTED_QUARANTINE).toList(),

@@ -12,9 +12,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * A loan application in which a person types a unique marker: in a message, as a slot value (the
  * e-mail address) and in feedback, so it reaches every kind of personal content the service records.
  */
-record PersonalConversation(UUID id, String marker) {
+public record PersonalConversation(UUID id, String marker) {
 
-    static PersonalConversation play(int port, String token) {
+    public static PersonalConversation play(int port, String token) {
         byte[] random = new byte[8];
         ThreadLocalRandom.current().nextBytes(random);
         String marker = "mk" + HexFormat.of().formatHex(random);
@@ -28,7 +28,7 @@ record PersonalConversation(UUID id, String marker) {
         return new PersonalConversation(id, marker);
     }
 
-    ResponseEntity<String> erase(int port, String token, String reason) {
+    public ResponseEntity<String> erase(int port, String token, String reason) {
         var request = LocalApi.client(port, token).delete();
         return (reason == null ? request.uri("/api/v1/conversations/{id}", id)
                 : request.uri("/api/v1/conversations/{id}?reason={reason}", id, reason)).retrieve().toEntity(String.class);

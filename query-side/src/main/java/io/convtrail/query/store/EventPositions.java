@@ -132,6 +132,21 @@ public class EventPositions {
                 rows, after, Timestamp.from(from), Timestamp.from(to));
     }
 
+    /**
+     * Up to {@code limit} events after {@code after}, in global order, with every column a message is
+     * built from: (globalindex, eventidentifier, aggregateidentifier, sequencenumber, type, timestamp,
+     * payloadtype, payloadrevision, payload, metadata). A rebuild reads the store this way, in large pages.
+     */
+    public void pageAfter(long after, int limit, RowCallbackHandler rows) {
+        jdbc.sql("""
+                        SELECT globalindex, eventidentifier, aggregateidentifier, sequencenumber, type, timestamp,
+                               payloadtype, payloadrevision, payload, metadata
+                        FROM domainevententry WHERE globalindex > :after ORDER BY globalindex LIMIT :limit""")
+                .param("after", after)
+                .param("limit", limit)
+                .query(rows);
+    }
+
     /** The conversation's turn starts, as (payloadtype, payloadrevision, payload) rows. */
     public void turnStartsOf(UUID conversationId, RowCallbackHandler rows) {
         cursor.query("SELECT payloadtype, payloadrevision, payload FROM domainevententry "

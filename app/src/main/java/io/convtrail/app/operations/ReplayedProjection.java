@@ -1,0 +1,145 @@
+package io.convtrail.app.operations;
+
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.AbstractEventProcessor;
+import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.Segment;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
+import org.axonframework.eventhandling.async.SequencingPolicy;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.DefaultInterceptorChain;
+import org.axonframework.messaging.MessageHandler;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One projection as a rebuild feeds it: its processor's own handlers and interceptors (quarantine,
+ * commit signal, ...) run on a page of events in one unit of work and one transaction, exactly as the
+ * processor would run a batch, and the tokens of all its segments are stored in that transaction. Each
+ * event goes to the handlers with the token of the segment that owns it, advanced as that segment's
+ * processor would advance it (a replay token while the event is older than the reset), so a handler
+ * sees the same replay status live processing would give it; the rows are committed with the tokens,
+ * never behind them. The rebuild holds every segment's claim meanwhile: storing a token both
+ * extends the claim and fails if another node took it.
+ */
+final class ReplayedProjection {
+
+    private static final String OWN_TOKEN_INTERCEPTOR = TrackingEventProcessor.class.getName() + "$$";
+
+    private final String name;
+    private final EventHandlerInvoker handlers;
+    private final List<MessageHandlerInterceptor<? super EventMessage<?>>> interceptors;
+    private final SequencingPolicy<? super EventMessage<?>> policy;
+    private final TokenStore tokenStore;
+    private final TransactionManager transactions;
+    private final int[] segmentIds;
+    private final Segment[] segments;
+    private TrackingToken[] tokens;
+
+    /** Takes the claims of every segment of the processor (it must be shut down on this node) and their tokens. */
+    ReplayedProjection(String name, EventProcessingConfiguration processing, TransactionManager transactions) {
+        AbstractEventProcessor processor = processing.eventProcessor(name, AbstractEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("no event processor " + name));
+        this.name = name;
+        this.handlers = processor.eventHandlerInvoker();
+        // all but the one a tracking processor registers on itself to store its segment's token: this class stores them
+        this.interceptors = processor.getHandlerInterceptors().stream()
+                .filter(interceptor -> !interceptor.getClass().getName().startsWith(OWN_TOKEN_INTERCEPTOR))
+                .toList();
+        this.policy = processing.sequencingPolicy(name);
+        this.tokenStore = processing.tokenStore(name);
+        this.transactions = transactions;
+        this.segmentIds = transactions.fetchInTransaction(() -> tokenStore.fetchSegments(name));
+        this.segments = Arrays.stream(segmentIds).mapToObj(id -> Segment.computeSegment(id, segmentIds))
+                .toArray(Segment[]::new);
+        this.tokens = transactions.fetchInTransaction(() -> Arrays.stream(segmentIds)
+                .mapToObj(segment -> tokenStore.fetchToken(name, segment)).toArray(TrackingToken[]::new));
+    }
+
+    String name() {
+        return name;
+    }
+
+    int segmentCount() {
+        return segmentIds.length;
+    }
+
+    /**
+     * Applies a page (events in global order, right after the last one applied) and stores the tokens
+     * it advanced to, in one transaction; on failure nothing is kept and the same page can be applied
+     * again (a suspect event is then isolated, as the processor's retry would).
+     */
+    void apply(List<TrackedEventMessage<?>> page) throws Exception {
+        TrackingToken[] next = tokens.clone();
+        List<EventMessage<?>> handled = new ArrayList<>(page.size());
+        for (TrackedEventMessage<?> event : page) {
+            int owner = owner(event);
+            for (int i = 0; i < next.length; i++) {
+                next[i] = advanced(next[i], event.trackingToken());
+            }
+            if (owner >= 0 && handlers.canHandle(event, segments[owner])) {
+                handled.add(event.withTrackingToken(next[owner]));
+            }
+        }
+        if (handled.isEmpty()) {
+            transactions.executeInTransaction(() -> store(next));
+        } else {
+            BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(handled);
+            batch.attachTransaction(transactions);
+            batch.onPrepareCommit(committing -> store(next));
+            MessageHandler<EventMessage<?>> handler = message -> {
+                handlers.handle(message, Segment.ROOT_SEGMENT);
+                return null;
+            };
+            ResultMessage<?> result = batch.executeWithResult(
+                    () -> new DefaultInterceptorChain<>(batch, interceptors, handler).proceed(),
+                    RollbackConfigurationType.ANY_THROWABLE);
+            if (result.isExceptional()) {
+                Throwable failure = result.exceptionResult();
+                throw failure instanceof Exception e ? e : new IllegalStateException(failure);
+            }
+        }
+        tokens = next;
+    }
+
+    /** Renews the claims while no page commits (a page's commit renews them too). */
+    void extendClaims() {
+        transactions.executeInTransaction(() -> Arrays.stream(segmentIds)
+                .forEach(segment -> tokenStore.extendClaim(name, segment)));
+    }
+
+    /** The segment whose processor handles the event: the one its sequence identifier hashes into. */
+    private int owner(EventMessage<?> event) {
+        int hash = Objects.hashCode(Objects.requireNonNullElse(policy.getSequenceIdentifierFor(event),
+                event.getIdentifier()));
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].matches(hash)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** As a tracking processor advances its token past an event it has read. */
+    private static TrackingToken advanced(TrackingToken current, TrackingToken event) {
+        return current instanceof WrappedToken wrapped ? wrapped.advancedTo(event) : event;
+    }
+
+    private void store(TrackingToken[] next) {
+        for (int i = 0; i < segmentIds.length; i++) {
+            tokenStore.storeToken(next[i], name, segmentIds[i]);
+        }
+    }
+}
