@@ -66,6 +66,17 @@ class PrometheusTest {
         assertThat(minute.get("latencyP95Ms").asLong()).isGreaterThanOrEqualTo(minute.get("latencyP50Ms").asLong());
         assertThat(minute.get("projectionLagEvents").has("audit")).isTrue();
         assertThat(minute.get("openStreams").has("sse")).isTrue();
+
+        String timed = "eventProcessor_successTimer_seconds_count{payloadType=\"TurnStartedEvent\",processorName=\"trace\"}";
+        await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(), timed) != null);
+        String handled = scrape();
+        assertThat(value(handled, timed)).as("Axon's processor timers, tagged by processor and payload type")
+                .isGreaterThan(0);
+        assertThat(value(handled, "eventProcessor_successCounter_total{payloadType=\"TurnCompletedEvent\",processorName=\"audit\"}"))
+                .isGreaterThan(0);
+        assertThat(value(handled, "commandBus_successCounter_total{payloadType=\"StartTurnCommand\"}")).isGreaterThan(0);
+        assertThat(handled).as("ignored events are counted, not timed")
+                .doesNotContain("eventProcessor_ignoredTimer").contains("eventProcessor_ignoredCounter_total{");
     }
 
     private String scrape() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The event store as the projections' processors read it (their {@code source}): each event carries
@@ -26,6 +27,12 @@ import java.util.concurrent.TimeUnit;
  * Streams are opened on the store itself, so a stream at the head still reads the store's shared
  * cache (Axon's {@code EmbeddedEventStore} optimisation), and the payload stays unread until a
  * handler needs it.
+ * <p>
+ * Every segment thread of every processor reads every event, and most of them skip it (another
+ * segment's). So an event is stamped once, not once per stream: the stamped copy of a recent event
+ * is shared through a small table keyed by the store's own event object (which every stream at the
+ * head reads), and a peeked event is not stamped at all: a processor peeks only to read the next
+ * event's token, and takes the event itself with {@code nextAvailable}.
  */
 @Component(PositionedEvents.BEAN)
 public class PositionedEvents implements StreamableMessageSource<TrackedEventMessage<?>> {
@@ -34,7 +41,11 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
     public static final String BEAN = "positionedEvents";
     public static final String GLOBAL_INDEX = "convtrail.globalIndex";
 
+    /** Stamped events shared between streams: enough for the events all processors read at about the same time. */
+    private static final int SHARED_STAMPS = 4096;
+
     private final EventStore store;
+    private final AtomicReferenceArray<Stamp> stamps = new AtomicReferenceArray<>(SHARED_STAMPS);
 
     public PositionedEvents(EventStore store) {
         this.store = store;
@@ -43,6 +54,29 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
     @Override
     public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken from) {
         return new Stamping(store.openStream(from), from);
+    }
+
+    /** A stored event and its stamped copy. */
+    private record Stamp(TrackedEventMessage<?> stored, TrackedEventMessage<?> stamped) {
+    }
+
+    /**
+     * The event stamped with its index: the copy another stream made of the same stored event, else a new
+     * one, which is shared in turn. The stamp is the same for every stream that finds the index, so sharing
+     * needs only the identity of the stored event.
+     */
+    private TrackedEventMessage<?> stamped(TrackedEventMessage<?> event, long index) {
+        int slot = (int) Math.floorMod(index, (long) SHARED_STAMPS);
+        Stamp shared = stamps.get(slot);
+        if (shared != null && shared.stored() == event) {
+            return shared.stamped();
+        }
+        // Axon's tracked messages keep their token (and their unread payload) when metadata is added
+        if (!(event.andMetaData(Map.of(GLOBAL_INDEX, index)) instanceof TrackedEventMessage<?> stamped)) {
+            return event;
+        }
+        stamps.set(slot, new Stamp(event, stamped));
+        return stamped;
     }
 
     @Override
@@ -79,7 +113,7 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
         return was.isPresent() && at.getAsLong() > was.getAsLong() ? at : OptionalLong.empty();
     }
 
-    private static final class Stamping implements BlockingStream<TrackedEventMessage<?>> {
+    private final class Stamping implements BlockingStream<TrackedEventMessage<?>> {
 
         private final BlockingStream<TrackedEventMessage<?>> events;
         private TrackingToken last;
@@ -91,7 +125,7 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
 
         @Override
         public Optional<TrackedEventMessage<?>> peek() {
-            return events.peek().map(this::stamped);
+            return events.peek();
         }
 
         @Override
@@ -102,16 +136,9 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
         @Override
         public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
             TrackedEventMessage<?> next = events.nextAvailable();
-            TrackedEventMessage<?> stamped = stamped(next);
+            OptionalLong index = ownIndex(last, next.trackingToken());
             last = next.trackingToken();
-            return stamped;
-        }
-
-        private TrackedEventMessage<?> stamped(TrackedEventMessage<?> event) {
-            OptionalLong index = ownIndex(last, event.trackingToken());
-            // Axon's tracked messages keep their token (and their unread payload) when metadata is added
-            return index.isPresent() && event.andMetaData(Map.of(GLOBAL_INDEX, index.getAsLong()))
-                    instanceof TrackedEventMessage<?> stamped ? stamped : event;
+            return index.isPresent() ? stamped(next, index.getAsLong()) : next;
         }
 
         // skipMessagesWithPayloadTypeOf is left a no-op: a skipped event would hide the token before a gap's filler

@@ -1,11 +1,17 @@
 package io.convtrail.query.store;
 
+import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,5 +48,32 @@ class PositionedEventsTest {
     @Test
     void anEventWithoutATokenHasNoIndex() {
         assertThat(PositionedEvents.ownIndex(null, null)).isEqualTo(OptionalLong.empty());
+    }
+
+    @Test
+    void everyStreamReadsAnEventStampedWithItsIndexAndTheStampIsMadeOnce() throws InterruptedException {
+        EmbeddedEventStore store = EmbeddedEventStore.builder().storageEngine(new InMemoryEventStorageEngine()).build();
+        for (long sequence = 0; sequence < 3; sequence++) {
+            store.publish(new GenericDomainEventMessage<>("Conversation", "c-1", sequence, "record " + sequence));
+        }
+        PositionedEvents positioned = new PositionedEvents(store);
+
+        try (BlockingStream<TrackedEventMessage<?>> segment0 = positioned.openStream(null);
+             BlockingStream<TrackedEventMessage<?>> segment1 = positioned.openStream(null)) {
+            for (long index = 0; index < 3; index++) {
+                assertThat(segment0.hasNextAvailable(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(segment0.peek()).get().extracting(TrackedEventMessage::trackingToken)
+                        .isEqualTo(new GlobalSequenceTrackingToken(index));
+                TrackedEventMessage<?> first = segment0.nextAvailable();
+                assertThat(segment1.hasNextAvailable(5, TimeUnit.SECONDS)).isTrue();
+                TrackedEventMessage<?> second = segment1.nextAvailable();
+
+                assertThat(first.getMetaData()).containsEntry(PositionedEvents.GLOBAL_INDEX, index);
+                assertThat(first.getPayload()).isEqualTo("record " + index);
+                assertThat(second).as("the other stream's stamped copy").isSameAs(first);
+            }
+        } finally {
+            store.shutDown();
+        }
     }
 }
