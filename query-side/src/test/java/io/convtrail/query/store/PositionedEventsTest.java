@@ -1,12 +1,14 @@
 package io.convtrail.query.store;
 
 import org.axonframework.common.stream.BlockingStream;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -72,6 +74,29 @@ class PositionedEventsTest {
                 assertThat(first.getPayload()).isEqualTo("record " + index);
                 assertThat(second).as("the other stream's stamped copy").isSameAs(first);
             }
+        } finally {
+            store.shutDown();
+        }
+    }
+
+    @Test
+    void aStampedEventKeepsItsOwnMetadataItsTypeAndItsStampWhenMoreMetadataIsAdded() throws InterruptedException {
+        EmbeddedEventStore store = EmbeddedEventStore.builder().storageEngine(new InMemoryEventStorageEngine()).build();
+        store.publish(new GenericDomainEventMessage<>("Conversation", "c-1", 0, "record 0", MetaData.with("traceId", "t-1")));
+        PositionedEvents positioned = new PositionedEvents(store);
+
+        try (BlockingStream<TrackedEventMessage<?>> stream = positioned.openStream(null)) {
+            assertThat(stream.hasNextAvailable(5, TimeUnit.SECONDS)).isTrue();
+            TrackedEventMessage<?> stamped = stream.nextAvailable();
+
+            assertThat(stamped).isInstanceOf(DomainEventMessage.class);
+            assertThat(((DomainEventMessage<?>) stamped).getAggregateIdentifier()).isEqualTo("c-1");
+            assertThat(stamped.getMetaData()).containsEntry("traceId", "t-1").containsEntry(PositionedEvents.GLOBAL_INDEX, 0L);
+            TrackedEventMessage<?> more = (TrackedEventMessage<?>) stamped.andMetaData(MetaData.with("extra", "x"));
+            assertThat(more.getMetaData()).containsEntry("traceId", "t-1").containsEntry("extra", "x")
+                    .containsEntry(PositionedEvents.GLOBAL_INDEX, 0L);
+            assertThat(more.trackingToken()).isEqualTo(stamped.trackingToken());
+            assertThat(more.getPayload()).isEqualTo("record 0");
         } finally {
             store.shutDown();
         }
