@@ -1,14 +1,15 @@
 package io.convtrail.query.stream;
 
-import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -23,15 +24,19 @@ public final class SseSink implements StreamSink {
     public static final String CONNECTED = "CONNECTED";
     /** Reconnect delay asked of EventSource when the server ends the stream: about a restart's first seconds. */
     static final long RECONNECT_AFTER_MS = 2_000;
+    /** A prepared frame is bytes, which the byte-array converter writes as they are. */
+    private static final MediaType FRAME = MediaType.APPLICATION_OCTET_STREAM;
 
     private final SseEmitter emitter;
+    private final SseFrames frames;
     private final UUID conversationId;
     private final boolean unnamed;
     private final boolean turns;
 
     /** {@code turns}: whether the client asked for turn boundaries (TURN envelopes), which ConvEngine clients never get. */
-    public SseSink(SseEmitter emitter, UUID conversationId, boolean unnamed, boolean turns) {
+    public SseSink(SseEmitter emitter, SseFrames frames, UUID conversationId, boolean unnamed, boolean turns) {
         this.emitter = emitter;
+        this.frames = frames;
         this.conversationId = conversationId;
         this.unnamed = unnamed;
         this.turns = turns;
@@ -52,21 +57,17 @@ public final class SseSink implements StreamSink {
                 .data(data, MediaType.APPLICATION_JSON));
     }
 
+    /**
+     * The event's frame is built once for all subscribers of its conversation ({@link SseFrames}) and
+     * written as one part; a boundary repeats the id of the record it follows, so it never moves the
+     * client's Last-Event-ID.
+     */
     @Override
     public void event(StreamEvent event) throws IOException {
-        StreamEnvelope envelope = event.envelope();
-        if (envelope.eventType() == StreamKind.TURN && !turns) {
+        if (event.envelope().eventType() == StreamKind.TURN && !turns) {
             return;
         }
-        // a boundary repeats the id of the record it follows: it never moves the client's Last-Event-ID
-        SseEmitter.SseEventBuilder sse = SseEmitter.event().id(Long.toString(event.sequence()));
-        if (!unnamed) {
-            sse.name(switch (envelope.eventType()) {
-                case AUDIT -> envelope.stage();
-                case VERBOSE, TURN -> envelope.eventType().name();
-            });
-        }
-        emitter.send(sse.data(envelope, MediaType.APPLICATION_JSON));
+        emitter.send(Set.of(new ResponseBodyEmitter.DataWithMediaType(frames.frame(event, !unnamed), FRAME)));
     }
 
     @Override
