@@ -51,7 +51,7 @@ class ConnectionBufferTest {
     @Test
     void aChunkedRequestBodyStillPassesWithTheSmallTrailerBuffer() throws Exception {
         UUID id = UUID.randomUUID();
-        byte[] body = ("{\"conversationId\":\"" + id + "\",\"message\":\"" + "c".repeat(20 * 1024)
+        byte[] body = ("{\"conversationId\":\"" + id + "\",\"message\":\"" + "c".repeat(8 * 1024)
                 + " interest rates?\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HttpResponse<String> turn = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/conversation/message"))
                 .header("Authorization", TestTokens.adminBearer())

@@ -7,7 +7,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -26,12 +28,17 @@ public final class SseSink implements StreamSink {
     static final long RECONNECT_AFTER_MS = 2_000;
     /** A prepared frame is bytes, which the byte-array converter writes as they are. */
     private static final MediaType FRAME = MediaType.APPLICATION_OCTET_STREAM;
+    /** Held frames are sent once they reach this size, so a long catch-up streams out as it is read. */
+    static final int FLUSH_AT = 16 * 1024;
 
     private final SseEmitter emitter;
     private final SseFrames frames;
     private final UUID conversationId;
     private final boolean unnamed;
     private final boolean turns;
+    /** Frames written since the last flush; empty between sender runs, so an idle stream holds none. */
+    private final List<byte[]> held = new ArrayList<>(0);
+    private int heldBytes;
 
     /** {@code turns}: whether the client asked for turn boundaries (TURN envelopes), which ConvEngine clients never get. */
     public SseSink(SseEmitter emitter, SseFrames frames, UUID conversationId, boolean unnamed, boolean turns) {
@@ -59,19 +66,48 @@ public final class SseSink implements StreamSink {
 
     /**
      * The event's frame is built once for all subscribers of its conversation ({@link SseFrames}) and
-     * written as one part; a boundary repeats the id of the record it follows, so it never moves the
-     * client's Last-Event-ID.
+     * held until {@link #flush}, so the events the sender finds waiting together (a commit brings a
+     * turn's events at once) leave in one write and one flush instead of one each. A boundary repeats
+     * the id of the record it follows, so it never moves the client's Last-Event-ID.
      */
     @Override
-    public void event(StreamEvent event) throws IOException {
+    public synchronized void event(StreamEvent event) throws IOException {
         if (event.envelope().eventType() == StreamKind.TURN && !turns) {
             return;
         }
-        emitter.send(Set.of(new ResponseBodyEmitter.DataWithMediaType(frames.frame(event, !unnamed), FRAME)));
+        byte[] frame = frames.frame(event, !unnamed);
+        held.add(frame);
+        heldBytes += frame.length;
+        if (heldBytes >= FLUSH_AT) {
+            flush();
+        }
+    }
+
+    /** Sends the held frames: the one frame as it is (shared with the other subscribers), several joined. */
+    @Override
+    public synchronized void flush() throws IOException {
+        if (held.isEmpty()) {
+            return;
+        }
+        byte[] out;
+        if (held.size() == 1) {
+            out = held.get(0);
+        } else {
+            out = new byte[heldBytes];
+            int at = 0;
+            for (byte[] frame : held) {
+                System.arraycopy(frame, 0, out, at, frame.length);
+                at += frame.length;
+            }
+        }
+        held.clear();
+        heldBytes = 0;
+        emitter.send(Set.of(new ResponseBodyEmitter.DataWithMediaType(out, FRAME)));
     }
 
     @Override
-    public void heartbeat() throws IOException {
+    public synchronized void heartbeat() throws IOException {
+        flush();
         emitter.send(SseEmitter.event().comment("heartbeat"));
     }
 
@@ -84,9 +120,14 @@ public final class SseSink implements StreamSink {
      * error path).
      */
     @Override
-    public void closed(CloseReason reason, long lastSent) {
+    public synchronized void closed(CloseReason reason, long lastSent) {
         if (reason == CloseReason.CLIENT_GONE) {
             return;
+        }
+        try {
+            flush();
+        } catch (IOException | IllegalStateException gone) {
+            // the client left or the response ended meanwhile: it resumes from the last id it has
         }
         if ((reason == CloseReason.SHUTDOWN || reason == CloseReason.FAILED) && lastSent >= 0) {
             try {

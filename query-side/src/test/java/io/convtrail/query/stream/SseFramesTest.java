@@ -71,6 +71,48 @@ class SseFramesTest {
         assertThat(frames.frame(reread, true)).isEqualTo(first);
     }
 
+    @Test
+    void eventsFoundWaitingTogetherLeaveInOneWriteInTheirOrder() throws IOException {
+        RecordingEmitter emitter = new RecordingEmitter();
+        SseSink sink = new SseSink(emitter, frames, conversationId, false, false);
+        StreamEvent first = stage(1, "STEP_ENTER");
+        StreamEvent second = stage(2, "STEP_EXIT");
+        StreamEvent turn = new StreamEvent(conversationId, 2, new StreamEnvelope(StreamKind.TURN, 9L, "TURN_END",
+                "2026-02-14T10:22:01.102Z", JsonNodeFactory.instance.objectNode(), null));
+
+        sink.event(first);
+        sink.event(turn); // not asked for: never written
+        sink.event(second);
+        assertThat(emitter.writes).as("nothing leaves before the sender's run ends").isEmpty();
+        sink.flush();
+        sink.flush();
+
+        assertThat(emitter.writes).hasSize(1);
+        assertThat(new String((byte[]) emitter.writes.get(0), StandardCharsets.UTF_8)).isEqualTo(
+                new String(frames.frame(first, true), StandardCharsets.UTF_8)
+                        + new String(frames.frame(second, true), StandardCharsets.UTF_8));
+
+        StreamEvent third = stage(3, "STEP_ENTER");
+        sink.event(third);
+        sink.flush();
+        assertThat(emitter.writes.get(1)).as("a lone frame is the shared one").isSameAs(frames.frame(third, true));
+    }
+
+    private StreamEvent stage(long sequence, String stage) {
+        return new StreamEvent(conversationId, sequence, new StreamEnvelope(StreamKind.AUDIT, 100 + sequence,
+                stage, "2026-02-14T10:22:01.102Z", JsonNodeFactory.instance.objectNode(), null));
+    }
+
+    /** Spring's emitter, recording what would go to the response instead of writing it. */
+    static final class RecordingEmitter extends SseEmitter {
+        final java.util.List<Object> writes = new java.util.ArrayList<>();
+
+        @Override
+        public synchronized void send(java.util.Set<DataWithMediaType> items) {
+            items.forEach(item -> writes.add(item.getData()));
+        }
+    }
+
     /** What {@code SseEmitter.send(builder)} writes: each part through the converter Spring MVC picks for it. */
     private String emitted(SseEmitter.SseEventBuilder builder) throws IOException {
         MockHttpOutputMessage out = new MockHttpOutputMessage();
