@@ -58,6 +58,11 @@ final class StampedEvent<T> extends GenericTrackedDomainEventMessage<T> {
         return new StampedEvent<>(trackingToken, (DomainEventMessage<T>) stamp.stored, stamp);
     }
 
+    /** The global index, without reading the stored metadata. */
+    long globalIndex() {
+        return stamp.index;
+    }
+
     @Override
     public MetaData getMetaData() {
         return stamp.metaData();
