@@ -1,14 +1,17 @@
 package io.convtrail.query.projection;
 
+import io.convtrail.query.json.IsoInstants;
 import org.springframework.jdbc.core.SqlTypeValue;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * One column of a batch of rows as a PostgreSQL array parameter, for the projections' multi-row
  * statements ({@code INSERT … SELECT * FROM unnest(…)}): one statement and one parse for a whole
- * batch, whatever its size. Times are passed as ISO-8601 text and cast, so no time zone is guessed.
+ * batch, whatever its size. Times are passed as ISO-8601 text and cast, so no time zone is guessed (an
+ * {@link Instant} is written by {@link IsoInstants#format}, without {@code Instant.toString}'s formatter).
  * <p>
  * The array is bound as a typed Java array ({@code Long[]}, {@code Integer[]}, else {@code String[]}),
  * which the driver sends in PostgreSQL's binary array format: a {@code java.sql.Array} made with
@@ -31,7 +34,8 @@ public final class SqlArrays {
         boolean text = values instanceof String[];
         for (int i = 0; i < values.length; i++) {
             Object value = column.apply(rows.get(i));
-            values[i] = text && value != null ? value.toString() : value;
+            values[i] = !text || value == null ? value
+                    : value instanceof Instant instant ? IsoInstants.format(instant) : value.toString();
         }
         return (statement, index, sqlType, typeName) -> statement.setObject(index, values);
     }
