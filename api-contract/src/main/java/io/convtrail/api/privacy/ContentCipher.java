@@ -24,20 +24,7 @@ public final class ContentCipher {
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
-    /** Keys: the platform's default source (on Linux, /dev/urandom mixed with SHA1PRNG). */
     private static final SecureRandom RANDOM = new SecureRandom();
-    /**
-     * IVs: a DRBG (NIST SP 800-90A) per thread, seeded from the platform's entropy when the thread first
-     * seals. The default source reads /dev/urandom under one process-wide lock for every call, and a turn
-     * seals a dozen values or more.
-     */
-    private static final ThreadLocal<SecureRandom> IV_RANDOM = ThreadLocal.withInitial(() -> {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("DRBG is required by every JVM since Java 9", e);
-        }
-    });
     /**
      * One cipher object per thread, initialized afresh (key and a new IV) for every value, instead of a
      * JCA provider lookup and a new cipher object for each of a turn's sealed values.
@@ -70,7 +57,7 @@ public final class ContentCipher {
 
     public static String seal(SecretKey key, UUID conversationId, String plaintext) {
         byte[] iv = new byte[IV_BYTES];
-        IV_RANDOM.get().nextBytes(iv);
+        RANDOM.nextBytes(iv);
         try {
             Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
