@@ -7,7 +7,6 @@ import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -34,22 +33,19 @@ final class JwtDecoders {
         return hasText(provider.getIssuerUri()) || hasText(provider.getJwkSetUri());
     }
 
-    static JwtDecoder identityProvider(OAuth2ResourceServerProperties.Jwt provider, Duration clockSkew) {
+    static NimbusJwtDecoder identityProvider(OAuth2ResourceServerProperties.Jwt provider, Duration clockSkew) {
         NimbusJwtDecoder decoder = hasText(provider.getJwkSetUri())
                 ? NimbusJwtDecoder.withJwkSetUri(provider.getJwkSetUri()).build()
                 : NimbusJwtDecoder.withIssuerLocation(provider.getIssuerUri()).build();
-        return verifiedOnce(decoder, validator(clockSkew, provider.getIssuerUri()));
+        decoder.setJwtValidator(validator(clockSkew, provider.getIssuerUri()));
+        return decoder;
     }
 
-    static JwtDecoder sharedSecret(byte[] secret, Duration clockSkew) {
+    static NimbusJwtDecoder sharedSecret(byte[] secret, Duration clockSkew) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(secret, "HmacSHA256"))
                 .macAlgorithm(MacAlgorithm.HS256).build();
-        return verifiedOnce(decoder, validator(clockSkew, null));
-    }
-
-    private static JwtDecoder verifiedOnce(NimbusJwtDecoder decoder, OAuth2TokenValidator<Jwt> validator) {
-        decoder.setJwtValidator(validator);
-        return new VerifiedTokens(decoder, validator);
+        decoder.setJwtValidator(validator(clockSkew, null));
+        return decoder;
     }
 
     private static OAuth2TokenValidator<Jwt> validator(Duration clockSkew, String issuer) {
