@@ -46,8 +46,9 @@ final class RepeatedColumns {
 
     /**
      * Writes the timestamp as Axon's writer does; for the same millisecond as the previous row, the text the
-     * writer set for that row. The writer is asked through a recorder of {@code setString} (Axon's default
-     * writes the ISO text at millisecond precision); a writer that sets anything else is called for every row.
+     * writer set for that row. The writer is asked through a recorder of {@code setString}; a writer that
+     * sets anything else is called for every row. Assumes the writer keeps no more than milliseconds, as
+     * Axon's default does (ISO text), which is the one {@link EventStoreConfiguration} builds the engine with.
      */
     void writeTimestamp(PreparedStatement statement, int column, Instant timestamp) throws SQLException {
         Instant millis = timestamp.truncatedTo(ChronoUnit.MILLIS);
