@@ -10,6 +10,7 @@ import io.convtrail.api.event.VerboseMessage;
 
 import javax.crypto.SecretKey;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +24,9 @@ import java.util.UUID;
 public final class ContentSeal {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Each personal field's name as it appears quoted in a payload: built once, not per record and field. */
+    private static final List<String> QUOTED_STAGE_FIELDS = PersonalContent.STAGE_FIELDS.stream()
+            .map(field -> "\"" + field + "\"").toList();
 
     private final UUID conversationId;
     private final SecretKey key;
@@ -103,8 +107,8 @@ public final class ContentSeal {
 
     /** Most stages (step brackets, timings, intents) name no personal field: they are not parsed at all. */
     private static boolean mayHoldPersonalFields(String json) {
-        for (String field : PersonalContent.STAGE_FIELDS) {
-            if (json.contains("\"" + field + "\"")) {
+        for (String quoted : QUOTED_STAGE_FIELDS) {
+            if (json.contains(quoted)) {
                 return true;
             }
         }

@@ -48,20 +48,20 @@ final class MultiRowAppend implements AppendEventsStatementBuilder {
         }
         PreparedStatement statement = connection.prepareStatement(
                 statements.computeIfAbsent(events.size(), rows -> insert(schema, rows)));
+        RepeatedColumns repeated = new RepeatedColumns(serializer, dataType, timestampWriter);
         int column = 0;
         for (EventMessage<?> eventMessage : events) {
             DomainEventMessage<?> event = asDomainEventMessage(eventMessage);
             SerializedObject<?> payload = event.serializePayload(serializer, dataType);
-            SerializedObject<?> metaData = event.serializeMetaData(serializer, dataType);
             statement.setString(++column, event.getIdentifier());
             statement.setString(++column, event.getAggregateIdentifier());
             statement.setLong(++column, event.getSequenceNumber());
             statement.setString(++column, event.getType());
-            timestampWriter.writeTimestamp(statement, ++column, event.getTimestamp());
+            repeated.writeTimestamp(statement, ++column, event.getTimestamp());
             statement.setString(++column, payload.getType().getName());
             statement.setString(++column, payload.getType().getRevision());
             statement.setObject(++column, payload.getData());
-            statement.setObject(++column, metaData.getData());
+            statement.setObject(++column, repeated.metaData(event));
         }
         statement.addBatch(); // Axon executes the statement as a batch: here a batch of one
         return statement;

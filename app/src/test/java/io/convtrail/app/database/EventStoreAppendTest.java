@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,29 @@ class EventStoreAppendTest {
         assertThatThrownBy(() -> eventStore.publish(overlapping)).isInstanceOf(ConcurrencyException.class);
         assertThat(jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = :id")
                 .param("id", aggregate).query(Long.class).single()).isEqualTo(10);
+    }
+
+    @Test
+    void eachRowKeepsItsOwnMetadataAndTimestampWhereNeighboursShareOrDiffer() {
+        String aggregate = UUID.randomUUID().toString();
+        Instant start = Instant.parse("2026-11-30T12:00:00.123456Z");
+        // runs of equal metadata and of one millisecond, broken by differing rows
+        List<MetaData> metaData = List.of(MetaData.with("trace", "a"), MetaData.with("trace", "a"),
+                MetaData.with("trace", "b"), MetaData.with("trace", "a"), MetaData.emptyInstance(),
+                MetaData.with("trace", "a"));
+        List<Instant> timestamps = List.of(start, start.plusNanos(400_000), start.plusMillis(1), start.plusMillis(1),
+                start, start.plusSeconds(61));
+        List<DomainEventMessage<?>> events = new ArrayList<>();
+        for (int i = 0; i < metaData.size(); i++) {
+            events.add(new GenericDomainEventMessage<>("Probe", aggregate, i, Map.of("n", i), metaData.get(i),
+                    UUID.randomUUID().toString(), timestamps.get(i)));
+        }
+        eventStore.publish(events);
+
+        List<? extends DomainEventMessage<?>> read = eventStore.readEvents(aggregate).asStream().toList();
+        assertThat(read).extracting(DomainEventMessage::getMetaData).containsExactlyElementsOf(metaData);
+        assertThat(read).extracting(DomainEventMessage::getTimestamp).containsExactlyElementsOf(
+                timestamps.stream().map(t -> t.truncatedTo(ChronoUnit.MILLIS)).toList());
     }
 
     private static List<DomainEventMessage<?>> events(String aggregate, long firstSequence, int count) {
