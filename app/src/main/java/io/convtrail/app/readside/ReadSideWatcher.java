@@ -51,7 +51,8 @@ class ReadSideWatcher implements DisposableBean {
     private final Object changed = new Object();
     /** What the idle watcher waits on. */
     private final Object demanded = new Object();
-    private volatile ReadSideLag lag = ReadSideLag.UNKNOWN;
+    private volatile ReadSideReading lag = ReadSideReading.NONE_YET;
+    private final TurnSize turnSize = new TurnSize();
     private volatile long lastDemand = System.nanoTime() - ACTIVE_NANOS;
     private volatile boolean idle;
     private volatile boolean stopped;
@@ -67,7 +68,7 @@ class ReadSideWatcher implements DisposableBean {
     }
 
     /** The lag as last read; the watcher starts (or wakes) at the first turn. */
-    ReadSideLag current() {
+    ReadSideReading current() {
         return lag;
     }
 
@@ -83,13 +84,13 @@ class ReadSideWatcher implements DisposableBean {
         }
     }
 
-    /** Waits until the lag is at most {@code maxLag} (or nothing applies) or the deadline passes; answers the last lag. */
-    ReadSideLag awaitWithin(long maxLag, long deadlineNanos) throws InterruptedException {
+    /** Waits for a reading after {@code seen}, at most until the deadline; answers the newest reading. */
+    ReadSideReading awaitAfter(ReadSideReading seen, long deadlineNanos) throws InterruptedException {
         synchronized (changed) {
             long left;
-            while (lag.holdsBack(maxLag) && (left = deadlineNanos - System.nanoTime()) > 0) {
+            while (lag == seen && (left = deadlineNanos - System.nanoTime()) > 0) {
                 demand();
-                TimeUnit.NANOSECONDS.timedWait(changed, left);
+                TimeUnit.NANOSECONDS.timedWait(changed, Math.min(left, pollNanos * 10));
             }
             return lag;
         }
@@ -121,7 +122,7 @@ class ReadSideWatcher implements DisposableBean {
                 return;
             } catch (RuntimeException e) {
                 // the database is away: no turn is held back for it (the turn itself answers 503 database-unavailable)
-                publish(ReadSideLag.UNKNOWN);
+                publish(ReadSideReading.unknown(lag.head, turnSize.events()));
                 if (!failing) {
                     log.warn("Cannot read the read side's lag, turns are not held back meanwhile: {}", e.toString());
                     failing = true;
@@ -148,7 +149,7 @@ class ReadSideWatcher implements DisposableBean {
         }
     }
 
-    private ReadSideLag read() {
+    private ReadSideReading read() {
         List<SegmentPosition> segments = tokens.positions(BOUNDED);
         TrackingToken headToken = events.createHeadToken();
         long head = headToken == null ? -1L : headToken.position().orElse(-1L);
@@ -156,14 +157,18 @@ class ReadSideWatcher implements DisposableBean {
         Map<String, Long> slowest = segments.stream()
                 .filter(s -> s.owner() != null && !s.replaying() && s.claimedAt().isAfter(liveSince))
                 .collect(Collectors.toMap(SegmentPosition::processor, SegmentPosition::position, Math::min));
+        ReadSideReading previous = lag;
+        if (previous.head >= 0 && head >= previous.head) {
+            turnSize.observe(head - previous.head, previous.admitted());
+        }
         if (slowest.isEmpty()) {
-            return ReadSideLag.UNKNOWN;
+            return ReadSideReading.unknown(head, turnSize.events());
         }
         long behind = slowest.values().stream().mapToLong(position -> Math.max(0, head - position)).max().orElse(0);
-        return new ReadSideLag(behind, true);
+        return new ReadSideReading(behind, true, head, turnSize.events(), System.nanoTime());
     }
 
-    private void publish(ReadSideLag read) {
+    private void publish(ReadSideReading read) {
         synchronized (changed) {
             lag = read;
             changed.notifyAll();
