@@ -158,7 +158,8 @@ class ReadSideWatcher implements DisposableBean {
                 .filter(s -> s.owner() != null && !s.replaying() && s.claimedAt().isAfter(liveSince))
                 .collect(Collectors.toMap(SegmentPosition::processor, SegmentPosition::position, Math::min));
         ReadSideReading previous = lag;
-        if (previous.head >= 0 && head >= previous.head) {
+        // not across a pause: what was appended meanwhile (scripts, other nodes) is not this node's turns
+        if (previous.head >= 0 && head >= previous.head && !previous.olderThan(ACTIVE_NANOS)) {
             turnSize.observe(head - previous.head, previous.admitted());
         }
         if (slowest.isEmpty()) {

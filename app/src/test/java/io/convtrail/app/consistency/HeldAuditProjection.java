@@ -47,9 +47,6 @@ final class HeldAuditProjection implements AutoCloseable {
         ScriptedConversation c = new ScriptedConversation(commands).turn("filler");
         for (int i = 0; i < stages; i++) {
             c.stage(Stage.RULE_MATCH, Map.of("n", i));
-            if (i % 100 == 99) {
-                c.flush();
-            }
         }
         return c.complete("GREETING", "IDLE");
     }

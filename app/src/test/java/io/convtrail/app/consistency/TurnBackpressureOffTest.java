@@ -20,10 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code convtrail.read-side.backpressure=false}: turns run at once however far the read side is
  * behind (here the audit projection, held by {@link HeldAuditProjection}, has not written one row of
- * a 600-record turn when the next turn answers).
+ * a 60-record turn when the next turn answers, three times the bound of 20 events set here).
  */
 @ConvtrailIntegrationTest
-@TestPropertySource(properties = "convtrail.read-side.backpressure=false")
+@TestPropertySource(properties = {"convtrail.read-side.backpressure=false", "convtrail.read-side.max-lag=20"})
 class TurnBackpressureOffTest {
 
     @LocalServerPort
@@ -34,7 +34,7 @@ class TurnBackpressureOffTest {
                                                                @Autowired DataSource dataSource,
                                                                @Autowired CommandGateway commands) throws Exception {
         try (HeldAuditProjection held = new HeldAuditProjection(jdbc, dataSource)) {
-            ScriptedConversation behind = HeldAuditProjection.recordTurnOf(commands, 600);
+            ScriptedConversation behind = HeldAuditProjection.recordTurnOf(commands, 60);
 
             int status = LocalApi.client(port).post().uri("/api/v1/conversation/message")
                     .contentType(MediaType.APPLICATION_JSON)
