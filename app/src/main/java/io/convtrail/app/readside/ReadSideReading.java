@@ -16,7 +16,7 @@ final class ReadSideReading {
     /** Events the slowest live projection (audit or trace) has not yet committed. */
     final long events;
     /**
-     * Whether any projection is alive to be waited for: false when no query node holds a segment (a
+     * Whether any projection runs to be waited for: false when no query node holds a segment (a
      * command-only deployment with its query nodes down), while every segment rebuilds, or when the lag
      * could not be read (the database is away; the turn itself will say so).
      */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -27,10 +28,11 @@ import java.util.stream.Collectors;
  * processors, so it holds on a command-only node too, whichever nodes project. It polls only while
  * turns run or wait (a turn in the last second) and sleeps otherwise, so an idle service queries nothing.
  * <p>
- * Only live segments count: claimed, with a claim renewed within Axon's claim timeout, and not
- * rebuilding. A processor stopped, failing (Axon releases a failing segment's claim) or on a node that
- * died holds no turn back, and neither does a rebuild: the bound is about keeping a running read side
- * current, never about stopping turns because no read side runs.
+ * Only running projections count: those with a live segment (claimed, the claim renewed within Axon's
+ * claim timeout, not rebuilding). Then all their segments count, also one between two owners (moved
+ * by the segment balance, or left by a node that died until another takes it over). A projection
+ * stopped everywhere, on no node at all, or rebuilding holds no turn back: the bound is about keeping
+ * a running read side current, never about stopping turns because no read side runs.
  * The conversation index is left out: no read or stream waits on it per event, and its single
  * segment would cap turns at what one thread projects.
  */
@@ -154,8 +156,12 @@ class ReadSideWatcher implements DisposableBean {
         TrackingToken headToken = events.createHeadToken();
         long head = headToken == null ? -1L : headToken.position().orElse(-1L);
         Instant liveSince = clock.instant().minus(claimTimeout);
-        Map<String, Long> slowest = segments.stream()
+        Set<String> running = segments.stream()
                 .filter(s -> s.owner() != null && !s.replaying() && s.claimedAt().isAfter(liveSince))
+                .map(SegmentPosition::processor).collect(Collectors.toSet());
+        // every segment of a running projection counts, also one between two owners (a balance, a takeover)
+        Map<String, Long> slowest = segments.stream()
+                .filter(s -> running.contains(s.processor()) && !s.replaying())
                 .collect(Collectors.toMap(SegmentPosition::processor, SegmentPosition::position, Math::min));
         ReadSideReading previous = lag;
         // not across a pause: what was appended meanwhile (scripts, other nodes) is not this node's turns
