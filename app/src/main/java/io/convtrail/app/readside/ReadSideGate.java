@@ -68,8 +68,10 @@ class ReadSideGate implements TurnBackpressure {
         long deadline = started + properties.maxWait().toNanos();
         try {
             while (System.nanoTime() < deadline) {
-                reading = watcher.awaitAfter(reading, deadline);
-                if (!reading.olderThan(freshNanos)) {
+                ReadSideReading seen = reading;
+                reading = watcher.awaitAfter(seen, deadline);
+                // a reading after the one this turn found is recent enough, however late this thread wakes
+                if (reading != seen) {
                     if (reading.tryAdmit(properties.maxLag())) {
                         break;
                     }
