@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.LocalApi;
+import io.convtrail.app.ScriptedConversation;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
@@ -62,9 +63,10 @@ class TurnBackpressureTest {
         long waitedBefore = waitedTurns();
         CompletableFuture<ResponseEntity<String>> answer;
         try (HeldAuditProjection held = new HeldAuditProjection(jdbc, dataSource)) {
-            HeldAuditProjection.recordTurnOf(commands, BEYOND_THE_BOUND);
+            ScriptedConversation behind = HeldAuditProjection.recordTurnOf(commands, BEYOND_THE_BOUND);
             // the node admits on a reading up to 250 ms old: let it take one after these records
             TimeUnit.MILLISECONDS.sleep(500);
+            assertThat(held.auditRows(behind.id())).as("the audit is held (the test's premise)").isZero();
 
             answer = CompletableFuture.supplyAsync(() -> say(UUID.randomUUID()));
 
