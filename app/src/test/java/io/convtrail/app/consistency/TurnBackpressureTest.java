@@ -30,10 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or, held back for the whole {@code max-wait}, is refused with 503 problem+json and Retry-After, with
  * nothing recorded. The audit projection is held back by a PostgreSQL trigger
  * ({@link HeldAuditProjection}) behind a turn of 60 records written through the aggregate. The bound
- * is lowered to 20 events and the wait to 2 s (a context of their own, shared with
- * {@link TurnBackpressureOffTest}'s bound): a held segment must stay under Axon's 10 s claim timeout,
- * after which it no longer counts as live, and recording the default bound's 500 events on a loaded
- * machine can take most of that.
+ * is lowered to 20 events and the wait to 2 s (a context of their own): recording the default bound's
+ * 500 events and waiting the default 5 s would take most of the time Axon lets a held segment keep
+ * its claim (10 s), and seconds of the suite.
  */
 @ConvtrailIntegrationTest
 @TestPropertySource(properties = {"convtrail.read-side.max-lag=20", "convtrail.read-side.max-wait=2s"})
