@@ -15,6 +15,7 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.messaging.DefaultInterceptorChain;
 import org.axonframework.messaging.MessageHandler;
 import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
@@ -54,9 +55,13 @@ final class ReplayedProjection {
                 .orElseThrow(() -> new IllegalStateException("no event processor " + name));
         this.name = name;
         this.handlers = processor.eventHandlerInvoker();
-        // all but the one a tracking processor registers on itself to store its segment's token: this class stores them
+        // all but the one a tracking processor registers on itself to store its segment's token (this class stores
+        // them) and Axon's correlation data interceptor: its providers copy an event's metadata into every message
+        // made while it is handled (a result message per event, read from the event's metadata), and a projection
+        // sends none that needs it (docs/performance.md)
         this.interceptors = processor.getHandlerInterceptors().stream()
                 .filter(interceptor -> !interceptor.getClass().getName().startsWith(OWN_TOKEN_INTERCEPTOR))
+                .filter(interceptor -> !(interceptor instanceof CorrelationDataInterceptor))
                 .toList();
         this.policy = processing.sequencingPolicy(name);
         this.tokenStore = processing.tokenStore(name);

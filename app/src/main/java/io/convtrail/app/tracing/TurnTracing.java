@@ -6,6 +6,7 @@ import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.messaging.MessageHandlerInterceptor;
@@ -57,13 +58,20 @@ public final class TurnTracing {
         };
     }
 
-    /** Handles each event of a projection in a span continuing the event's trace (a new trace if it has none). */
+    /**
+     * Handles each event of a projection in a span continuing the event's trace (a new trace if it has none).
+     * A replayed event (a rebuild) gets no span: its turn's trace ended long ago, and a span per event and
+     * projection was the largest single cost of a rebuild after deserialisation (docs/performance.md).
+     */
     public MessageHandlerInterceptor<EventMessage<?>> projectionsContinueTheTrace() {
         return new MessageHandlerInterceptor<>() {
             @Override
             public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain)
                     throws Exception {
                 EventMessage<?> event = unitOfWork.getMessage();
+                if (ReplayToken.isReplay(event)) {
+                    return chain.proceed();
+                }
                 Object traceparent = event.getMetaData().get(METADATA_KEY);
                 if (!(traceparent instanceof String parent)) {
                     return chain.proceed();

@@ -11,11 +11,13 @@ import org.springframework.util.unit.DataSize;
 /**
  * Per-connection memory of the HTTP connector. An idle open SSE stream costs what its connection
  * holds: the socket's read and write buffers, the request line and header buffer, the response
- * header buffer, and the request's and response's body buffers. With Tomcat's defaults that is about
- * 80 KB, so 10,000 streams took over 1 GB of heap; these settings shrink the buffers no stream needs
- * at that size (an SSE stream reads one request head and writes events of a few KB). The request and
- * response header limits ({@code server.max-http-request-header-size}, Tomcat's response default)
- * stay as they are: they bound what a request may carry, bearer tokens included.
+ * header buffer, the request trailer buffer, and the request's and response's body buffers. With
+ * Tomcat's defaults that is about 90 KB, so 10,000 streams took over 1 GB of heap; these settings
+ * shrink the buffers no stream needs at that size (an SSE stream reads one request head and writes
+ * events of a few KB). The request header limit ({@code server.max-http-request-header-size}) stays
+ * as it is: it bounds what a request may carry, bearer tokens included. The response header buffer
+ * only ever holds our own headers, and the trailer buffer (8 KB by default, allocated for every
+ * connection although the service accepts no trailer headers) only an empty trailer section.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConnectionBufferProperties.class)
@@ -34,6 +36,9 @@ class ConnectionBufferConfiguration {
             protocol.setResponseBufferSize(bytes(buffers.responseBuffer()));
             protocol.setSocketReadBufferSize(bytes(buffers.readBuffer()));
             protocol.setSocketWriteBufferSize(bytes(buffers.writeBuffer()));
+            protocol.setMaxHttpResponseHeaderSize(bytes(buffers.responseHeaderBuffer()));
+            protocol.setMaxTrailerSize((int) Math.max(ConnectionBufferProperties.SMALLEST_TRAILER.toBytes(),
+                    buffers.trailerBuffer().toBytes()));
         }
     }
 

@@ -43,6 +43,23 @@ class ConnectionBufferTest {
         assertThat(connector.getProtocolHandler().getDesiredBufferSize()).isEqualTo(4 * 1024);
         assertThat(String.valueOf(connector.getProperty("socket.appReadBufSize"))).isEqualTo("1024");
         assertThat(String.valueOf(connector.getProperty("socket.appWriteBufSize"))).isEqualTo("2048");
+        CompactHttp11NioProtocol protocol = (CompactHttp11NioProtocol) connector.getProtocolHandler();
+        assertThat(protocol.getMaxHttpResponseHeaderSize()).isEqualTo(4 * 1024);
+        assertThat(protocol.getMaxTrailerSize()).isEqualTo(256);
+    }
+
+    @Test
+    void aChunkedRequestBodyStillPassesWithTheSmallTrailerBuffer() throws Exception {
+        UUID id = UUID.randomUUID();
+        byte[] body = ("{\"conversationId\":\"" + id + "\",\"message\":\"" + "c".repeat(8 * 1024)
+                + " interest rates?\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> turn = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/conversation/message"))
+                .header("Authorization", TestTokens.adminBearer())
+                .header("Content-Type", "application/json")
+                // a body of unknown length: sent chunked, ending with an (empty) trailer section
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(turn.statusCode()).as(turn.body()).isEqualTo(200);
     }
 
     @Test

@@ -14,7 +14,7 @@ import io.convtrail.api.stream.TurnBoundary;
 import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.query.projection.ProjectionBatches;
 import io.convtrail.query.store.EventPositions;
-import io.convtrail.query.store.PositionedEvents;
+import io.convtrail.query.store.GlobalIndex;
 import io.convtrail.query.stream.BrokerRelay;
 import io.convtrail.query.stream.CommittedStreamEvent;
 import io.convtrail.query.stream.StreamNotifications;
@@ -23,7 +23,6 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
@@ -78,14 +77,14 @@ public class AuditProjection {
 
     @EventHandler
     void on(TurnStartedEvent e, @SequenceNumber long aggregateSequence,
-            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+            @GlobalIndex Long globalIndex, ReplayStatus replay) {
         boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
                 TurnBoundary.started(e.turnId(), e.turnIndex(), e.userText()), e.startedAt(), replay);
     }
 
     @EventHandler
     void on(TurnCompletedEvent e, @SequenceNumber long aggregateSequence,
-            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+            @GlobalIndex Long globalIndex, ReplayStatus replay) {
         boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
                 TurnBoundary.completed(e.turnId(), e.outcome() == null ? null : e.outcome().name(), e.intent(),
                         e.state()), e.completedAt(), replay);
@@ -93,14 +92,14 @@ public class AuditProjection {
 
     @EventHandler
     void on(TurnAbandonedEvent e, @SequenceNumber long aggregateSequence,
-            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+            @GlobalIndex Long globalIndex, ReplayStatus replay) {
         boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
                 TurnBoundary.abandoned(e.turnId()), e.abandonedAt(), replay);
     }
 
     @EventHandler
     void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence,
-            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+            @GlobalIndex Long globalIndex, ReplayStatus replay) {
         long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
         batches.add(PROCESSING_GROUP, this::write, new Item(new AuditRepository.StoredEvent(auditId,
                 e.conversationId(), e.sequence(), e.turnId(), StreamKind.AUDIT, e.stage().name(), e.payloadJson(),
@@ -109,7 +108,7 @@ public class AuditProjection {
 
     @EventHandler
     void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence,
-            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex, ReplayStatus replay) {
+            @GlobalIndex Long globalIndex, ReplayStatus replay) {
         long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
         batches.add(PROCESSING_GROUP, this::write, new Item(new AuditRepository.StoredEvent(auditId,
                 e.conversationId(), e.sequence(), e.turnId(), StreamKind.VERBOSE, StreamEnvelope.VERBOSE_STAGE,

@@ -74,7 +74,7 @@ public class AuditRepository implements StreamHistory {
                 .param("kinds", SqlArrays.of("text", rows, row -> row.kind().name()))
                 .param("stages", SqlArrays.of("text", rows, StoredEvent::stage))
                 .param("payloads", SqlArrays.of("text", rows, StoredEvent::payloadJson))
-                .param("createdAts", SqlArrays.of("text", rows, row -> row.createdAt().toString()))
+                .param("createdAts", SqlArrays.of("text", rows, row -> row.createdAt()))
                 .param("hashes", SqlArrays.of("text", rows, StoredEvent::hash))
                 .query(Long.class)
                 .list());
@@ -109,7 +109,7 @@ public class AuditRepository implements StreamHistory {
                 .param("turnIds", SqlArrays.of("uuid", boundaries, NewBoundary::turnId))
                 .param("stages", SqlArrays.of("text", boundaries, NewBoundary::stage))
                 .param("payloads", SqlArrays.of("text", boundaries, NewBoundary::payloadJson))
-                .param("createdAts", SqlArrays.of("text", boundaries, boundary -> boundary.at().toString()))
+                .param("createdAts", SqlArrays.of("text", boundaries, boundary -> boundary.at()))
                 .query(rs -> {
                     inserted.put(rs.getLong(1), rs.getLong(2));
                 });

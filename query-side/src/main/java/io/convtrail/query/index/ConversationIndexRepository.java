@@ -58,7 +58,7 @@ public class ConversationIndexRepository {
                 .param("turnIds", SqlArrays.of("uuid", turns, TurnStart::turnId))
                 .param("conversationIds", SqlArrays.of("uuid", turns, TurnStart::conversationId))
                 .param("indexes", SqlArrays.of("integer", turns, TurnStart::turnIndex))
-                .param("startedAts", SqlArrays.of("text", turns, turn -> turn.startedAt().toString()))
+                .param("startedAts", SqlArrays.of("text", turns, turn -> turn.startedAt()))
                 .update();
         List<TurnStart> texts = turns.stream().filter(turn -> turn.userText() != null && !turn.userText().isEmpty())
                 .toList();
@@ -107,7 +107,7 @@ public class ConversationIndexRepository {
                              AS e(turn_id, ended_at, outcome, intent, state)
                         WHERE t.turn_id = e.turn_id""")
                 .param("turnIds", SqlArrays.of("uuid", turns, TurnEnd::turnId))
-                .param("endedAts", SqlArrays.of("text", turns, turn -> turn.endedAt().toString()))
+                .param("endedAts", SqlArrays.of("text", turns, turn -> turn.endedAt()))
                 .param("outcomes", SqlArrays.of("text", turns, TurnEnd::outcome))
                 .param("intents", SqlArrays.of("text", turns, TurnEnd::intent))
                 .param("states", SqlArrays.of("text", turns, TurnEnd::state))

@@ -1,5 +1,6 @@
 package io.convtrail.query.store;
 
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventUtils;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
@@ -92,6 +93,10 @@ public class EventPages {
 
     private static TrackedEventMessage<?> stamped(TrackedEventMessage<?> event) {
         long index = event.trackingToken().position().orElseThrow();
+        if (event instanceof DomainEventMessage<?> stored) {
+            // metadata and timestamp stay unread until a handler reads them, once for all projections
+            return new StampedEvent<>(event.trackingToken(), stored, index);
+        }
         // Axon's tracked messages keep their token (and their unread payload) when metadata is added
         return (TrackedEventMessage<?>) event.andMetaData(Map.of(PositionedEvents.GLOBAL_INDEX, index));
     }

@@ -2,14 +2,10 @@ package io.convtrail.query.store;
 
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.StreamableMessageSource;
-import org.axonframework.serialization.SerializedObject;
-import org.axonframework.serialization.Serializer;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -78,7 +74,7 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
         }
         TrackedEventMessage<?> stamped;
         if (event instanceof DomainEventMessage<?> domain) {
-            stamped = new Stamped<>(event.trackingToken(), domain, index);
+            stamped = new StampedEvent<>(event.trackingToken(), domain, index);
         } else if (event.andMetaData(Map.of(GLOBAL_INDEX, index)) instanceof TrackedEventMessage<?> tracked) {
             stamped = tracked;
         } else {
@@ -86,44 +82,6 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
         }
         stamps.set(slot, new Stamp(event, stamped));
         return stamped;
-    }
-
-    /**
-     * A stored event with its global index added to its metadata when the metadata is first read. Adding
-     * it eagerly ({@code andMetaData}) deserialises the stored metadata in every stream, also in the
-     * segments that skip the event; this way only a handler (or an interceptor) that reads the metadata
-     * pays for it, once per stamped copy. The payload stays the stored event's, read when first needed.
-     */
-    private static final class Stamped<T> extends GenericTrackedDomainEventMessage<T> {
-
-        private final long index;
-        private volatile MetaData metaData;
-
-        Stamped(TrackingToken token, DomainEventMessage<T> stored, long index) {
-            super(token, stored);
-            this.index = index;
-        }
-
-        @Override
-        public MetaData getMetaData() {
-            MetaData read = metaData;
-            if (read == null) {
-                read = super.getMetaData().and(GLOBAL_INDEX, index);
-                metaData = read;
-            }
-            return read;
-        }
-
-        @Override
-        public GenericTrackedDomainEventMessage<T> andMetaData(Map<String, ?> added) {
-            return new GenericTrackedDomainEventMessage<>(trackingToken(), getType(), getAggregateIdentifier(),
-                    getSequenceNumber(), getDelegate().withMetaData(getMetaData().mergedWith(added)), this::getTimestamp);
-        }
-
-        @Override
-        public <S> SerializedObject<S> serializeMetaData(Serializer serializer, Class<S> expectedRepresentation) {
-            return serializer.serialize(getMetaData(), expectedRepresentation);
-        }
     }
 
     @Override

@@ -1,14 +1,17 @@
 package io.convtrail.query.stream;
 
-import io.convtrail.api.stream.StreamEnvelope;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -23,15 +26,24 @@ public final class SseSink implements StreamSink {
     public static final String CONNECTED = "CONNECTED";
     /** Reconnect delay asked of EventSource when the server ends the stream: about a restart's first seconds. */
     static final long RECONNECT_AFTER_MS = 2_000;
+    /** A prepared frame is bytes, which the byte-array converter writes as they are. */
+    private static final MediaType FRAME = MediaType.APPLICATION_OCTET_STREAM;
+    /** Held frames are sent once they reach this size, so a long catch-up streams out as it is read. */
+    static final int FLUSH_AT = 16 * 1024;
 
     private final SseEmitter emitter;
+    private final SseFrames frames;
     private final UUID conversationId;
     private final boolean unnamed;
     private final boolean turns;
+    /** Frames written since the last flush; empty between sender runs, so an idle stream holds none. */
+    private final List<byte[]> held = new ArrayList<>(0);
+    private int heldBytes;
 
     /** {@code turns}: whether the client asked for turn boundaries (TURN envelopes), which ConvEngine clients never get. */
-    public SseSink(SseEmitter emitter, UUID conversationId, boolean unnamed, boolean turns) {
+    public SseSink(SseEmitter emitter, SseFrames frames, UUID conversationId, boolean unnamed, boolean turns) {
         this.emitter = emitter;
+        this.frames = frames;
         this.conversationId = conversationId;
         this.unnamed = unnamed;
         this.turns = turns;
@@ -52,25 +64,50 @@ public final class SseSink implements StreamSink {
                 .data(data, MediaType.APPLICATION_JSON));
     }
 
+    /**
+     * The event's frame is built once for all subscribers of its conversation ({@link SseFrames}) and
+     * held until {@link #flush}, so the events the sender finds waiting together (a commit brings a
+     * turn's events at once) leave in one write and one flush instead of one each. A boundary repeats
+     * the id of the record it follows, so it never moves the client's Last-Event-ID.
+     */
     @Override
-    public void event(StreamEvent event) throws IOException {
-        StreamEnvelope envelope = event.envelope();
-        if (envelope.eventType() == StreamKind.TURN && !turns) {
+    public synchronized void event(StreamEvent event) throws IOException {
+        if (event.envelope().eventType() == StreamKind.TURN && !turns) {
             return;
         }
-        // a boundary repeats the id of the record it follows: it never moves the client's Last-Event-ID
-        SseEmitter.SseEventBuilder sse = SseEmitter.event().id(Long.toString(event.sequence()));
-        if (!unnamed) {
-            sse.name(switch (envelope.eventType()) {
-                case AUDIT -> envelope.stage();
-                case VERBOSE, TURN -> envelope.eventType().name();
-            });
+        byte[] frame = frames.frame(event, !unnamed);
+        held.add(frame);
+        heldBytes += frame.length;
+        if (heldBytes >= FLUSH_AT) {
+            flush();
         }
-        emitter.send(sse.data(envelope, MediaType.APPLICATION_JSON));
+    }
+
+    /** Sends the held frames: the one frame as it is (shared with the other subscribers), several joined. */
+    @Override
+    public synchronized void flush() throws IOException {
+        if (held.isEmpty()) {
+            return;
+        }
+        byte[] out;
+        if (held.size() == 1) {
+            out = held.get(0);
+        } else {
+            out = new byte[heldBytes];
+            int at = 0;
+            for (byte[] frame : held) {
+                System.arraycopy(frame, 0, out, at, frame.length);
+                at += frame.length;
+            }
+        }
+        held.clear();
+        heldBytes = 0;
+        emitter.send(Set.of(new ResponseBodyEmitter.DataWithMediaType(out, FRAME)));
     }
 
     @Override
-    public void heartbeat() throws IOException {
+    public synchronized void heartbeat() throws IOException {
+        flush();
         emitter.send(SseEmitter.event().comment("heartbeat"));
     }
 
@@ -83,9 +120,14 @@ public final class SseSink implements StreamSink {
      * error path).
      */
     @Override
-    public void closed(CloseReason reason, long lastSent) {
+    public synchronized void closed(CloseReason reason, long lastSent) {
         if (reason == CloseReason.CLIENT_GONE) {
             return;
+        }
+        try {
+            flush();
+        } catch (IOException | IllegalStateException gone) {
+            // the client left or the response ended meanwhile: it resumes from the last id it has
         }
         if ((reason == CloseReason.SHUTDOWN || reason == CloseReason.FAILED) && lastSent >= 0) {
             try {

@@ -22,11 +22,13 @@ import java.util.concurrent.TimeUnit;
 public class SseStreams implements DisposableBean {
 
     private final ConversationStreamHub hub;
+    private final SseFrames frames;
     private final Duration emitterTimeout;
     private final ScheduledExecutorService heartbeats;
 
-    public SseStreams(ConversationStreamHub hub, StreamProperties properties) {
+    public SseStreams(ConversationStreamHub hub, SseFrames frames, StreamProperties properties) {
         this.hub = hub;
+        this.frames = frames;
         this.emitterTimeout = properties.sse().emitterTimeout();
         CustomizableThreadCreator names = new CustomizableThreadCreator("sse-heartbeat-");
         names.setDaemon(true);
@@ -46,7 +48,7 @@ public class SseStreams implements DisposableBean {
         SseEmitter emitter = new SseEmitter(emitterTimeout.toMillis());
         StreamSubscription subscription;
         try {
-            subscription = hub.subscribe(conversationId, resumeAfter, new SseSink(emitter, conversationId, unnamed, turns));
+            subscription = hub.subscribe(conversationId, resumeAfter, new SseSink(emitter, frames, conversationId, unnamed, turns));
         } catch (RuntimeException e) {
             slot.release();
             throw e;

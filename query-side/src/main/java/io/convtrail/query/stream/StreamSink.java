@@ -20,6 +20,13 @@ public interface StreamSink {
 
     void heartbeat() throws IOException;
 
+    /**
+     * The sender has written everything it found waiting: what the sink held back to write together
+     * goes out now. Called at the end of every sender run, so nothing waits for the next event.
+     */
+    default void flush() throws IOException {
+    }
+
     /** The subscription ended; {@code lastSent} is the last sequence delivered (resume point). */
     void closed(CloseReason reason, long lastSent);
 

@@ -150,6 +150,9 @@ public final class StreamSubscription {
             if (!closed.get() && heartbeatDue.getAndSet(false)) {
                 sink.heartbeat();
             }
+            if (!closed.get()) {
+                sink.flush();
+            }
         } catch (IOException e) {
             log.debug("Stream subscriber of {} is gone: {}", conversationId, e.toString());
             close(CloseReason.CLIENT_GONE);

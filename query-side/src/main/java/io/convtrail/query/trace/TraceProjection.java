@@ -14,12 +14,11 @@ import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TraceTurn;
 import io.convtrail.query.projection.ProjectionBatches;
 import io.convtrail.query.store.EventPositions;
-import io.convtrail.query.store.PositionedEvents;
+import io.convtrail.query.store.GlobalIndex;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
@@ -74,7 +73,7 @@ public class TraceProjection {
 
     @EventHandler
     void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence,
-            @MetaDataValue(PositionedEvents.GLOBAL_INDEX) Long globalIndex) {
+            @GlobalIndex Long globalIndex) {
         long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
         boolean bracketed = e.stage() == Stage.STEP_ENTER || e.stage() == Stage.STEP_EXIT
                 || e.stage() == Stage.STEP_ERROR;

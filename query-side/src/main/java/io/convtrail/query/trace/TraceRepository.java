@@ -53,7 +53,7 @@ class TraceRepository {
                 .param("conversationIds", SqlArrays.of("uuid", turns, TraceChange.TurnStarted::conversationId))
                 .param("indexes", SqlArrays.of("integer", turns, TraceChange.TurnStarted::index))
                 .param("userTexts", SqlArrays.of("text", turns, TraceChange.TurnStarted::userText))
-                .param("startedAts", SqlArrays.of("text", turns, turn -> turn.startedAt().toString()))
+                .param("startedAts", SqlArrays.of("text", turns, turn -> turn.startedAt()))
                 .param("status", TraceTurn.Status.RUNNING.name())
                 .update();
     }
@@ -72,7 +72,7 @@ class TraceRepository {
                              AS e(turn_id, ended_at, status, outcome, intent, state)
                         WHERE t.turn_id = e.turn_id""")
                 .param("turnIds", SqlArrays.of("uuid", turns, TraceChange.TurnEnded::turnId))
-                .param("endedAts", SqlArrays.of("text", turns, turn -> turn.endedAt().toString()))
+                .param("endedAts", SqlArrays.of("text", turns, turn -> turn.endedAt()))
                 .param("statuses", SqlArrays.of("text", turns, turn -> turn.status().name()))
                 .param("outcomes", SqlArrays.of("text", turns, TraceChange.TurnEnded::outcome))
                 .param("intents", SqlArrays.of("text", turns, TraceChange.TurnEnded::intent))
@@ -104,7 +104,7 @@ class TraceRepository {
                 .param("turnIds", SqlArrays.of("uuid", rows, StageRow::turnId))
                 .param("stepIds", SqlArrays.of("bigint", rows, StageRow::stepId))
                 .param("stages", SqlArrays.of("text", rows, StageRow::stage))
-                .param("createdAts", SqlArrays.of("text", rows, row -> row.createdAt().toString()))
+                .param("createdAts", SqlArrays.of("text", rows, row -> row.createdAt()))
                 .param("payloads", SqlArrays.of("text", rows, StageRow::payloadJson))
                 .update();
     }
@@ -129,7 +129,7 @@ class TraceRepository {
                 .param("steps", SqlArrays.of("text", steps, step -> step.enter().step()))
                 .param("stepClasses", SqlArrays.of("text", steps, step -> step.enter().stepClass()))
                 .param("sourceFiles", SqlArrays.of("text", steps, step -> step.enter().sourceFile()))
-                .param("startedAts", SqlArrays.of("text", steps, step -> step.startedAt().toString()))
+                .param("startedAts", SqlArrays.of("text", steps, step -> step.startedAt()))
                 .param("status", TraceStep.Status.RUNNING.name())
                 .update();
     }
@@ -156,7 +156,7 @@ class TraceRepository {
                         WHERE s.step_id = c.step_id""")
                 .param("stepIds", SqlArrays.of("bigint", steps, TraceWrites.ClosedStep::stepId))
                 .param("statuses", SqlArrays.of("text", steps, step -> step.status().name()))
-                .param("endedAts", SqlArrays.of("text", steps, step -> step.endedAt().toString()))
+                .param("endedAts", SqlArrays.of("text", steps, step -> step.endedAt()))
                 .param("errors", SqlArrays.of("text", steps,
                         step -> step.status() == TraceStep.Status.ERROR ? step.exit().errorMessage() : null))
                 .param("durations", SqlArrays.of("bigint", steps, step -> step.exit().durationMs()))

@@ -38,6 +38,33 @@ class IsoInstantsTest {
     }
 
     @Test
+    void readsWhatInstantParseReadsForEveryTextItAccepts() {
+        SplittableRandom random = new SplittableRandom(16);
+        for (int i = 0; i < 200_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextLong(-30_610_224_000L, 253_402_300_800L),
+                    i % 3 == 0 ? 0 : random.nextInt(1_000_000_000));
+            String text = instant.toString();
+            assertThat(IsoInstants.parse(text)).as(text).isEqualTo(instant);
+            // a fraction of any length, as other writers send it
+            if (text.contains(".")) {
+                String shorter = text.substring(0, text.length() - 2) + "Z";
+                assertThat(IsoInstants.parse(shorter)).as(shorter).isEqualTo(Instant.parse(shorter));
+            }
+        }
+    }
+
+    @Test
+    void leavesEveryOtherFormToInstantParse() {
+        for (String text : new String[]{"2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-31T00:00:00Z",
+                "2026-11-24T24:00:00Z", "2026-11-24T23:60:00Z", "2026-11-24T23:59:60Z", "2026-11-24T06:00:00.Z",
+                "2026-11-24T06:00:00.1234567890Z", "2026-11-24T06:00:00+01:00", "2026-11-24 06:00:00Z",
+                "0999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "2026-11-24T06:00Z", " 2026-11-24T06:00:00Z",
+                "2026-1a-24T06:00:00Z", "2026-11-24T-6:00:00Z", "1700000000"}) {
+            assertThat(IsoInstants.parse(text)).as(text).isNull();
+        }
+    }
+
+    @Test
     void nullStaysNull() {
         assertThat(IsoInstants.format(null)).isNull();
     }
