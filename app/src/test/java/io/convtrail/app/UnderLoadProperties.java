@@ -17,6 +17,7 @@ import java.lang.annotation.Target;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@TestPropertySource(properties = {"convtrail.read.consistency-timeout=60s", "convtrail.stream.sse.heartbeat=500ms"})
+@TestPropertySource(properties = {"convtrail.read.consistency-timeout=60s", "convtrail.stream.sse.heartbeat=500ms",
+        "convtrail.read-side.max-wait=60s"})
 public @interface UnderLoadProperties {
 }

@@ -49,6 +49,8 @@ public enum Refusal {
     DATABASE_UNAVAILABLE("database-unavailable", "Database unavailable"),
     /** A read model has not yet applied every event of the conversation within the read's bound. */
     READ_MODEL_BEHIND("read-model-behind", "Read model behind"),
+    /** The read side stayed too far behind the event store for the whole wait: the turn was not started. */
+    READ_SIDE_BEHIND("read-side-behind", "Read side behind"),
     /** A read model holds an event of the conversation in quarantine: it cannot answer completely. */
     READ_MODEL_INCOMPLETE("read-model-incomplete", "Read model incomplete"),
     /** Anything else: a request error Spring reported with a status of its own. */

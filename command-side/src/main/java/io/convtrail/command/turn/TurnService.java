@@ -38,9 +38,11 @@ public class TurnService {
     private final TurnGate gate;
     private final TurnRunners runners;
     private final TurnRateLimiter turnRate;
+    private final TurnBackpressure backpressure;
 
     public TurnService(CommandGateway commands, ConversationEngine engine, ObjectMapper json, Clock clock,
-                       TurnProperties properties, TurnGate gate, TurnRunners runners, TurnRateLimiter turnRate) {
+                       TurnProperties properties, TurnGate gate, TurnRunners runners, TurnRateLimiter turnRate,
+                       TurnBackpressure backpressure) {
         this.commands = commands;
         this.engine = engine;
         this.json = json;
@@ -49,6 +51,7 @@ public class TurnService {
         this.gate = gate;
         this.runners = runners;
         this.turnRate = turnRate;
+        this.backpressure = backpressure;
     }
 
     /** A validated turn request. */
@@ -58,6 +61,7 @@ public class TurnService {
 
     public TurnResult handle(TurnRequest request) {
         turnRate.admit(request.conversationId());
+        backpressure.awaitReadSide();
         UUID turnId = UUID.randomUUID();
         RunningTurn running = gate.admit(request.conversationId(), turnId);
         try {

@@ -1,0 +1,33 @@
+package io.convtrail.app.readside;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * Backpressure from the read side on new turns ({@code convtrail.read-side.*}).
+ *
+ * @param backpressure  false: turns never wait for the read side (it may then fall behind without bound)
+ * @param maxLag        how many events the audit or trace projection may be behind the event store's head
+ *                      before a new turn waits; kept well inside the event store's cache of newest events
+ *                      (Axon's {@code EmbeddedEventStore}: 10,000), so projections within it never read the
+ *                      store privately
+ * @param maxWait       how long a new turn waits for the read side before it is refused with 503
+ * @param pollInterval  how often the lag is read from the database while turns run or wait (one query of
+ *                      the store's head and one of the projections' tokens, for the whole node)
+ * @param retryAfter    the Retry-After of a refused turn
+ */
+@Validated
+@ConfigurationProperties("convtrail.read-side")
+public record ReadSideProperties(
+        @DefaultValue("true") boolean backpressure,
+        @DefaultValue("500") @Min(1) long maxLag,
+        @DefaultValue("5s") @PositiveOrZero Duration maxWait,
+        @DefaultValue("20ms") @Positive Duration pollInterval,
+        @DefaultValue("1s") @PositiveOrZero Duration retryAfter) {
+}

@@ -1,0 +1,55 @@
+package io.convtrail.app.readside;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Turns let in on one reading fill the room under the bound at their estimated size, and no more. */
+class ReadSideReadingTest {
+
+    private static final long MAX_LAG = 500;
+
+    @Test
+    void turnsFillTheRoomUnderTheBoundAtTheirEstimatedSize() {
+        ReadSideReading reading = new ReadSideReading(100, true, 10_000, 40, System.nanoTime());
+
+        int admitted = 0;
+        while (reading.tryAdmit(MAX_LAG)) {
+            admitted++;
+        }
+
+        assertThat(admitted).as("100 behind + 11 turns of 40 events = 540 > 500").isEqualTo(11);
+        assertThat(reading.holdsBack(MAX_LAG)).as("within the bound: a turn waits for the next reading, "
+                + "it is not refused").isFalse();
+    }
+
+    @Test
+    void aReadSideOverTheBoundLetsNoTurnIn() {
+        ReadSideReading reading = new ReadSideReading(501, true, 10_000, 40, System.nanoTime());
+
+        assertThat(reading.tryAdmit(MAX_LAG)).isFalse();
+        assertThat(reading.holdsBack(MAX_LAG)).isTrue();
+    }
+
+    @Test
+    void withNoLiveProjectionEveryTurnGoesIn() {
+        ReadSideReading reading = ReadSideReading.unknown(10_000, 40);
+
+        for (int i = 0; i < 1000; i++) {
+            assertThat(reading.tryAdmit(MAX_LAG)).isTrue();
+        }
+        assertThat(reading.holdsBack(MAX_LAG)).isFalse();
+    }
+
+    @Test
+    void theTurnSizeFollowsTheHeadsGrowthPerTurnLetIn() {
+        TurnSize size = new TurnSize();
+        assertThat(size.events()).as("before any turn").isEqualTo(40.0);
+
+        for (int i = 0; i < 500; i++) {
+            size.observe(120, 2);
+        }
+
+        assertThat(size.events()).isEqualTo(60.0, org.assertj.core.data.Offset.offset(0.5));
+    }
+}
