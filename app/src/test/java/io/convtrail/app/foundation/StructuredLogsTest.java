@@ -52,8 +52,9 @@ class StructuredLogsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
+        // the service processes of the fault suite start with the same flags: C1 only starts faster
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ConvtrailApplication.class.getName(),
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), ConvtrailApplication.class.getName(),
                 "--server.port=0", "--" + TestTokens.SECRET_PROPERTY,
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + closedPort + "/convtrail",
                 "--spring.datasource.username=convtrail", "--spring.datasource.password=convtrail"));
