@@ -17,12 +17,14 @@ import java.util.Optional;
 
 /**
  * Runs the test classes that share a Spring application context one after another: first the classes
- * without one, then each context's classes together, by name within a group.
- * The key is the one Spring's context cache uses (the merged context configuration), so a group is
- * exactly the classes that share a context. Together with a context cache of one entry (see the
- * surefire configuration) a context is closed when the next one starts, instead of all of them running
- * their processors, schedulers and connection pools in the background until the JVM ends. A class may
- * ask to run first in its group with {@link Order} (lower first).
+ * without one, then each context's classes together, by name within a group. The key is the one
+ * Spring's context cache uses (the merged context configuration), so a group is exactly the classes
+ * that share a context. With a context cache of one entry ({@code spring.properties}) a context is
+ * closed when the next one starts, instead of every context running its processors, schedulers and
+ * connection pool in the background until the JVM ends (and closing them all at its end, which took
+ * Surefire's fork past its 30 s exit timeout). A class may run earlier in its group with {@link Order}
+ * (lower first): {@code FuzzTest} on a store holding only its own data, the longest fault ITs first in
+ * the fault suite (no context: one group).
  */
 public class SharedContextOrder implements ClassOrderer {
 

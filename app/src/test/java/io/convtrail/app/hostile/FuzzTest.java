@@ -9,6 +9,7 @@ import io.convtrail.testsupport.fuzz.HostileRequests;
 import io.convtrail.testsupport.fuzz.HostileRequests.Endpoint;
 import io.convtrail.testsupport.fuzz.FuzzVerdict;
 import io.convtrail.testsupport.fuzz.HostileStompFrames;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ConvtrailIntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
+@Order(1) // first in the shared context: its cost must not grow with what earlier classes stored (see SharedContextOrder)
 class FuzzTest {
 
     private static final Logger log = LoggerFactory.getLogger(FuzzTest.class);
