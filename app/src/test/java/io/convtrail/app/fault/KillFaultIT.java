@@ -1,7 +1,9 @@
 package io.convtrail.app.fault;
 
 import io.convtrail.app.fault.FaultClient.Answer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is taken over), every turn answered 200 is complete in the event store and the read models, every
  * turn cut by a kill is closed by the conversation's next turn at once, and every chain verifies.
  */
+@ResourceLock(ServiceProcess.MANY_PROCESSES)
+@Order(2) // the fault suite's longest first (see the failsafe configuration)
 class KillFaultIT {
 
     private static final Path HOME = Path.of("target", "fault", "kill-" + UUID.randomUUID().toString().substring(0, 8));

@@ -5,7 +5,9 @@ import io.convtrail.app.fault.FaultClient.Answer;
 import io.convtrail.app.stream.SseTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
 import java.net.URI;
@@ -40,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its segments within the stated time, every answered turn reaches the read models, and the SSE and
  * STOMP subscribers on A and C miss nothing.
  */
+@ResourceLock(ServiceProcess.MANY_PROCESSES)
+@Order(1) // the fault suite's longest first (see the failsafe configuration)
 class ScaleOutIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

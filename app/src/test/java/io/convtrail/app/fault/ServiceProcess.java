@@ -23,6 +23,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(180);
 
+    /**
+     * The lock of the fault tests that run several service processes and load at once: the fault suite runs
+     * two tests at a time (see the failsafe configuration), but never two of these, so a test's bounds on
+     * takeovers and restarts are not measured on a machine that two such tests overload together.
+     */
+    public static final String MANY_PROCESSES = "fault-suite: many service processes";
+
     private final Process process;
     private final Path log;
     private final int port;
