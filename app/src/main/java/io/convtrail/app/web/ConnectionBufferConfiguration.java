@@ -16,8 +16,9 @@ import org.springframework.util.unit.DataSize;
  * shrink the buffers no stream needs at that size (an SSE stream reads one request head and writes
  * events of a few KB). The request header limit ({@code server.max-http-request-header-size}) stays
  * as it is: it bounds what a request may carry, bearer tokens included. The response header buffer
- * only ever holds our own headers, and the trailer buffer (8 KB by default, allocated for every
- * connection although the service accepts no trailer headers) only an empty trailer section.
+ * keeps Tomcat's size by default (a redirect's Location echoes the request's query), and the trailer
+ * buffer (8 KB by default, allocated for every connection although the service accepts no trailer
+ * headers) holds only an empty trailer section.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConnectionBufferProperties.class)

@@ -14,8 +14,9 @@ import org.springframework.util.unit.DataSize;
  * @param readBuffer     the socket's read buffer; a larger body is read in more, smaller reads
  * @param writeBuffer    the socket's write buffer; a write larger than it goes to the socket directly
  * @param responseBuffer the response body's buffer; a body larger than it is sent chunked, as it is written
- * @param responseHeaderBuffer the response header buffer, which is also the limit of one response's headers
- *                       (ours are a few hundred bytes: content type, CORS, trace id, Retry-After, WWW-Authenticate)
+ * @param responseHeaderBuffer the response header buffer, which is also the limit of one response's headers;
+ *                       Tomcat's 8 KB by default, since a response can echo the request (a redirect's Location
+ *                       carries the request's query string, which the request header limit allows up to 8 KB)
  * @param trailerBuffer  the buffer for a chunked request's trailer section, allocated for every connection up front;
  *                       the service allows no trailer headers (Tomcat drops them), so it only has to hold the
  *                       empty trailer section or a few ignored fields; a larger one is refused with 400
@@ -26,7 +27,7 @@ public record ConnectionBufferProperties(
         @DefaultValue("1KB") @NotNull DataSize readBuffer,
         @DefaultValue("2KB") @NotNull DataSize writeBuffer,
         @DefaultValue("4KB") @NotNull DataSize responseBuffer,
-        @DefaultValue("4KB") @NotNull DataSize responseHeaderBuffer,
+        @DefaultValue("8KB") @NotNull DataSize responseHeaderBuffer,
         @DefaultValue("256B") @NotNull DataSize trailerBuffer) {
 
     /** Below this, Tomcat's reads and writes would take more system calls than the memory is worth. */
