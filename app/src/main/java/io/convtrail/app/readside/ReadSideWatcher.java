@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -28,11 +27,15 @@ import java.util.stream.Collectors;
  * processors, so it holds on a command-only node too, whichever nodes project. It polls only while
  * turns run or wait (a turn in the last second) and sleeps otherwise, so an idle service queries nothing.
  * <p>
- * Only running projections count: those with a live segment (claimed, the claim renewed within Axon's
- * claim timeout, not rebuilding). Then all their segments count, also one between two owners (moved
- * by the segment balance, or left by a node that died until another takes it over). A projection
- * stopped everywhere, on no node at all, or rebuilding holds no turn back: the bound is about keeping
- * a running read side current, never about stopping turns because no read side runs.
+ * Only live segments count: claimed, not rebuilding, and renewed within the last
+ * {@value #SILENT_OWNER_SECONDS} s (an owner stores its token after every batch and renews its claim
+ * every second while idle), or within Axon's claim timeout if that is shorter. A segment between two
+ * owners (moved by the segment balance), or left by a node that died until another takes it over
+ * after the claim timeout, holds no turn back meanwhile; it counts again, at its own position, once
+ * claimed. So a killed query node stops turns for a few seconds at most instead of failing them for
+ * the whole takeover, and a projection stopped everywhere, on no node at all, or rebuilding holds no
+ * turn back: the bound is about keeping a running read side current, never about stopping turns
+ * because no read side runs.
  * The conversation index is left out: no read or stream waits on it per event, and its single
  * segment would cap turns at what one thread projects.
  */
@@ -43,11 +46,14 @@ class ReadSideWatcher implements DisposableBean {
     static final List<String> BOUNDED = List.of(AuditProjection.PROCESSING_GROUP, TraceProjection.PROCESSING_GROUP);
     /** How long after the last turn the watcher keeps polling. */
     private static final long ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A claim not renewed this long is a silent owner's (a live one renews at least every second). */
+    static final long SILENT_OWNER_SECONDS = 4;
 
     private final ProjectionTokens tokens;
     private final EventStore events;
     private final Clock clock;
-    private final Duration claimTimeout;
+    /** How recently a segment's claim must have been renewed for it to count. */
+    private final Duration liveClaim;
     private final long pollNanos;
     /** Guards {@link #lag} and is what waiting turns wait on. */
     private final Object changed = new Object();
@@ -65,7 +71,8 @@ class ReadSideWatcher implements DisposableBean {
         this.tokens = tokens;
         this.events = events;
         this.clock = clock;
-        this.claimTimeout = tokenStore.getClaimTimeout();
+        this.liveClaim = tokenStore.getClaimTimeout().compareTo(Duration.ofSeconds(SILENT_OWNER_SECONDS)) < 0
+                ? tokenStore.getClaimTimeout() : Duration.ofSeconds(SILENT_OWNER_SECONDS);
         this.pollNanos = properties.pollInterval().toNanos();
     }
 
@@ -155,13 +162,9 @@ class ReadSideWatcher implements DisposableBean {
         List<SegmentPosition> segments = tokens.positions(BOUNDED);
         TrackingToken headToken = events.createHeadToken();
         long head = headToken == null ? -1L : headToken.position().orElse(-1L);
-        Instant liveSince = clock.instant().minus(claimTimeout);
-        Set<String> running = segments.stream()
-                .filter(s -> s.owner() != null && !s.replaying() && s.claimedAt().isAfter(liveSince))
-                .map(SegmentPosition::processor).collect(Collectors.toSet());
-        // every segment of a running projection counts, also one between two owners (a balance, a takeover)
+        Instant liveSince = clock.instant().minus(liveClaim);
         Map<String, Long> slowest = segments.stream()
-                .filter(s -> running.contains(s.processor()) && !s.replaying())
+                .filter(s -> s.owner() != null && !s.replaying() && s.claimedAt().isAfter(liveSince))
                 .collect(Collectors.toMap(SegmentPosition::processor, SegmentPosition::position, Math::min));
         ReadSideReading previous = lag;
         // not across a pause: what was appended meanwhile (scripts, other nodes) is not this node's turns
