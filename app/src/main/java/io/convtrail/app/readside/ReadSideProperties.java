@@ -26,7 +26,7 @@ import java.time.Duration;
 @ConfigurationProperties("convtrail.read-side")
 public record ReadSideProperties(
         @DefaultValue("true") boolean backpressure,
-        @DefaultValue("500") @Min(1) long maxLag,
+        @DefaultValue("2000") @Min(1) long maxLag,
         @DefaultValue("5s") @PositiveOrZero Duration maxWait,
         @DefaultValue("20ms") @Positive Duration pollInterval,
         @DefaultValue("1s") @PositiveOrZero Duration retryAfter) {
