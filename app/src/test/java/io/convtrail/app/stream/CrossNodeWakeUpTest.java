@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.query.stream.StreamHistory;
+import io.convtrail.query.stream.StreamNotifications;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -33,6 +34,9 @@ class CrossNodeWakeUpTest extends StreamClientTest {
 
     @Autowired
     StreamHistory history;
+
+    @Autowired
+    StreamNotifications notifications;
 
     @Test
     void rowsProjectedElsewhereAreStreamedOnTheirNotification() throws Exception {
@@ -65,8 +69,38 @@ class CrossNodeWakeUpTest extends StreamClientTest {
         }
     }
 
+    /**
+     * This node's own notifications wake nobody: its hub was handed the rows when they committed, and a
+     * wake-up would only make every subscriber read them again. A notification from another process
+     * (marked as such) still wakes them.
+     */
+    @Test
+    void aNodeIsNotWokenByItsOwnNotifications() throws Exception {
+        UUID source = UUID.randomUUID();
+        conversations.turn(source, "hello");
+        List<StreamEvent> stored = conversations.storedStream(source);
+        UUID elsewhere = UUID.randomUUID();
+        try (SseTestClient sse = SseTestClient.open(http, stream(elsewhere, ""), Map.of())) {
+            assertThat(sse.next(WAIT).name()).isEqualTo("CONNECTED");
+            copyRows(source, elsewhere, 1, stored.size(), null);
+            notifications.announce(elsewhere, stored.size());
+            assertThat(sse.silentFor(Duration.ofMillis(1_000))).as("own notification ignored").isTrue();
+
+            copyRows(source, elsewhere, stored.size() + 1, stored.size(),
+                    "@another-node " + elsewhere + ":" + stored.size());
+            assertThat(sse.next(stored.size(), WAIT)).extracting(SseTestClient.Event::sequence)
+                    .containsExactlyElementsOf(stored.stream().map(StreamEvent::sequence).toList());
+        }
+    }
+
     /** Copies the source conversation's rows {@code from..to} as the other conversation's, and announces the last. */
     private void projectElsewhere(UUID source, UUID target, long from, long to) throws Exception {
+        // as a projection batch announces: the newest sequence of each conversation it touched
+        copyRows(source, target, from, to, UUID.randomUUID() + ":7 " + target + ":" + to + " not-an-entry");
+    }
+
+    /** Copies rows {@code from..to} (none when {@code from > to}) and sends {@code notification}, if any, in one transaction. */
+    private void copyRows(UUID source, UUID target, long from, long to, String notification) throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement copy = connection.prepareStatement("""
@@ -79,10 +113,11 @@ class CrossNodeWakeUpTest extends StreamClientTest {
                 copy.setObject(2, source);
                 copy.setLong(3, from);
                 copy.setLong(4, to);
-                assertThat(copy.executeUpdate()).isEqualTo((int) (to - from + 1));
-                // as a projection batch announces: the newest sequence of each conversation it touched
-                announce.setString(1, UUID.randomUUID() + ":7 " + target + ":" + to + " not-an-entry");
-                announce.execute();
+                assertThat(copy.executeUpdate()).isEqualTo((int) Math.max(0, to - from + 1));
+                if (notification != null) {
+                    announce.setString(1, notification);
+                    announce.execute();
+                }
             }
             connection.commit();
         }

@@ -29,6 +29,15 @@ import java.util.UUID;
  * its {@link ConversationStreamHub}, whose subscribers read the new rows from the shared read model.
  * The notification is only a wake-up, never the data: a lost one (the listening connection dropped)
  * is made up by waking every subscriber once the connection is back.
+ * <p>
+ * A node hears its own notifications too, and for those the wake-up is only a cost: the rows were
+ * already handed to its hub with their content, after the same commit. Taken as a wake-up, each
+ * subscriber of the conversation read them again from the read model, and when the notification
+ * arrived before the projecting thread's hand-over (more often than not, measured) the event reached
+ * the subscriber through that read. So every notification starts with its sender's mark
+ * ({@value #ORIGIN_MARK} and a random id per process), and a node drops the ones it sent. A node that
+ * predates the mark reads it as one malformed entry and ignores it, and a notification without a mark
+ * (such a node's) wakes as before.
  */
 @Component
 public class StreamNotifications implements SmartLifecycle {
@@ -36,6 +45,8 @@ public class StreamNotifications implements SmartLifecycle {
     static final String CHANNEL = "convtrail_stream";
     /** A notification's payload must stay under 8000 bytes; an entry takes 38 to 56. */
     static final int ENTRIES_PER_NOTIFICATION = 128;
+    /** Starts the first entry of a notification: the sending process's mark. */
+    static final String ORIGIN_MARK = "@";
     private static final String RESOURCE = StreamNotifications.class.getName();
     private static final Logger log = LoggerFactory.getLogger(StreamNotifications.class);
     /** How long one poll waits for a notification; bounds how long stopping takes. */
@@ -49,6 +60,8 @@ public class StreamNotifications implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final JdbcConnectionDetails database;
     private final ConversationStreamHub hub;
+    /** This process's mark on its notifications ({@value #ORIGIN_MARK} and a random id). */
+    private final String origin = ORIGIN_MARK + UUID.randomUUID();
     private volatile boolean running;
     private volatile Thread listener;
 
@@ -78,13 +91,16 @@ public class StreamNotifications implements SmartLifecycle {
         heads.merge(conversationId, sequence, Math::max);
     }
 
-    /** One notification per group of conversations: {@code <conversationId>:<sequence>} entries separated by spaces. */
+    /**
+     * One notification per group of conversations: this process's mark, then {@code <conversationId>:<sequence>}
+     * entries, separated by spaces.
+     */
     private void send(Map<UUID, Long> heads) {
         List<String> entries = heads.entrySet().stream().map(head -> head.getKey() + ":" + head.getValue()).toList();
         for (int from = 0; from < entries.size(); from += ENTRIES_PER_NOTIFICATION) {
             jdbc.sql("SELECT pg_notify(:channel, :payload)")
                     .param("channel", CHANNEL)
-                    .param("payload", String.join(" ", entries.subList(from,
+                    .param("payload", origin + " " + String.join(" ", entries.subList(from,
                             Math.min(entries.size(), from + ENTRIES_PER_NOTIFICATION))))
                     .query((row, number) -> Boolean.TRUE).list();
         }
@@ -164,8 +180,16 @@ public class StreamNotifications implements SmartLifecycle {
         return DedicatedConnection.open(database, "convtrail stream notifications", SOCKET_TIMEOUT_SECONDS);
     }
 
+    /** Wakes the hub for each entry, unless this process sent the notification (its hub has the rows already). */
     private void dispatch(String payload) {
-        for (String entry : payload.split(" ")) {
+        String[] entries = payload.split(" ");
+        if (entries[0].equals(origin)) {
+            return;
+        }
+        for (String entry : entries) {
+            if (entry.startsWith(ORIGIN_MARK)) {
+                continue;
+            }
             int colon = entry.indexOf(':');
             try {
                 hub.wake(UUID.fromString(entry.substring(0, colon)), Long.parseLong(entry.substring(colon + 1)));
