@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,7 @@ public final class ContentOpener {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Where a sealed string value starts in a payload's text. */
     private static final String SEALED_STRING = "\"" + ContentCipher.PREFIX;
+    private static final byte[] SEALED_PREFIX_UTF8 = ContentCipher.PREFIX.getBytes(StandardCharsets.US_ASCII);
 
     private final UUID conversationId;
     private final ContentKey key;
@@ -52,6 +55,14 @@ public final class ContentOpener {
             }
         }
         return open(json, PersonalContent.STAGE_FIELDS);
+    }
+
+    /**
+     * Whether {@link #stagePayload} answers this stored payload (its UTF-8) unchanged: nothing sealed in
+     * it and nothing to mask. A reader can then copy the stored bytes without making a {@code String}.
+     */
+    public boolean readsAsStored(byte[] utf8) {
+        return utf8 == null || (!erased() && indexOf(utf8, SEALED_PREFIX_UTF8) < 0);
     }
 
     /** A stored verbose message (JSON) as a reader sees it. */
@@ -150,6 +161,16 @@ public final class ContentOpener {
             return;
         }
         out.append(openValue(sealed).toString());
+    }
+
+    private static int indexOf(byte[] text, byte[] part) {
+        byte first = part[0];
+        for (int at = 0, last = text.length - part.length; at <= last; at++) {
+            if (text[at] == first && Arrays.equals(text, at, at + part.length, part, 0, part.length)) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     private static boolean isPlainString(String json) {

@@ -1,6 +1,5 @@
 package io.convtrail.query.trace;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.rest.ConversationTrace;
@@ -31,10 +30,10 @@ public class TraceReader {
     private final ConversationKeys keys;
     private final TraceJson json;
 
-    TraceReader(TraceRepository repository, ConversationKeys keys, ObjectMapper mapper) {
+    TraceReader(TraceRepository repository, ConversationKeys keys) {
         this.repository = repository;
         this.keys = keys;
-        this.json = new TraceJson(mapper.writer());
+        this.json = new TraceJson();
     }
 
     /** Writes the whole trace, the bytes Jackson writes for {@link ConversationTrace}. */

@@ -58,7 +58,7 @@ class TraceJsonTest {
 
     @Test
     void theWholeTraceIsWhatJacksonWritesForConversationTrace() throws Exception {
-        TraceJson json = new TraceJson(MAPPER.writer());
+        TraceJson json = new TraceJson();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         json.write(CONVERSATION, null, json.render(turns, steps, stages), out);
 
@@ -68,7 +68,7 @@ class TraceJsonTest {
 
     @Test
     void aPageIsWhatJacksonWritesForTracePage() throws Exception {
-        TraceJson json = new TraceJson(MAPPER.writer());
+        TraceJson json = new TraceJson();
         ConversationTrace records = TraceAssembler.assemble(CONVERSATION, turns, steps, stages);
         for (TraceJson.Paging paging : List.of(new TraceJson.Paging(1, 7, 3, "/next?fromTurn=3&turns=2"),
                 new TraceJson.Paging(9, null, null, null))) {
@@ -83,7 +83,7 @@ class TraceJsonTest {
 
     @Test
     void anEmptyTraceHasEmptyLists() throws Exception {
-        TraceJson json = new TraceJson(MAPPER.writer());
+        TraceJson json = new TraceJson();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         json.write(CONVERSATION, null, json.render(List.of(), List.of(), List.of()), out);
         assertThat(out.toString(StandardCharsets.UTF_8))
