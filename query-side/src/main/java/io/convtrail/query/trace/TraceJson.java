@@ -1,11 +1,12 @@
 package io.convtrail.query.trace;
 
+import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TracePage;
 import io.convtrail.query.json.JsonBytes;
 import io.convtrail.query.trace.TraceAssembler.Grouped;
-import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
+import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 
 import java.io.IOException;
@@ -46,20 +47,27 @@ final class TraceJson {
     record Paging(int fromTurn, Integer lastTurn, Integer nextFromTurn, String next) {
     }
 
-    /** The rows grouped, each stage rendered once. */
-    Rendered render(List<TurnRow> turns, List<StepRow> steps, List<StageRow> stages) {
-        JsonBytes buffer = new JsonBytes(stages.size() * 256);
+    /**
+     * The rows grouped, each stage rendered once: a payload with nothing to open is copied from the
+     * stored bytes, one with sealed values (or of an erased conversation) is opened first.
+     */
+    Rendered render(List<TurnRow> turns, List<StepRow> steps, List<StoredStage> stages, ContentOpener opener) {
+        JsonBytes buffer = new JsonBytes(stages.size() * 512);
         Grouped<StageSpan, StepOut, TurnOut> grouped = TraceAssembler.group(turns, steps, stages,
                 new TraceAssembler.Parts<>() {
                     @Override
-                    public StageSpan stage(StageRow row) {
+                    public StageSpan stage(StoredStage row) {
                         int from = buffer.size();
                         buffer.ascii("{\"auditId\":").number(row.auditId()).ascii(",\"stage\":").string(row.stage())
                                 .ascii(",\"createdAt\":").instant(row.createdAt()).ascii(",\"payload\":");
-                        if (row.payloadJson() == null) {
+                        byte[] payload = row.payloadUtf8();
+                        if (payload == null) {
                             buffer.nullValue();
+                        } else if (opener.readsAsStored(payload)) {
+                            buffer.raw(payload);
                         } else {
-                            buffer.raw(row.payloadJson().getBytes(StandardCharsets.UTF_8));
+                            buffer.raw(opener.stagePayload(new String(payload, StandardCharsets.UTF_8))
+                                    .getBytes(StandardCharsets.UTF_8));
                         }
                         buffer.put('}');
                         return new StageSpan(from, buffer.size());
