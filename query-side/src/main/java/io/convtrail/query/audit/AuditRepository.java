@@ -119,24 +119,22 @@ public class AuditRepository implements StreamHistory {
 
     public List<AuditRow> findAudit(FindConversationAuditQuery q) {
         ContentOpener opener = envelopes.opener(q.conversationId());
-        List<AuditRow> rows = new ArrayList<>();
-        readAudit(q, (auditId, stage, payloadUtf8, createdAt) -> rows.add(new AuditRow(auditId, q.conversationId(),
-                stage, opener.stagePayload(payloadUtf8 == null ? null : new String(payloadUtf8, StandardCharsets.UTF_8)),
-                IsoInstants.format(createdAt))));
-        return rows;
+        return readAudit(q).stream().map(row -> new AuditRow(row.auditId(), q.conversationId(), row.stage(),
+                opener.stagePayload(row.payloadUtf8() == null ? null
+                        : new String(row.payloadUtf8(), StandardCharsets.UTF_8)),
+                IsoInstants.format(row.createdAt()))).toList();
     }
 
-    /** Receives the audit rows of a query in auditId order, each payload as its stored UTF-8, sealed values sealed. */
-    public interface StoredAuditRows {
-        void accept(long auditId, Stage stage, byte[] payloadUtf8, Instant createdAt);
+    /** An audit row as stored: the payload's UTF-8 straight from the driver, sealed values still sealed. */
+    public record StoredAuditRow(long auditId, Stage stage, byte[] payloadUtf8, Instant createdAt) {
     }
 
     /**
-     * The audit rows of a query, as stored: the payload's UTF-8 straight from the driver (no
-     * {@code String} made), so an answer can copy it without decoding and encoding it again.
+     * The audit rows of a query in auditId order, as stored: no {@code String} is made of a payload, so an
+     * answer can copy it without decoding and encoding it again.
      */
-    public void readAudit(FindConversationAuditQuery q, StoredAuditRows into) {
-        jdbc.sql("""
+    public List<StoredAuditRow> readAudit(FindConversationAuditQuery q) {
+        return jdbc.sql("""
                         SELECT audit_id, stage, payload_json, created_at
                         FROM audit_event
                         WHERE conversation_id = :conversationId AND kind = :kind
@@ -148,10 +146,9 @@ public class AuditRepository implements StreamHistory {
                 .param("after", q.afterAuditId() == null ? -1L : q.afterAuditId())
                 .param("stage", q.stage() == null ? null : q.stage().name())
                 .param("limit", q.limit() == null ? Integer.MAX_VALUE : q.limit())
-                .query(rs -> {
-                    into.accept(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
-                            rs.getObject(4, OffsetDateTime.class).toInstant());
-                });
+                .query((rs, i) -> new StoredAuditRow(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant()))
+                .list();
     }
 
     @Override

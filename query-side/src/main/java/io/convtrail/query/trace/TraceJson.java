@@ -11,7 +11,6 @@ import io.convtrail.query.trace.TraceRows.TurnRow;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -60,14 +59,11 @@ final class TraceJson {
                         int from = buffer.size();
                         buffer.ascii("{\"auditId\":").number(row.auditId()).ascii(",\"stage\":").string(row.stage())
                                 .ascii(",\"createdAt\":").instant(row.createdAt()).ascii(",\"payload\":");
-                        byte[] payload = row.payloadUtf8();
+                        byte[] payload = opener.stagePayload(row.payloadUtf8());
                         if (payload == null) {
                             buffer.nullValue();
-                        } else if (opener.readsAsStored(payload)) {
-                            buffer.raw(payload);
                         } else {
-                            buffer.raw(opener.stagePayload(new String(payload, StandardCharsets.UTF_8))
-                                    .getBytes(StandardCharsets.UTF_8));
+                            buffer.raw(payload);
                         }
                         buffer.put('}');
                         return new StageSpan(from, buffer.size());

@@ -8,6 +8,7 @@ import io.convtrail.api.privacy.ContentKey;
 import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.api.privacy.ContentSeal;
 import io.convtrail.api.rest.AuditRow;
+import io.convtrail.query.audit.AuditRepository.StoredAuditRow;
 import io.convtrail.query.json.IsoInstants;
 import org.junit.jupiter.api.Test;
 
@@ -73,8 +74,8 @@ class AuditJsonTest {
 
     @Test
     void anEmptyAuditIsAnEmptyArray() {
-        assertThat(new String(AuditJson.render(CONVERSATION, ContentOpener.of(CONVERSATION, ContentKey.NONE), 0,
-                rows -> { }).toByteArray(), StandardCharsets.UTF_8)).isEqualTo("[]");
+        assertThat(new String(AuditJson.render(CONVERSATION, ContentOpener.of(CONVERSATION, ContentKey.NONE),
+                List.of()).toByteArray(), StandardCharsets.UTF_8)).isEqualTo("[]");
     }
 
     private static String assertSameAsBefore(ContentOpener opener, List<String> payloads) throws IOException {
@@ -85,13 +86,13 @@ class AuditJsonTest {
             before.add(new AuditRow(1_000_000_000_000L + i * 7919L, CONVERSATION, stages[i % stages.length],
                     opener.stagePayload(payload), IsoInstants.format(instant(i))));
         }
-        byte[] rendered = AuditJson.render(CONVERSATION, opener, 16, rows -> {
-            for (int i = 0; i < payloads.size(); i++) {
-                String payload = payloads.get(i);
-                rows.accept(1_000_000_000_000L + i * 7919L, stages[i % stages.length],
-                        payload == null ? null : payload.getBytes(StandardCharsets.UTF_8), instant(i));
-            }
-        }).toByteArray();
+        List<StoredAuditRow> stored = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            String payload = payloads.get(i);
+            stored.add(new StoredAuditRow(1_000_000_000_000L + i * 7919L, stages[i % stages.length],
+                    payload == null ? null : payload.getBytes(StandardCharsets.UTF_8), instant(i)));
+        }
+        byte[] rendered = AuditJson.render(CONVERSATION, opener, stored).toByteArray();
         String expected = new String(jacksonAsBefore(before), StandardCharsets.UTF_8);
         assertThat(new String(rendered, StandardCharsets.UTF_8)).isEqualTo(expected);
         return expected;
