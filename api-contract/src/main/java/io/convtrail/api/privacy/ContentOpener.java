@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -210,11 +209,19 @@ public final class ContentOpener {
         return openValue(sealed).toString();
     }
 
+    /** A plain loop: every payload a reader answers is searched, and a library call per candidate cost more. */
     private static int indexOf(byte[] text, byte[] part, int from) {
         byte first = part[0];
-        for (int at = from, last = text.length - part.length; at <= last; at++) {
-            if (text[at] == first && Arrays.equals(text, at, at + part.length, part, 0, part.length)) {
-                return at;
+        int length = part.length;
+        for (int at = from, last = text.length - length; at <= last; at++) {
+            if (text[at] == first) {
+                int matched = 1;
+                while (matched < length && text[at + matched] == part[matched]) {
+                    matched++;
+                }
+                if (matched == length) {
+                    return at;
+                }
             }
         }
         return -1;

@@ -20,8 +20,12 @@ public final class JsonBytes {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
-    /** For each ASCII byte: 0 copied, 'u' as a six-character escape, otherwise the letter after the backslash. */
-    private static final byte[] ESCAPES = new byte[128];
+    /**
+     * For each byte value (unsigned): 0 copied, 'u' escaped as six characters, '4' the first of a 4-byte
+     * sequence (a character outside the BMP, escaped as two surrogates), otherwise the letter after the
+     * backslash.
+     */
+    private static final byte[] ESCAPES = new byte[256];
 
     static {
         for (int c = 0; c < 0x20; c++) {
@@ -34,6 +38,9 @@ public final class JsonBytes {
         ESCAPES['\n'] = 'n';
         ESCAPES['\f'] = 'f';
         ESCAPES['\r'] = 'r';
+        for (int b = 0xF0; b <= 0xF7; b++) {
+            ESCAPES[b] = '4';
+        }
     }
 
     private byte[] bytes;
@@ -135,7 +142,7 @@ public final class JsonBytes {
         int i = 0;
         while (i < length) {
             int from = i;
-            while (i < length && !stopsAt(utf8[i])) {
+            while (i < length && ESCAPES[utf8[i] & 0xFF] == 0) {
                 i++;
             }
             if (i > from) {
@@ -179,11 +186,6 @@ public final class JsonBytes {
 
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
-    }
-
-    /** An ASCII byte to escape, or the first of a 4-byte sequence (a character outside the BMP). */
-    private static boolean stopsAt(byte b) {
-        return b >= 0 ? ESCAPES[b] != 0 : (b & 0xF8) == 0xF0;
     }
 
     private void escapeAscii(int c) {

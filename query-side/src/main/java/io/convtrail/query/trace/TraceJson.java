@@ -25,6 +25,8 @@ import java.util.UUID;
 final class TraceJson {
 
     private static final int CHUNK_BYTES = 64 * 1024;
+    /** A rendered stage's bytes besides its payload: field names, auditId, stage, timestamp. */
+    private static final int STAGE_BYTES = 128;
 
     /** A rendered stage: where its JSON lies in the stages' buffer. */
     record StageSpan(int from, int to) {
@@ -51,7 +53,7 @@ final class TraceJson {
      * stored bytes, one with sealed values (or of an erased conversation) is opened first.
      */
     Rendered render(List<TurnRow> turns, List<StepRow> steps, List<StoredStage> stages, ContentOpener opener) {
-        JsonBytes buffer = new JsonBytes(stages.size() * 512);
+        JsonBytes buffer = new JsonBytes(expectedSize(stages));
         Grouped<StageSpan, StepOut, TurnOut> grouped = TraceAssembler.group(turns, steps, stages,
                 new TraceAssembler.Parts<>() {
                     @Override
@@ -80,6 +82,18 @@ final class TraceJson {
                     }
                 });
         return new Rendered(buffer, grouped);
+    }
+
+    /**
+     * The rendered stages' size, a little over: one buffer of the right size instead of growing one. An
+     * opened payload is shorter than its sealed text.
+     */
+    private static int expectedSize(List<StoredStage> stages) {
+        long bytes = 0;
+        for (StoredStage stage : stages) {
+            bytes += STAGE_BYTES + (stage.payloadUtf8() == null ? 0 : stage.payloadUtf8().length);
+        }
+        return (int) Math.min(bytes, Integer.MAX_VALUE - 16);
     }
 
     /** Writes {@link ConversationTrace}, or {@link TracePage} when {@code paging} is given. */
