@@ -6,7 +6,6 @@ import io.convtrail.api.rest.AuditRow;
 import io.convtrail.query.audit.AuditJson;
 import io.convtrail.query.audit.AuditProjection;
 import io.convtrail.query.consistency.ReadConsistency;
-import io.convtrail.query.json.JsonBytes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -69,10 +68,8 @@ public class AuditController {
         }
         Stage only = stage == null ? null : stageNamed(stage);
         consistency.awaitProjected(AuditProjection.PROCESSING_GROUP, id);
-        JsonBytes rows = audit.render(new FindConversationAuditQuery(id, afterAuditId, limit, only));
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(rows.size());
-        rows.writeTo(response.getOutputStream());
+        audit.write(new FindConversationAuditQuery(id, afterAuditId, limit, only), response.getOutputStream());
     }
 
     private static Stage stageNamed(String name) {

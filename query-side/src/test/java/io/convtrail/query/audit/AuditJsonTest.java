@@ -73,9 +73,22 @@ class AuditJsonTest {
     }
 
     @Test
-    void anEmptyAuditIsAnEmptyArray() {
-        assertThat(new String(AuditJson.render(CONVERSATION, ContentOpener.of(CONVERSATION, ContentKey.NONE),
-                List.of()).toByteArray(), StandardCharsets.UTF_8)).isEqualTo("[]");
+    void aLongAuditGoesOutInChunksAsOneAnswer() throws Exception {
+        ContentSeal seal = ContentSeal.of(CONVERSATION, Optional.of(KEY));
+        List<String> stored = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            String payload = PAYLOADS.get(i % PAYLOADS.size());
+            stored.add(payload == null || i % 3 == 0 ? payload : seal.stagePayload(payload));
+        }
+        String rendered = assertSameAsBefore(ContentOpener.of(CONVERSATION, new ContentKey.Present(KEY)), stored);
+        assertThat(rendered.length()).isGreaterThan(3 * 64 * 1024);
+    }
+
+    @Test
+    void anEmptyAuditIsAnEmptyArray() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AuditJson.write(CONVERSATION, ContentOpener.of(CONVERSATION, ContentKey.NONE), List.of(), out);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("[]");
     }
 
     private static String assertSameAsBefore(ContentOpener opener, List<String> payloads) throws IOException {
@@ -92,7 +105,9 @@ class AuditJsonTest {
             stored.add(new StoredAuditRow(1_000_000_000_000L + i * 7919L, stages[i % stages.length],
                     payload == null ? null : payload.getBytes(StandardCharsets.UTF_8), instant(i)));
         }
-        byte[] rendered = AuditJson.render(CONVERSATION, opener, stored).toByteArray();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AuditJson.write(CONVERSATION, opener, stored, out);
+        byte[] rendered = out.toByteArray();
         String expected = new String(jacksonAsBefore(before), StandardCharsets.UTF_8);
         assertThat(new String(rendered, StandardCharsets.UTF_8)).isEqualTo(expected);
         return expected;
