@@ -28,8 +28,8 @@ public final class ContentOpener {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Where a sealed string value starts in a payload's text. */
     private static final String SEALED_STRING = "\"" + ContentCipher.PREFIX;
-    private static final byte[] SEALED_PREFIX_UTF8 = ContentCipher.PREFIX.getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SEALED_STRING_UTF8 = SEALED_STRING.getBytes(StandardCharsets.US_ASCII);
+    private static final ByteNeedle SEALED_PREFIX_UTF8 = new ByteNeedle(ContentCipher.PREFIX);
+    private static final ByteNeedle SEALED_STRING_UTF8 = new ByteNeedle(SEALED_STRING);
     private static final byte QUOTE = '"';
     private static final byte BACKSLASH = '\\';
 
@@ -165,7 +165,7 @@ public final class ContentOpener {
         ByteArrayOutputStream out = null;
         int from = 0;
         for (int at = indexOf(json, SEALED_STRING_UTF8, 0); at >= 0; at = indexOf(json, SEALED_STRING_UTF8, from)) {
-            int end = indexOf(json, QUOTE, at + SEALED_STRING_UTF8.length);
+            int end = indexOf(json, QUOTE, at + SEALED_STRING_UTF8.length());
             if (end < 0 || at == 0 || ":,[".indexOf(json[at - 1]) < 0 || (end + 1 < json.length && json[end + 1] == ':')
                     || indexOf(json, BACKSLASH, at + 1, end) >= 0) {
                 return null;
@@ -209,22 +209,8 @@ public final class ContentOpener {
         return openValue(sealed).toString();
     }
 
-    /** A plain loop: every payload a reader answers is searched, and a library call per candidate cost more. */
-    private static int indexOf(byte[] text, byte[] part, int from) {
-        byte first = part[0];
-        int length = part.length;
-        for (int at = from, last = text.length - length; at <= last; at++) {
-            if (text[at] == first) {
-                int matched = 1;
-                while (matched < length && text[at + matched] == part[matched]) {
-                    matched++;
-                }
-                if (matched == length) {
-                    return at;
-                }
-            }
-        }
-        return -1;
+    private static int indexOf(byte[] text, ByteNeedle needle, int from) {
+        return needle.in(text, from);
     }
 
     private static int indexOf(byte[] text, byte b, int from) {
