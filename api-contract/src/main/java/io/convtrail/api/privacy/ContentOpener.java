@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,10 @@ public final class ContentOpener {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Where a sealed string value starts in a payload's text. */
     private static final String SEALED_STRING = "\"" + ContentCipher.PREFIX;
+    private static final ByteNeedle SEALED_PREFIX_UTF8 = new ByteNeedle(ContentCipher.PREFIX);
+    private static final ByteNeedle SEALED_STRING_UTF8 = new ByteNeedle(SEALED_STRING);
+    private static final byte QUOTE = '"';
+    private static final byte BACKSLASH = '\\';
 
     private final UUID conversationId;
     private final ContentKey key;
@@ -52,6 +58,32 @@ public final class ContentOpener {
             }
         }
         return open(json, PersonalContent.STAGE_FIELDS);
+    }
+
+    /**
+     * Whether {@link #stagePayload} answers this stored payload (its UTF-8) unchanged: nothing sealed in
+     * it and nothing to mask. A reader can then copy the stored bytes without making a {@code String}.
+     */
+    public boolean readsAsStored(byte[] utf8) {
+        return utf8 == null || (!erased() && indexOf(utf8, SEALED_PREFIX_UTF8, 0) < 0);
+    }
+
+    /**
+     * {@link #stagePayload(String)} of a payload given as its stored UTF-8, as UTF-8: the stored bytes
+     * themselves when nothing is to be opened or masked, sealed values spliced in place without decoding
+     * the rest when it can, the text path otherwise.
+     */
+    public byte[] stagePayload(byte[] utf8) {
+        if (readsAsStored(utf8)) {
+            return utf8;
+        }
+        if (key instanceof ContentKey.Present) {
+            byte[] spliced = spliced(utf8);
+            if (spliced != null) {
+                return spliced;
+            }
+        }
+        return stagePayload(new String(utf8, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** A stored verbose message (JSON) as a reader sees it. */
@@ -119,37 +151,79 @@ public final class ContentOpener {
                 out = new StringBuilder(json.length() + json.length() / 2);
             }
             out.append(json, from, at);
-            appendOpened(sealed, out);
+            out.append(opened(sealed));
             from = end + 1;
         }
         return out == null ? null : out.append(json, from, json.length()).toString();
     }
 
     /**
+     * {@link #spliced(String)} on the stored UTF-8, answering UTF-8: the payload is never decoded, only
+     * each sealed value (ASCII) is.
+     */
+    private byte[] spliced(byte[] json) {
+        ByteArrayOutputStream out = null;
+        int from = 0;
+        for (int at = indexOf(json, SEALED_STRING_UTF8, 0); at >= 0; at = indexOf(json, SEALED_STRING_UTF8, from)) {
+            int end = indexOf(json, QUOTE, at + SEALED_STRING_UTF8.length());
+            if (end < 0 || at == 0 || ":,[".indexOf(json[at - 1]) < 0 || (end + 1 < json.length && json[end + 1] == ':')
+                    || indexOf(json, BACKSLASH, at + 1, end) >= 0) {
+                return null;
+            }
+            if (out == null) {
+                out = new ByteArrayOutputStream(json.length + json.length / 2);
+            }
+            out.write(json, from, at - from);
+            out.writeBytes(opened(new String(json, at + 1, end - at - 1, StandardCharsets.ISO_8859_1))
+                    .getBytes(StandardCharsets.UTF_8));
+            from = end + 1;
+        }
+        if (out == null) {
+            return null;
+        }
+        out.write(json, from, json.length - from);
+        return out.toByteArray();
+    }
+
+    /**
      * A sealed value opened, as Jackson writes it. A plain string (no escape, quote or control character
      * inside) is written exactly as it reads, so it is copied without a parse.
      */
-    private void appendOpened(String sealed, StringBuilder out) {
+    private String opened(String sealed) {
         if (key instanceof ContentKey.Present present) {
             String plain;
             try {
                 plain = ContentCipher.open(present.key(), conversationId, sealed);
             } catch (ContentCipher.UnreadableException e) {
-                out.append(TextNode.valueOf(PersonalContent.UNREADABLE));
-                return;
+                return TextNode.valueOf(PersonalContent.UNREADABLE).toString();
             }
             if (isPlainString(plain)) {
-                out.append(plain);
-                return;
+                return plain;
             }
             try {
-                out.append(JSON.readTree(plain).toString());
+                return JSON.readTree(plain).toString();
             } catch (JsonProcessingException e) {
-                out.append(TextNode.valueOf(PersonalContent.UNREADABLE));
+                return TextNode.valueOf(PersonalContent.UNREADABLE).toString();
             }
-            return;
         }
-        out.append(openValue(sealed).toString());
+        return openValue(sealed).toString();
+    }
+
+    private static int indexOf(byte[] text, ByteNeedle needle, int from) {
+        return needle.in(text, from);
+    }
+
+    private static int indexOf(byte[] text, byte b, int from) {
+        return indexOf(text, b, from, text.length);
+    }
+
+    private static int indexOf(byte[] text, byte b, int from, int to) {
+        for (int at = from; at < to; at++) {
+            if (text[at] == b) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     private static boolean isPlainString(String json) {

@@ -8,7 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.crypto.SecretKey;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +44,7 @@ class ContentOpenerTest {
         String stored = ContentSeal.of(CONVERSATION, Optional.of(key)).stagePayload(payload);
 
         assertThat(opener.stagePayload(stored)).isEqualTo(reference(stored));
+        assertTheStoredBytesOpenAsTheText(stored, payload);
     }
 
     @ParameterizedTest
@@ -55,6 +58,28 @@ class ContentOpenerTest {
         String stored = shape.formatted(ContentCipher.seal(key, CONVERSATION, "{\"n\":1.50,\"s\":\"é\"}"));
 
         assertThat(opener.stagePayload(stored)).isEqualTo(reference(stored));
+        assertTheStoredBytesOpenAsTheText(stored, shape);
+    }
+
+    /**
+     * The stored UTF-8 opens to the UTF-8 of what the text opens to, with every key state; with nothing to
+     * open, the answer is the stored array itself (no copy).
+     */
+    private void assertTheStoredBytesOpenAsTheText(String... stored) {
+        for (ContentOpener reader : List.of(opener, ContentOpener.of(CONVERSATION, ContentKey.ERASED),
+                ContentOpener.of(CONVERSATION, ContentKey.NONE),
+                ContentOpener.of(CONVERSATION, new ContentKey.Present(ContentCipher.newKey())))) {
+            for (String text : stored) {
+                byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+                assertThat(new String(reader.stagePayload(utf8), StandardCharsets.UTF_8))
+                        .isEqualTo(reader.stagePayload(text));
+                if (reader.readsAsStored(utf8)) {
+                    assertThat(reader.stagePayload(utf8)).isSameAs(utf8);
+                }
+            }
+        }
+        assertThat(opener.readsAsStored(stored[0].getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(!stored[0].contains(ContentCipher.PREFIX));
     }
 
     /** The payload parsed, each sealed string value replaced by its opened value, written again. */

@@ -12,6 +12,7 @@ import io.convtrail.query.stream.StreamHistory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -118,8 +119,23 @@ public class AuditRepository implements StreamHistory {
 
     public List<AuditRow> findAudit(FindConversationAuditQuery q) {
         ContentOpener opener = envelopes.opener(q.conversationId());
+        return readAudit(q).stream().map(row -> new AuditRow(row.auditId(), q.conversationId(), row.stage(),
+                opener.stagePayload(row.payloadUtf8() == null ? null
+                        : new String(row.payloadUtf8(), StandardCharsets.UTF_8)),
+                IsoInstants.format(row.createdAt()))).toList();
+    }
+
+    /** An audit row as stored: the payload's UTF-8 straight from the driver, sealed values still sealed. */
+    public record StoredAuditRow(long auditId, Stage stage, byte[] payloadUtf8, Instant createdAt) {
+    }
+
+    /**
+     * The audit rows of a query in auditId order, as stored: no {@code String} is made of a payload, so an
+     * answer can copy it without decoding and encoding it again.
+     */
+    public List<StoredAuditRow> readAudit(FindConversationAuditQuery q) {
         return jdbc.sql("""
-                        SELECT audit_id, conversation_id, stage, payload_json, created_at
+                        SELECT audit_id, stage, payload_json, created_at
                         FROM audit_event
                         WHERE conversation_id = :conversationId AND kind = :kind
                           AND audit_id > :after AND (CAST(:stage AS text) IS NULL OR stage = :stage)
@@ -130,9 +146,8 @@ public class AuditRepository implements StreamHistory {
                 .param("after", q.afterAuditId() == null ? -1L : q.afterAuditId())
                 .param("stage", q.stage() == null ? null : q.stage().name())
                 .param("limit", q.limit() == null ? Integer.MAX_VALUE : q.limit())
-                .query((rs, i) -> new AuditRow(rs.getLong(1), rs.getObject(2, UUID.class), Stage.valueOf(rs.getString(3)),
-                        opener.stagePayload(rs.getString(4)),
-                        IsoInstants.format(rs.getObject(5, OffsetDateTime.class).toInstant())))
+                .query((rs, i) -> new StoredAuditRow(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant()))
                 .list();
     }
 

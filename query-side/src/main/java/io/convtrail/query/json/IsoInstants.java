@@ -1,5 +1,6 @@
 package io.convtrail.query.json;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -12,6 +13,8 @@ public final class IsoInstants {
 
     private static final long FIRST_SECOND = -30_610_224_000L; // 1000-01-01T00:00:00Z
     private static final long LAST_SECOND = 253_402_300_799L;  // 9999-12-31T23:59:59Z
+    /** The longest text {@link #write} writes: {@code yyyy-MM-ddTHH:mm:ss.nnnnnnnnnZ}. */
+    public static final int MAX_LENGTH = 30;
 
     private IsoInstants() {
     }
@@ -21,12 +24,22 @@ public final class IsoInstants {
         if (instant == null) {
             return null;
         }
+        byte[] out = new byte[MAX_LENGTH];
+        int length = write(instant, out, 0);
+        return length < 0 ? instant.toString() : new String(out, 0, length, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Writes the instant as {@link #format} does, in ASCII, at {@code at} of {@code out} (which has room
+     * for {@value #MAX_LENGTH} bytes there); answers the length, or -1 for a year outside 1000–9999,
+     * which the caller leaves to {@code Instant.toString()}.
+     */
+    public static int write(Instant instant, byte[] out, int at) {
         long seconds = instant.getEpochSecond();
         if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
-            return instant.toString();
+            return -1;
         }
         int nanos = instant.getNano();
-        char[] out = new char[30];
         long days = Math.floorDiv(seconds, 86_400L);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
         // civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted)
@@ -39,33 +52,33 @@ public final class IsoInstants {
         int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
-        digits(out, 0, year, 4);
-        out[4] = '-';
-        digits(out, 5, month, 2);
-        out[7] = '-';
-        digits(out, 8, day, 2);
-        out[10] = 'T';
-        digits(out, 11, secondOfDay / 3600, 2);
-        out[13] = ':';
-        digits(out, 14, secondOfDay / 60 % 60, 2);
-        out[16] = ':';
-        digits(out, 17, secondOfDay % 60, 2);
+        digits(out, at, year, 4);
+        out[at + 4] = '-';
+        digits(out, at + 5, month, 2);
+        out[at + 7] = '-';
+        digits(out, at + 8, day, 2);
+        out[at + 10] = 'T';
+        digits(out, at + 11, secondOfDay / 3600, 2);
+        out[at + 13] = ':';
+        digits(out, at + 14, secondOfDay / 60 % 60, 2);
+        out[at + 16] = ':';
+        digits(out, at + 17, secondOfDay % 60, 2);
         int length = 19;
         if (nanos != 0) {
-            out[length++] = '.';
+            out[at + length++] = '.';
             if (nanos % 1_000_000 == 0) {
-                digits(out, length, nanos / 1_000_000, 3);
+                digits(out, at + length, nanos / 1_000_000, 3);
                 length += 3;
             } else if (nanos % 1_000 == 0) {
-                digits(out, length, nanos / 1_000, 6);
+                digits(out, at + length, nanos / 1_000, 6);
                 length += 6;
             } else {
-                digits(out, length, nanos, 9);
+                digits(out, at + length, nanos, 9);
                 length += 9;
             }
         }
-        out[length++] = 'Z';
-        return new String(out, 0, length);
+        out[at + length++] = 'Z';
+        return length;
     }
 
     /**
@@ -136,9 +149,9 @@ public final class IsoInstants {
         };
     }
 
-    private static void digits(char[] out, int at, int value, int width) {
+    private static void digits(byte[] out, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
-            out[i] = (char) ('0' + value % 10);
+            out[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

@@ -6,6 +6,7 @@ import io.convtrail.api.rest.TraceStage;
 import io.convtrail.api.rest.TraceStep;
 import io.convtrail.api.rest.TraceTurn;
 import io.convtrail.query.json.IsoInstants;
+import io.convtrail.query.trace.TraceRows.StagePlace;
 import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
 import io.convtrail.query.trace.TraceRows.TurnRow;
@@ -27,9 +28,9 @@ import java.util.UUID;
  */
 final class TraceAssembler {
 
-    /** What the grouped rows are made into: {@code G} a stage, {@code P} a step, {@code T} a turn. */
-    interface Parts<G, P, T> {
-        G stage(StageRow row);
+    /** What the grouped rows ({@code S} a stage's) are made into: {@code G} a stage, {@code P} a step, {@code T} a turn. */
+    interface Parts<S extends StagePlace, G, P, T> {
+        G stage(S row);
 
         P step(StepRow row, List<G> stages);
 
@@ -40,7 +41,7 @@ final class TraceAssembler {
     record Grouped<G, P, T>(List<P> steps, List<G> stages, List<T> turns) {
     }
 
-    private static final Parts<TraceStage, TraceStep, TraceTurn> RECORDS = new Parts<>() {
+    private static final Parts<StageRow, TraceStage, TraceStep, TraceTurn> RECORDS = new Parts<>() {
         @Override
         public TraceStage stage(StageRow row) {
             return new TraceStage(row.auditId(), row.stage(), iso(row.createdAt()), row.payloadJson());
@@ -69,12 +70,12 @@ final class TraceAssembler {
         return new ConversationTrace(conversationId, trace.steps(), trace.stages(), trace.turns());
     }
 
-    static <G, P, T> Grouped<G, P, T> group(List<TurnRow> turnRows, List<StepRow> stepRows, List<StageRow> stageRows,
-                                            Parts<G, P, T> parts) {
+    static <S extends StagePlace, G, P, T> Grouped<G, P, T> group(List<TurnRow> turnRows, List<StepRow> stepRows,
+                                                                  List<S> stageRows, Parts<S, G, P, T> parts) {
         Map<Long, List<G>> stagesByStep = new HashMap<>();
         Map<UUID, List<G>> outsideStepsByTurn = new HashMap<>();
         List<G> stages = new ArrayList<>(stageRows.size());
-        for (StageRow row : stageRows) {
+        for (S row : stageRows) {
             G stage = parts.stage(row);
             stages.add(stage);
             if (row.stepId() != null) {

@@ -1,11 +1,9 @@
 package io.convtrail.query.trace;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TracePage;
-import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 import org.springframework.stereotype.Component;
@@ -31,10 +29,10 @@ public class TraceReader {
     private final ConversationKeys keys;
     private final TraceJson json;
 
-    TraceReader(TraceRepository repository, ConversationKeys keys, ObjectMapper mapper) {
+    TraceReader(TraceRepository repository, ConversationKeys keys) {
         this.repository = repository;
         this.keys = keys;
-        this.json = new TraceJson(mapper.writer());
+        this.json = new TraceJson();
     }
 
     /** Writes the whole trace, the bytes Jackson writes for {@link ConversationTrace}. */
@@ -42,7 +40,7 @@ public class TraceReader {
         ContentOpener opener = opener(conversationId);
         var trace = json.render(TraceRows.opened(opener, repository.turns(conversationId), TurnRow::opened),
                 TraceRows.opened(opener, repository.steps(conversationId), StepRow::opened),
-                TraceRows.opened(opener, repository.stages(conversationId), StageRow::opened));
+                repository.storedStages(conversationId), opener);
         json.write(conversationId, null, trace, out);
     }
 
@@ -62,7 +60,7 @@ public class TraceReader {
         ContentOpener opener = opener(conversationId);
         var trace = json.render(TraceRows.opened(opener, page, TurnRow::opened),
                 TraceRows.opened(opener, repository.stepsOfTurns(turnIds), StepRow::opened),
-                TraceRows.opened(opener, repository.stagesOfTurns(turnIds), StageRow::opened));
+                repository.storedStagesOfTurns(turnIds), opener);
         json.write(conversationId, new TraceJson.Paging(fromTurn, lastTurn, nextFromTurn,
                 nextFromTurn == null ? null : nextPage.apply(nextFromTurn)), trace, out);
     }

@@ -4,6 +4,7 @@ import io.convtrail.api.rest.TraceStep;
 import io.convtrail.api.rest.TraceTurn;
 import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
+import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 import io.convtrail.query.projection.SqlArrays;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -203,6 +204,14 @@ class TraceRepository {
                 .list();
     }
 
+    /** {@link #stages}, each payload as its stored UTF-8. */
+    List<StoredStage> storedStages(UUID conversationId) {
+        return jdbc.sql(STAGE_COLUMNS + " FROM trace_stage WHERE conversation_id = :conversationId ORDER BY audit_id")
+                .param("conversationId", conversationId)
+                .query(TraceRepository::storedStage)
+                .list();
+    }
+
     /**
      * At most {@code limit} turns from the turn with index {@code fromIndex} on: a range read of
      * {@code trace_turn_conversation_idx}, whatever the conversation's length.
@@ -241,14 +250,17 @@ class TraceRepository {
                 .list();
     }
 
-    /** The stages of these turns (an index range per turn, {@code trace_stage_turn_idx}), in auditId order. */
-    List<StageRow> stagesOfTurns(List<UUID> turnIds) {
+    /**
+     * The stages of these turns (an index range per turn, {@code trace_stage_turn_idx}), in auditId order,
+     * each payload as its stored UTF-8.
+     */
+    List<StoredStage> storedStagesOfTurns(List<UUID> turnIds) {
         if (turnIds.isEmpty()) {
             return List.of();
         }
         return jdbc.sql(STAGE_COLUMNS + " FROM trace_stage WHERE turn_id IN (:turnIds) ORDER BY audit_id")
                 .param("turnIds", turnIds)
-                .query(TraceRepository::stageRow)
+                .query(TraceRepository::storedStage)
                 .list();
     }
 
@@ -276,6 +288,11 @@ class TraceRepository {
     private static StageRow stageRow(ResultSet rs, int rowNum) throws SQLException {
         return new StageRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, Long.class), rs.getString(4),
                 instant(rs, 5), rs.getString(6));
+    }
+
+    private static StoredStage storedStage(ResultSet rs, int rowNum) throws SQLException {
+        return new StoredStage(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, Long.class), rs.getString(4),
+                instant(rs, 5), rs.getBytes(6));
     }
 
     /** Read as OffsetDateTime: the driver parses it directly, where a Timestamp goes through a Calendar. */

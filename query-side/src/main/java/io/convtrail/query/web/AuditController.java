@@ -1,11 +1,9 @@
 package io.convtrail.query.web;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.convtrail.api.Stage;
 import io.convtrail.api.query.FindConversationAuditQuery;
 import io.convtrail.api.rest.AuditRow;
+import io.convtrail.query.audit.AuditJson;
 import io.convtrail.query.audit.AuditProjection;
 import io.convtrail.query.consistency.ReadConsistency;
 import io.swagger.v3.oas.annotations.Operation;
@@ -16,8 +14,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,8 +22,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.List;
 import java.util.UUID;
 
 /** ConvEngine's raw audit: every stage row of a conversation in auditId order. */
@@ -38,14 +32,12 @@ public class AuditController {
 
     static final int MAX_LIMIT = 10_000;
 
-    private final QueryGateway queries;
+    private final AuditJson audit;
     private final ReadConsistency consistency;
-    private final ObjectWriter writer;
 
-    public AuditController(QueryGateway queries, ReadConsistency consistency, ObjectMapper mapper) {
-        this.queries = queries;
+    public AuditController(AuditJson audit, ReadConsistency consistency) {
+        this.audit = audit;
         this.consistency = consistency;
-        this.writer = mapper.writer();
     }
 
     /**
@@ -76,31 +68,8 @@ public class AuditController {
         }
         Stage only = stage == null ? null : stageNamed(stage);
         consistency.awaitProjected(AuditProjection.PROCESSING_GROUP, id);
-        List<AuditRow> rows = queries.query(new FindConversationAuditQuery(id, afterAuditId, limit, only),
-                ResponseTypes.multipleInstancesOf(AuditRow.class)).join();
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        write(rows, response.getOutputStream());
-    }
-
-    /**
-     * The rows as Jackson writes {@code List<AuditRow>}, field by field: 10,000 rows are 5 MB, and the
-     * reflective record serializer was a good part of that answer's time.
-     */
-    private void write(List<AuditRow> rows, OutputStream out) throws IOException {
-        try (JsonGenerator json = writer.createGenerator(out)) {
-            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            json.writeStartArray();
-            for (AuditRow row : rows) {
-                json.writeStartObject();
-                json.writeNumberField("auditId", row.auditId());
-                json.writeStringField("conversationId", row.conversationId().toString());
-                json.writeStringField("stage", row.stage().name());
-                json.writeStringField("payloadJson", row.payloadJson());
-                json.writeStringField("createdAt", row.createdAt());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        }
+        audit.write(new FindConversationAuditQuery(id, afterAuditId, limit, only), response.getOutputStream());
     }
 
     private static Stage stageNamed(String name) {

@@ -1,19 +1,26 @@
 package io.convtrail.query.trace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convtrail.api.privacy.ContentCipher;
+import io.convtrail.api.privacy.ContentKey;
+import io.convtrail.api.privacy.ContentOpener;
+import io.convtrail.api.privacy.ContentSeal;
 import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TracePage;
 import io.convtrail.api.rest.TraceStep;
 import io.convtrail.api.rest.TraceTurn;
 import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
+import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.SecretKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +37,7 @@ class TraceJsonTest {
     private static final UUID CONVERSATION = UUID.randomUUID();
     private static final UUID TURN = UUID.randomUUID();
     private static final UUID RUNNING_TURN = UUID.randomUUID();
+    private static final ContentOpener NO_KEY = ContentOpener.of(CONVERSATION, ContentKey.NONE);
     private static final Instant T0 = Instant.parse("2026-11-24T06:00:00.000100Z");
 
     private final List<TurnRow> turns = List.of(
@@ -58,9 +66,9 @@ class TraceJsonTest {
 
     @Test
     void theWholeTraceIsWhatJacksonWritesForConversationTrace() throws Exception {
-        TraceJson json = new TraceJson(MAPPER.writer());
+        TraceJson json = new TraceJson();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        json.write(CONVERSATION, null, json.render(turns, steps, stages), out);
+        json.write(CONVERSATION, null, json.render(turns, steps, stored(stages), NO_KEY), out);
 
         ConversationTrace records = TraceAssembler.assemble(CONVERSATION, turns, steps, stages);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(new String(MAPPER.writeValueAsBytes(records), StandardCharsets.UTF_8));
@@ -68,12 +76,12 @@ class TraceJsonTest {
 
     @Test
     void aPageIsWhatJacksonWritesForTracePage() throws Exception {
-        TraceJson json = new TraceJson(MAPPER.writer());
+        TraceJson json = new TraceJson();
         ConversationTrace records = TraceAssembler.assemble(CONVERSATION, turns, steps, stages);
         for (TraceJson.Paging paging : List.of(new TraceJson.Paging(1, 7, 3, "/next?fromTurn=3&turns=2"),
                 new TraceJson.Paging(9, null, null, null))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            json.write(CONVERSATION, paging, json.render(turns, steps, stages), out);
+            json.write(CONVERSATION, paging, json.render(turns, steps, stored(stages), NO_KEY), out);
 
             TracePage page = new TracePage(CONVERSATION, paging.fromTurn(), paging.lastTurn(), paging.nextFromTurn(),
                     paging.next(), records.steps(), records.stages(), records.turns());
@@ -83,11 +91,37 @@ class TraceJsonTest {
 
     @Test
     void anEmptyTraceHasEmptyLists() throws Exception {
-        TraceJson json = new TraceJson(MAPPER.writer());
+        TraceJson json = new TraceJson();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        json.write(CONVERSATION, null, json.render(List.of(), List.of(), List.of()), out);
+        json.write(CONVERSATION, null, json.render(List.of(), List.of(), List.of(), NO_KEY), out);
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("{\"conversationId\":\"" + CONVERSATION + "\",\"steps\":[],\"stages\":[],\"turns\":[]}");
+    }
+
+    @Test
+    void sealedPayloadsAreOpenedAndAnErasedConversationMaskedAsTheRecordsShowThem() throws Exception {
+        SecretKey key = ContentCipher.newKey();
+        ContentSeal seal = ContentSeal.of(CONVERSATION, Optional.of(key));
+        List<StageRow> sealed = stages.stream().map(row -> new StageRow(row.auditId(), row.turnId(), row.stepId(),
+                row.stage(), row.createdAt(), seal.stagePayload(row.payloadJson()))).toList();
+        assertThat(sealed).anyMatch(row -> row.payloadJson().contains(ContentCipher.PREFIX));
+        for (ContentOpener opener : List.of(ContentOpener.of(CONVERSATION, new ContentKey.Present(key)),
+                ContentOpener.of(CONVERSATION, ContentKey.ERASED))) {
+            TraceJson json = new TraceJson();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            json.write(CONVERSATION, null, json.render(turns, steps, stored(sealed), opener), out);
+
+            ConversationTrace records = TraceAssembler.assemble(CONVERSATION, turns, steps,
+                    TraceRows.opened(opener, sealed, StageRow::opened));
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(new String(MAPPER.writeValueAsBytes(records), StandardCharsets.UTF_8))
+                    .doesNotContain(ContentCipher.PREFIX);
+        }
+    }
+
+    private static List<StoredStage> stored(List<StageRow> rows) {
+        return rows.stream().map(row -> new StoredStage(row.auditId(), row.turnId(), row.stepId(), row.stage(),
+                row.createdAt(), row.payloadJson().getBytes(StandardCharsets.UTF_8))).toList();
     }
 
     private static StageRow stage(long auditId, UUID turnId, Long stepId, String stage, String payload) {
