@@ -17,12 +17,17 @@ import java.io.IOException;
  * closes. Spring keeps an asynchronous request's observation (its span, timer sample and active-request
  * sample, about 3 KB) open until the response ends, which for an SSE stream is its whole life of up
  * to the emitter timeout; the request's span and timer then said nothing until then, and every open
- * stream held them. Here a request whose handler started an {@code text/event-stream} response is
- * observed as answered once its handler returns, with the status it had then; open streams are counted
+ * stream held them. Here a request whose handler started a {@code text/event-stream} response is
+ * observed as answered once its handler returns, with the status it had then, and the request lets go
+ * of the observation; the dispatch that ends the stream is not observed again. Open streams are counted
  * by {@code convtrail.stream.subscribers}. Every other request, asynchronous ones included, is observed
  * as Spring does it.
  */
 final class StreamObservationFilter extends ServerHttpObservationFilter {
+
+    /** Where Spring's filter keeps the observation itself (beside its context), by its own naming. */
+    static final String OBSERVATION_ATTRIBUTE = ServerHttpObservationFilter.class.getName() + ".observation";
+    private static final String STREAM_OBSERVED = StreamObservationFilter.class.getName() + ".streamObserved";
 
     StreamObservationFilter(ObservationRegistry registry, ServerRequestObservationConvention convention) {
         super(registry, convention);
@@ -32,7 +37,11 @@ final class StreamObservationFilter extends ServerHttpObservationFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (isAsyncDispatch(request)) {
-            super.doFilterInternal(request, response, chain);
+            if (request.getAttribute(STREAM_OBSERVED) != null) {
+                chain.doFilter(request, response);
+            } else {
+                super.doFilterInternal(request, response, chain);
+            }
             return;
         }
         // only this filter sees the view; the chain gets the request itself
@@ -41,6 +50,11 @@ final class StreamObservationFilter extends ServerHttpObservationFilter {
             chain.doFilter(request, res);
             observed.streamEstablished = request.isAsyncStarted() && isEventStream((HttpServletResponse) res);
         });
+        if (observed.streamEstablished) {
+            request.removeAttribute(CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE);
+            request.removeAttribute(OBSERVATION_ATTRIBUTE);
+            request.setAttribute(STREAM_OBSERVED, Boolean.TRUE);
+        }
     }
 
     private static boolean isEventStream(HttpServletResponse response) {
