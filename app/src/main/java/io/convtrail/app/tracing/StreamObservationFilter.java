@@ -1,5 +1,6 @@
 package io.convtrail.app.tracing;
 
+import io.convtrail.query.web.StreamController;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -17,8 +18,10 @@ import java.io.IOException;
  * closes. Spring keeps an asynchronous request's observation (its span, timer sample and active-request
  * sample, about 3 KB) open until the response ends, which for an SSE stream is its whole life of up
  * to the emitter timeout; the request's span and timer then said nothing until then, and every open
- * stream held them. Here a request whose handler started a {@code text/event-stream} response is
- * observed as answered once its handler returns, with the status it had then, and the request lets go
+ * stream held them. Here a request whose handler opened a stream ({@link StreamController#STREAM_OPEN_ATTRIBUTE};
+ * Spring writes the stream's headers only with its first event, which may come later) or started a
+ * {@code text/event-stream} response is observed as answered once its handler returns, with the
+ * status it had then, and the request lets go
  * of the observation; the dispatch that ends the stream is not observed again. Open streams are counted
  * by {@code convtrail.stream.subscribers}. Every other request, asynchronous ones included, is observed
  * as Spring does it.
@@ -48,7 +51,9 @@ final class StreamObservationFilter extends ServerHttpObservationFilter {
         ObservedRequest observed = new ObservedRequest(request);
         super.doFilterInternal(observed, response, (req, res) -> {
             chain.doFilter(request, res);
-            observed.streamEstablished = request.isAsyncStarted() && isEventStream((HttpServletResponse) res);
+            observed.streamEstablished = request.isAsyncStarted()
+                    && (request.getAttribute(StreamController.STREAM_OPEN_ATTRIBUTE) != null
+                    || isEventStream((HttpServletResponse) res));
         });
         if (observed.streamEstablished) {
             request.removeAttribute(CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE);
