@@ -16,7 +16,7 @@ import java.io.IOException;
 /**
  * Spring's HTTP server observation, ended when an event stream is established instead of when it
  * closes. Spring keeps an asynchronous request's observation (its span, timer sample and active-request
- * sample, about 3 KB) open until the response ends, which for an SSE stream is its whole life of up
+ * sample, 1.5–3 KB) open until the response ends, which for an SSE stream is its whole life of up
  * to the emitter timeout; the request's span and timer then said nothing until then, and every open
  * stream held them. Here a request whose handler opened a stream ({@link StreamController#STREAM_OPEN_ATTRIBUTE};
  * Spring writes the stream's headers only with its first event, which may come later) or started a
