@@ -18,18 +18,18 @@ import java.io.IOException;
  * closes. Spring keeps an asynchronous request's observation (its span, timer sample and active-request
  * sample, 1.5–3 KB) open until the response ends, which for an SSE stream is its whole life of up
  * to the emitter timeout; the request's span and timer then said nothing until then, and every open
- * stream held them. Here a request whose handler opened a stream ({@link StreamController#STREAM_OPEN_ATTRIBUTE};
- * Spring writes the stream's headers only with its first event, which may come later) or started a
- * {@code text/event-stream} response is observed as answered once its handler returns, with the
- * status it had then, and the request lets go
- * of the observation; the dispatch that ends the stream is not observed again. Open streams are counted
- * by {@code convtrail.stream.subscribers}. Every other request, asynchronous ones included, is observed
+ * stream held them. Here a request whose handler opened a stream
+ * ({@link StreamController#STREAM_OPEN_ATTRIBUTE}: Spring writes the stream's headers only with its
+ * first event, which may come later) or started a {@code text/event-stream} response is observed as
+ * answered once its handler returns, with the status it had then, and the request lets go of the
+ * observation; the dispatch that ends the stream is not observed again. Open streams are counted by
+ * {@code convtrail.stream.subscribers}. Every other request, asynchronous ones included, is observed
  * as Spring does it.
  */
 final class StreamObservationFilter extends ServerHttpObservationFilter {
 
     /** Where Spring's filter keeps the observation itself (beside its context), by its own naming. */
-    static final String OBSERVATION_ATTRIBUTE = ServerHttpObservationFilter.class.getName() + ".observation";
+    private static final String OBSERVATION_ATTRIBUTE = ServerHttpObservationFilter.class.getName() + ".observation";
     private static final String STREAM_OBSERVED = StreamObservationFilter.class.getName() + ".streamObserved";
 
     StreamObservationFilter(ObservationRegistry registry, ServerRequestObservationConvention convention) {
