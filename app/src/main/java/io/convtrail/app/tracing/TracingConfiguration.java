@@ -1,7 +1,9 @@
 package io.convtrail.app.tracing;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import jakarta.servlet.DispatcherType;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.MessageDispatchInterceptor;
@@ -10,10 +12,15 @@ import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.observation.ObservationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.filter.OrderedFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
+import org.springframework.http.server.observation.ServerRequestObservationConvention;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
  * One trace per turn (docs/operations.md): Micrometer Tracing with the OpenTelemetry bridge
@@ -49,6 +56,22 @@ class TracingConfiguration {
     @Bean
     CorrelationDataProvider messageOriginProvider() {
         return new MessageOriginProvider();
+    }
+
+    /**
+     * Boot's HTTP server observation filter (which steps aside for this one), with the same name, convention,
+     * order and dispatcher types, except that an SSE stream's observation ends when the stream is established.
+     */
+    @Bean
+    FilterRegistrationBean<ServerHttpObservationFilter> webMvcObservationFilter(ObservationRegistry registry,
+            ObjectProvider<ServerRequestObservationConvention> customConvention, ObservationProperties properties) {
+        String name = properties.getHttp().getServer().getRequests().getName();
+        FilterRegistrationBean<ServerHttpObservationFilter> registration = new FilterRegistrationBean<>(
+                new StreamObservationFilter(registry,
+                        customConvention.getIfAvailable(() -> new DefaultServerRequestObservationConvention(name))));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        return registration;
     }
 
     @Bean

@@ -1,16 +1,22 @@
 package io.convtrail.app.web;
 
+import org.apache.catalina.connector.Connector;
+import org.apache.coyote.Adapter;
 import org.apache.coyote.http11.Http11NioProtocol;
 
 /**
  * Tomcat's NIO HTTP/1.1 protocol with its per-connection buffers sized in one place. Tomcat gives
  * every response an 8 KB byte buffer and an 8 K-char buffer (24 KB) unless the protocol asks for
  * another size, which HTTP/1.1 never does; an open SSE stream keeps its response, and those 24 KB,
- * for its whole life. Tomcat instantiates the protocol by its class name, hence a public class.
+ * for its whole life. The servlet request's and response's char buffers have no setting at all;
+ * {@link #setCharBuffers} has them created small ({@link CharBufferAdapter}). Tomcat instantiates
+ * the protocol by its class name, hence a public class.
  */
 public class CompactHttp11NioProtocol extends Http11NioProtocol {
 
     private int responseBufferSize = -1;
+    private Connector connector;
+    private ServletCharBuffers charBuffers;
 
     @Override
     public int getDesiredBufferSize() {
@@ -28,5 +34,20 @@ public class CompactHttp11NioProtocol extends Http11NioProtocol {
 
     public void setSocketWriteBufferSize(int bytes) {
         getEndpoint().getSocketProperties().setAppWriteBufSize(bytes);
+    }
+
+    /** The servlet request's and response's char buffers, in chars; takes effect when the connector starts. */
+    void setCharBuffers(Connector connector, int chars) {
+        this.connector = connector;
+        this.charBuffers = new ServletCharBuffers(chars);
+    }
+
+    ServletCharBuffers charBuffers() {
+        return charBuffers;
+    }
+
+    @Override
+    public void setAdapter(Adapter adapter) {
+        super.setAdapter(charBuffers == null ? adapter : new CharBufferAdapter(adapter, connector, charBuffers));
     }
 }

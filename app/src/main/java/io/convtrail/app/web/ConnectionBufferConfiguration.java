@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
  * as it is: it bounds what a request may carry, bearer tokens included. The response header buffer
  * keeps Tomcat's size by default (a redirect's Location echoes the request's query), and the trailer
  * buffer (8 KB by default, allocated for every connection although the service accepts no trailer
- * headers) holds only an empty trailer section.
+ * headers) holds only an empty trailer section. The servlet request's and response's char buffers
+ * (24 KB together by Tomcat's sizes, and no setting) are made small ({@link ServletCharBuffers}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConnectionBufferProperties.class)
@@ -40,6 +41,7 @@ class ConnectionBufferConfiguration {
             protocol.setMaxHttpResponseHeaderSize(bytes(buffers.responseHeaderBuffer()));
             protocol.setMaxTrailerSize((int) Math.max(ConnectionBufferProperties.SMALLEST_TRAILER.toBytes(),
                     buffers.trailerBuffer().toBytes()));
+            protocol.setCharBuffers(connector, buffers.charBuffer());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.convtrail.app.web;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,6 +21,10 @@ import org.springframework.util.unit.DataSize;
  * @param trailerBuffer  the buffer for a chunked request's trailer section, allocated for every connection up front;
  *                       the service allows no trailer headers (Tomcat drops them), so it only has to hold the
  *                       empty trailer section or a few ignored fields; a larger one is refused with 400
+ * @param charBuffer     the servlet request's and response's char buffers, in chars (Tomcat: 8 K chars for the request,
+ *                       as many chars as the response buffer has bytes, with no setting); only a body read or written
+ *                       as text passes through them, in more rounds when it is larger, and the service moves bodies
+ *                       as bytes
  */
 @Validated
 @ConfigurationProperties("convtrail.connection")
@@ -28,7 +33,8 @@ public record ConnectionBufferProperties(
         @DefaultValue("2KB") @NotNull DataSize writeBuffer,
         @DefaultValue("4KB") @NotNull DataSize responseBuffer,
         @DefaultValue("8KB") @NotNull DataSize responseHeaderBuffer,
-        @DefaultValue("256B") @NotNull DataSize trailerBuffer) {
+        @DefaultValue("256B") @NotNull DataSize trailerBuffer,
+        @DefaultValue("256") @Min(16) int charBuffer) {
 
     /** Below this, Tomcat's reads and writes would take more system calls than the memory is worth. */
     static final DataSize SMALLEST = DataSize.ofBytes(512);

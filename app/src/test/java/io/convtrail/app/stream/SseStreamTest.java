@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -25,7 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SseStreamTest extends StreamClientTest {
 
     static final Duration WAIT = Duration.ofSeconds(15);
+    static final String STREAM_URI = "/api/v1/conversation/stream/{conversationId}";
 
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void liveStreamIsTheStoredRecordWithIdsNamesAndTheRawAudit() {
@@ -193,6 +199,26 @@ class SseStreamTest extends StreamClientTest {
             String name = expected.envelope().eventType() == StreamKind.VERBOSE ? "VERBOSE" : expected.envelope().stage();
             assertThat(actual.name()).isEqualTo(unnamed ? "message" : name);
         }
+    }
+
+    @Test
+    void aStreamsRequestObservationEndsWhenTheStreamIsEstablishedNotWhenItCloses() throws Exception {
+        long before = streamRequestsAnswered();
+        try (SseTestClient sse = open(UUID.randomUUID(), "", Map.of())) {
+            assertThat(sse.next(WAIT).name()).isEqualTo("CONNECTED");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (streamRequestsAnswered() == before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            // Spring's own filter records it (and ends its span) only when the stream closes
+            assertThat(streamRequestsAnswered()).as("the open stream's request is observed as answered (200)")
+                    .isEqualTo(before + 1);
+        }
+    }
+
+    private long streamRequestsAnswered() {
+        return meters.find("http.server.requests").tag("uri", STREAM_URI).tag("status", "200").timers().stream()
+                .mapToLong(Timer::count).sum();
     }
 
     static void assertAuditEqualsRawAudit(List<SseTestClient.Event> streamed, JsonNode rawAudit) {

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.testsupport.TestTokens;
+import org.apache.catalina.Pipeline;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ValveBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -15,7 +19,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The connector runs with the small per-connection buffers an open stream needs, and requests and
  * answers many times larger than those buffers still pass whole: a turn with the largest message
  * and input parameters, a bearer token beside a large header, and an audit answer of tens of KB.
+ * The servlet request's and response's char buffers are small on the running connector (an open SSE
+ * stream holds them for its life), and text read or written through them still passes whole.
  */
 @ConvtrailIntegrationTest
 class ConnectionBufferTest {
@@ -46,6 +57,58 @@ class ConnectionBufferTest {
         CompactHttp11NioProtocol protocol = (CompactHttp11NioProtocol) connector.getProtocolHandler();
         assertThat(protocol.getMaxHttpResponseHeaderSize()).isEqualTo(8 * 1024);
         assertThat(protocol.getMaxTrailerSize()).isEqualTo(256);
+    }
+
+    @Test
+    void requestsAndResponsesHoldSmallCharBuffers() throws Exception {
+        CompactHttp11NioProtocol protocol = protocol();
+        List<List<Integer>> seen = new CopyOnWriteArrayList<>();
+        try (Probe probe = new Probe(new ValveBase(true) {
+            @Override
+            public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+                seen.add(List.of(protocol.charBuffers().capacity(request), protocol.charBuffers().capacity(response)));
+                getNext().invoke(request, response);
+            }
+        })) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> audit = http.send(HttpRequest.newBuilder(
+                                URI.create(base() + "/api/v1/conversation/audit/" + UUID.randomUUID()))
+                        .header("Authorization", TestTokens.adminBearer()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(audit.statusCode()).isBetween(200, 499);
+            }
+        }
+        assertThat(seen).hasSize(3).allSatisfy(chars -> assertThat(chars).containsExactly(256, 256));
+    }
+
+    @Test
+    void textReadAndWrittenThroughTheSmallCharBuffersPassesWhole() throws Exception {
+        String text = "ü-text ".repeat(3 * 1024);
+        try (Probe probe = new Probe(new ValveBase(true) {
+            @Override
+            public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+                if (!request.getRequestURI().equals("/char-buffer-probe")) {
+                    getNext().invoke(request, response);
+                    return;
+                }
+                request.setCharacterEncoding("UTF-8");
+                StringBuilder read = new StringBuilder();
+                BufferedReader reader = request.getReader();
+                for (int c = reader.read(); c >= 0; c = reader.read()) {
+                    read.append((char) c);
+                }
+                response.setContentType("text/plain;charset=UTF-8");
+                PrintWriter writer = response.getWriter();
+                writer.write(read.toString());
+                writer.write(read.toString());
+                writer.flush();
+            }
+        })) {
+            HttpResponse<String> echo = http.send(HttpRequest.newBuilder(URI.create(base() + "/char-buffer-probe"))
+                    .header("Content-Type", "text/plain;charset=UTF-8")
+                    .POST(HttpRequest.BodyPublishers.ofString(text)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(echo.statusCode()).isEqualTo(200);
+            assertThat(echo.body()).as("many times the 256-char buffers, both ways").isEqualTo(text + text);
+        }
     }
 
     @Test
@@ -93,6 +156,28 @@ class ConnectionBufferTest {
         HttpResponse<String> redirect = http.send(HttpRequest.newBuilder(URI.create(base() + "/swagger-ui.html?" + query))
                 .header("Authorization", TestTokens.adminBearer()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(redirect.statusCode()).as(redirect.body()).isBetween(200, 499);
+    }
+
+    private CompactHttp11NioProtocol protocol() {
+        return (CompactHttp11NioProtocol) ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector()
+                .getProtocolHandler();
+    }
+
+    /** A valve in the running engine's pipeline for the length of a test: it sees Tomcat's own request and response. */
+    private final class Probe implements AutoCloseable {
+
+        private final Pipeline pipeline = ((TomcatWebServer) context.getWebServer()).getTomcat().getEngine().getPipeline();
+        private final ValveBase valve;
+
+        Probe(ValveBase valve) {
+            this.valve = valve;
+            pipeline.addValve(valve);
+        }
+
+        @Override
+        public void close() {
+            pipeline.removeValve(valve);
+        }
     }
 
     private String base() {

@@ -48,6 +48,12 @@ public class StreamController {
      */
     public static final String STREAM_END_ATTRIBUTE = "io.convtrail.stream.endAt";
 
+    /**
+     * Request attribute set once the stream is open: the request's handler has returned, the response
+     * continues for the stream's life (the HTTP observation ends here, not when the stream closes).
+     */
+    public static final String STREAM_OPEN_ATTRIBUTE = "io.convtrail.stream.open";
+
     private final SseStreams streams;
     private final ClientStreamSlots slots;
 
@@ -94,7 +100,9 @@ public class StreamController {
         ClientStreamSlots.Slot slot = slots.tryAcquire(request.getRemoteAddr()).orElseThrow(() ->
                 new RefusedException(Refusal.TOO_MANY_STREAMS, null, "This client holds " + slots.maxPerClient()
                         + " open streams, as many as it may; close one first.", Duration.ofSeconds(1)));
-        return streamHeaders().body(streams.open(id, resumeAfter, unnamed, turns, endAt, slot));
+        SseEmitter emitter = streams.open(id, resumeAfter, unnamed, turns, endAt, slot);
+        request.setAttribute(STREAM_OPEN_ATTRIBUTE, Boolean.TRUE);
+        return streamHeaders().body(emitter);
     }
 
     /**
