@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -88,14 +89,22 @@ final class BulkReplay implements Runnable {
         });
         try {
             EventPages.Page page = pages.after(null, pageSize);
+            List<ReplayedProjection.Prepared> prepared = prepared(page);
             while (!stopped && !page.events().isEmpty()) {
                 EventPages.Page current = page;
-                List<Future<Void>> applied = projections.stream().map(projection -> appliers.submit(() -> {
-                    applyUntilStored(projection, current);
-                    return (Void) null;
-                })).toList();
-                // the next page is read while this one is applied; the last page is the short one
+                List<ReplayedProjection.Prepared> applying = prepared;
+                List<Future<Void>> applied = new ArrayList<>(projections.size());
+                for (int i = 0; i < projections.size(); i++) {
+                    ReplayedProjection projection = projections.get(i);
+                    ReplayedProjection.Prepared its = applying.get(i);
+                    applied.add(appliers.submit(() -> {
+                        applyUntilStored(projection, its);
+                        return (Void) null;
+                    }));
+                }
+                // the next page is read and prepared while this one is applied; the last page is the short one
                 page = current.events().size() < pageSize ? EventPages.Page.EMPTY : pages.after(current.last(), pageSize);
+                prepared = prepared(page);
                 for (Future<Void> done : applied) {
                     awaited(done);
                 }
@@ -121,11 +130,16 @@ final class BulkReplay implements Runnable {
         }
     }
 
-    private void applyUntilStored(ReplayedProjection projection, EventPages.Page page) throws InterruptedException {
+    private List<ReplayedProjection.Prepared> prepared(EventPages.Page page) {
+        return projections.stream().map(projection -> projection.prepare(page.events())).toList();
+    }
+
+    private void applyUntilStored(ReplayedProjection projection, ReplayedProjection.Prepared page)
+            throws InterruptedException {
         long pause = 0;
         while (true) {
             try {
-                projection.apply(page.events());
+                projection.apply(page);
                 return;
             } catch (UnableToClaimTokenException e) {
                 throw e;

@@ -88,7 +88,7 @@ public class ConversationIndexProjection {
      * erasure comes after the starts: a start handled after its conversation's key was deleted holds
      * no text, so only texts stored before the erasure are deleted. A turn ended twice keeps its later end.
      */
-    private void write(List<Object> changes) {
+    private void write(List<Object> changes, boolean fresh) {
         List<ConversationIndexRepository.TurnStart> starts = new ArrayList<>();
         Map<UUID, ConversationIndexRepository.TurnEnd> ends = new LinkedHashMap<>();
         Set<UUID> erased = new LinkedHashSet<>();
