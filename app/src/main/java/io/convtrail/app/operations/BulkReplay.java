@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * A rebuild's replay: one reader streams the event store once, in pages of {@code pageSize} events,
  * and hands each page to every projection being rebuilt ({@link ReplayedProjection}), each in its
  * own transaction with its tokens, the projections side by side (one thread each) while the reader
- * fetches the next page: the service's work on one overlaps PostgreSQL's on another. When a page comes back short the reader has reached the head:
+ * fetches and prepares the next page ({@link ReplayedProjection#prepare}: its tokens, and each payload
+ * deserialised once for all projections): the service's work on one overlaps PostgreSQL's on another.
+ * When a page comes back short the reader has reached the head:
  * the projections' processors are started again and continue, live, from the tokens the replay
  * stored (with any gap it saw, so an event committed late is read then). A page that fails is
  * applied again (a suspect event is then isolated and quarantined, as the processor's retry does),

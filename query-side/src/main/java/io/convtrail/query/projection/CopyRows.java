@@ -111,15 +111,14 @@ public final class CopyRows {
     }
 
     /**
-     * Microseconds since PostgreSQL's epoch, rounded as the server rounds a time given as text (to the
-     * nearest, a half to even), so that a copied row holds the time an inserted one would.
+     * Microseconds since PostgreSQL's epoch, rounded as the server rounds a time given as text (the
+     * fraction read as a double, then to the nearest microsecond), so that a copied row holds the time an
+     * inserted one would.
      */
     static long microseconds(Instant value) {
-        long micros = Math.floorDiv(value.getNano(), 1000);
-        int rest = value.getNano() % 1000;
-        if (rest > 500 || rest == 500 && (micros & 1) == 1) {
-            micros++;
-        }
+        int nanos = value.getNano();
+        long micros = nanos % 1000 == 0 ? nanos / 1000
+                : (long) Math.rint(Double.parseDouble("0." + String.format("%09d", nanos)) * 1_000_000);
         return (value.getEpochSecond() - POSTGRES_EPOCH_SECONDS) * 1_000_000L + micros;
     }
 
