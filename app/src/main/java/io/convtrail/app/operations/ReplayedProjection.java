@@ -22,7 +22,9 @@ import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -33,7 +35,9 @@ import java.util.Objects;
  * processor would advance it (a replay token while the event is older than the reset), so a handler
  * sees the same replay status live processing would give it; the rows are committed with the tokens,
  * never behind them. The rebuild holds every segment's claim meanwhile: storing a token both
- * extends the claim and fails if another node took it.
+ * extends the claim and fails if another node took it. A page is prepared ({@link #prepare}: which
+ * events, which tokens, payloads deserialised) apart from being applied, so the rebuild's reader can
+ * prepare the next page while this one is written.
  */
 final class ReplayedProjection {
 
@@ -47,6 +51,8 @@ final class ReplayedProjection {
     private final TransactionManager transactions;
     private final int[] segmentIds;
     private final Segment[] segments;
+    /** Whether the handlers take events of a payload type and kind of message ({@link #handles}); read by the reader alone. */
+    private final Map<List<Class<?>>, Boolean> handledTypes = new HashMap<>();
     /** The tokens after the last page prepared. */
     private TrackingToken[] prepared;
 
@@ -101,7 +107,7 @@ final class ReplayedProjection {
             for (int i = 0; i < next.length; i++) {
                 next[i] = advanced(next[i], event.trackingToken());
             }
-            if (owner >= 0 && handlers.canHandle(event, segments[owner])) {
+            if (owner >= 0 && handles(event, segments[owner])) {
                 deserialised(event);
                 handled.add(event.withTrackingToken(next[owner]));
             }
@@ -134,6 +140,16 @@ final class ReplayedProjection {
                 throw failure instanceof Exception e ? e : new IllegalStateException(failure);
             }
         }
+    }
+
+    /**
+     * Whether the handlers take the event, asked once per payload type and kind of message: the
+     * projections' handlers choose by those alone (no handler needs a metadata value to match), and
+     * Axon's answer walks every handler and its parameters, for every event.
+     */
+    private boolean handles(TrackedEventMessage<?> event, Segment owner) {
+        return handledTypes.computeIfAbsent(List.of(event.getPayloadType(), event.getClass()),
+                type -> handlers.canHandle(event, owner));
     }
 
     /** Renews the claims while no page commits (a page's commit renews them too). */
