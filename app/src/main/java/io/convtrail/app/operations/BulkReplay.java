@@ -104,7 +104,7 @@ final class BulkReplay implements Runnable {
                         return (Void) null;
                     }));
                 }
-                // the next page is read and prepared while this one is applied; the last page is the short one
+                // the next page is read and prepared while this one is applied; the last one is short
                 page = current.events().size() < pageSize ? EventPages.Page.EMPTY : pages.after(current.last(), pageSize);
                 prepared = prepared(page);
                 for (Future<Void> done : applied) {

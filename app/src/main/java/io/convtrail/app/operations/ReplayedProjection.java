@@ -51,7 +51,7 @@ final class ReplayedProjection {
     private final TransactionManager transactions;
     private final int[] segmentIds;
     private final Segment[] segments;
-    /** Whether the handlers take events of a payload type and kind of message ({@link #handles}); read by the reader alone. */
+    /** Whether the handlers take events of a payload type and kind of message ({@link #handles}). */
     private final Map<List<Class<?>>, Boolean> handledTypes = new HashMap<>();
     /** The tokens after the last page prepared. */
     private TrackingToken[] prepared;

@@ -275,7 +275,7 @@ class BatchedProjectionTest {
         awaitHead();
     }
 
-    /** As a reset does, without emptying the tables: each segment replays from {@code position} up to where it was. */
+    /** As a reset does, without emptying the tables: each segment replays from {@code position} to where it was. */
     private void replayAll(long position) {
         for (String name : PROCESSORS) {
             StreamingEventProcessor processor = processor(name);

@@ -128,8 +128,8 @@ public class AuditProjection {
 
     /**
      * Stores a batch's rows (records first, so each boundary finds the record before it; a fresh batch's
-     * records copied in) and announces the new live ones inside the transaction; they are pushed, in event order, once it
-     * commits.
+     * records copied in) and announces the new live ones inside the transaction; they are pushed, in event
+     * order, once it commits.
      */
     private void write(List<Item> items, boolean fresh) {
         List<AuditRepository.StoredEvent> records = new ArrayList<>(items.size());

@@ -86,8 +86,8 @@ public class AuditRepository implements StreamHistory {
 
     /** Copies in rows new to the table ({@link CopyRows}: a replay's), failing if one is there already. */
     public void copyAll(List<StoredEvent> rows) {
-        CopyRows copy = new CopyRows(
-                "audit_event (audit_id, conversation_id, seq, turn_id, kind, stage, payload_json, created_at, hash)", 9);
+        CopyRows copy = new CopyRows("audit_event (audit_id, conversation_id, seq, turn_id, kind, stage, "
+                + "payload_json, created_at, hash)", 9);
         for (StoredEvent row : rows) {
             copy.row().bigint(row.auditId()).uuid(row.conversationId()).bigint(row.sequence()).uuid(row.turnId())
                     .text(row.kind().name()).text(row.stage()).text(row.payloadJson()).timestamptz(row.createdAt())

@@ -2,6 +2,7 @@ package io.convtrail.query.trace;
 
 import io.convtrail.api.Stage;
 import io.convtrail.api.rest.TraceStep;
+import io.convtrail.query.projection.ProjectionBatches;
 import io.convtrail.query.trace.TraceChange.StageRecorded;
 import io.convtrail.query.trace.TraceChange.TurnEnded;
 import io.convtrail.query.trace.TraceChange.TurnStarted;
@@ -42,7 +43,7 @@ final class TraceWrites {
         this.repository = repository;
     }
 
-    /** @param fresh a replay's batch ({@link io.convtrail.query.projection.ProjectionBatches.Writer}): no stage is stored yet */
+    /** @param fresh a replay's batch ({@link ProjectionBatches.Writer}): none of its stages is stored yet */
     void write(List<TraceChange> changes, boolean fresh) {
         List<StageRecorded> stages = new ArrayList<>();
         List<TurnStarted> started = new ArrayList<>();
@@ -74,12 +75,12 @@ final class TraceWrites {
         repository.endTurns(new ArrayList<>(ended.values()));
     }
 
-    private void walk(List<StageRecorded> stages, boolean fresh, List<StageRow> rows, List<UUID> conversations,
-                      List<OpenedStep> opened, List<ClosedStep> closed) {
+    private void walk(List<StageRecorded> stages, boolean fresh, List<StageRow> rows,
+                      List<UUID> conversations, List<OpenedStep> opened, List<ClosedStep> closed) {
         if (stages.isEmpty()) {
             return;
         }
-        // a fresh batch's stages are all new; were one stored after all, copying it in fails the batch
+        // a fresh batch's stages are all new; were one stored after all, its copy fails the batch
         Set<Long> stored = fresh ? Set.of()
                 : repository.storedStages(stages.stream().map(StageRecorded::auditId).toList());
         Map<TurnKey, List<OpenStep>> open = new HashMap<>();
