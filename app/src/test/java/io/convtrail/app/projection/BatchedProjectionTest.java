@@ -40,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -257,35 +258,23 @@ class BatchedProjectionTest {
     }
 
     private void rewindAll(long position) {
-        for (String name : PROCESSORS) {
-            StreamingEventProcessor processor = processor(name);
-            processor.shutdownAsync().join();
-            try {
-                transactions.executeInTransaction(() -> {
-                    for (int segment : tokens.fetchSegments(name)) {
-                        tokens.fetchToken(name, segment);
-                        tokens.storeToken(GapAwareTrackingToken.newInstance(position, Set.of()), name, segment);
-                        tokens.releaseClaim(name, segment);
-                    }
-                });
-            } finally {
-                processor.start();
-            }
-        }
-        awaitHead();
+        moveAll(reached -> GapAwareTrackingToken.newInstance(position, Set.of()));
     }
 
     /** As a reset does, without emptying the tables: each segment replays from {@code position} to where it was. */
     private void replayAll(long position) {
+        moveAll(reached -> ReplayToken.createReplayToken(reached, GapAwareTrackingToken.newInstance(position, Set.of())));
+    }
+
+    /** Gives every segment of every projection the token {@code moved} makes of the one it reached, and waits. */
+    private void moveAll(UnaryOperator<TrackingToken> moved) {
         for (String name : PROCESSORS) {
             StreamingEventProcessor processor = processor(name);
             processor.shutdownAsync().join();
             try {
                 transactions.executeInTransaction(() -> {
                     for (int segment : tokens.fetchSegments(name)) {
-                        TrackingToken reached = tokens.fetchToken(name, segment);
-                        tokens.storeToken(ReplayToken.createReplayToken(reached,
-                                GapAwareTrackingToken.newInstance(position, Set.of())), name, segment);
+                        tokens.storeToken(moved.apply(tokens.fetchToken(name, segment)), name, segment);
                         tokens.releaseClaim(name, segment);
                     }
                 });
