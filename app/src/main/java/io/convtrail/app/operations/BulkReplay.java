@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +19,9 @@ import java.util.function.Consumer;
  * A rebuild's replay: one reader streams the event store once, in pages of {@code pageSize} events,
  * and hands each page to every projection being rebuilt ({@link ReplayedProjection}), each in its
  * own transaction with its tokens, the projections side by side (one thread each) while the reader
- * fetches the next page: the service's work on one overlaps PostgreSQL's on another. When a page comes back short the reader has reached the head:
+ * fetches and prepares the next page ({@link ReplayedProjection#prepare}: its tokens, and each payload
+ * deserialised once for all projections): the service's work on one overlaps PostgreSQL's on another.
+ * When a page comes back short the reader has reached the head:
  * the projections' processors are started again and continue, live, from the tokens the replay
  * stored (with any gap it saw, so an event committed late is read then). A page that fails is
  * applied again (a suspect event is then isolated and quarantined, as the processor's retry does),
@@ -88,14 +91,22 @@ final class BulkReplay implements Runnable {
         });
         try {
             EventPages.Page page = pages.after(null, pageSize);
+            List<ReplayedProjection.Prepared> prepared = prepared(page);
             while (!stopped && !page.events().isEmpty()) {
                 EventPages.Page current = page;
-                List<Future<Void>> applied = projections.stream().map(projection -> appliers.submit(() -> {
-                    applyUntilStored(projection, current);
-                    return (Void) null;
-                })).toList();
-                // the next page is read while this one is applied; the last page is the short one
+                List<ReplayedProjection.Prepared> applying = prepared;
+                List<Future<Void>> applied = new ArrayList<>(projections.size());
+                for (int i = 0; i < projections.size(); i++) {
+                    ReplayedProjection projection = projections.get(i);
+                    ReplayedProjection.Prepared its = applying.get(i);
+                    applied.add(appliers.submit(() -> {
+                        applyUntilStored(projection, its);
+                        return (Void) null;
+                    }));
+                }
+                // the next page is read and prepared while this one is applied; the last one is short
                 page = current.events().size() < pageSize ? EventPages.Page.EMPTY : pages.after(current.last(), pageSize);
+                prepared = prepared(page);
                 for (Future<Void> done : applied) {
                     awaited(done);
                 }
@@ -121,11 +132,16 @@ final class BulkReplay implements Runnable {
         }
     }
 
-    private void applyUntilStored(ReplayedProjection projection, EventPages.Page page) throws InterruptedException {
+    private List<ReplayedProjection.Prepared> prepared(EventPages.Page page) {
+        return projections.stream().map(projection -> projection.prepare(page.events())).toList();
+    }
+
+    private void applyUntilStored(ReplayedProjection projection, ReplayedProjection.Prepared page)
+            throws InterruptedException {
         long pause = 0;
         while (true) {
             try {
-                projection.apply(page.events());
+                projection.apply(page);
                 return;
             } catch (UnableToClaimTokenException e) {
                 throw e;

@@ -22,7 +22,9 @@ import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -33,7 +35,9 @@ import java.util.Objects;
  * processor would advance it (a replay token while the event is older than the reset), so a handler
  * sees the same replay status live processing would give it; the rows are committed with the tokens,
  * never behind them. The rebuild holds every segment's claim meanwhile: storing a token both
- * extends the claim and fails if another node took it.
+ * extends the claim and fails if another node took it. A page is prepared ({@link #prepare}: which
+ * events, which tokens, payloads deserialised) apart from being applied, so the rebuild's reader can
+ * prepare the next page while this one is written.
  */
 final class ReplayedProjection {
 
@@ -47,7 +51,14 @@ final class ReplayedProjection {
     private final TransactionManager transactions;
     private final int[] segmentIds;
     private final Segment[] segments;
-    private TrackingToken[] tokens;
+    /** Whether the handlers take events of a payload type and kind of message ({@link #handles}). */
+    private final Map<List<Class<?>>, Boolean> handledTypes = new HashMap<>();
+    /** The tokens after the last page prepared. */
+    private TrackingToken[] prepared;
+
+    /** A page as the projection applies it: the events it handles (with their tokens) and the tokens after it. */
+    record Prepared(List<EventMessage<?>> handled, TrackingToken[] tokens) {
+    }
 
     /** Takes the claims of every segment of the processor (it must be shut down on this node) and their tokens. */
     ReplayedProjection(String name, EventProcessingConfiguration processing, TransactionManager transactions) {
@@ -69,7 +80,7 @@ final class ReplayedProjection {
         this.segmentIds = transactions.fetchInTransaction(() -> tokenStore.fetchSegments(name));
         this.segments = Arrays.stream(segmentIds).mapToObj(id -> Segment.computeSegment(id, segmentIds))
                 .toArray(Segment[]::new);
-        this.tokens = transactions.fetchInTransaction(() -> Arrays.stream(segmentIds)
+        this.prepared = transactions.fetchInTransaction(() -> Arrays.stream(segmentIds)
                 .mapToObj(segment -> tokenStore.fetchToken(name, segment)).toArray(TrackingToken[]::new));
     }
 
@@ -82,28 +93,41 @@ final class ReplayedProjection {
     }
 
     /**
-     * Applies a page (events in global order, right after the last one applied) and stores the tokens
-     * it advanced to, in one transaction; on failure nothing is kept and the same page can be applied
-     * again (a suspect event is then isolated, as the processor's retry would).
+     * The next page (events in global order, right after the last one prepared) as this projection
+     * will apply it: the events its segments handle, each with its segment's token, and the tokens
+     * after the page. Their payloads are deserialised here, once for every projection (a payload read by
+     * two appliers at once would be deserialised by both), so that a reader can prepare the next page
+     * while the appliers write this one.
      */
-    void apply(List<TrackedEventMessage<?>> page) throws Exception {
-        TrackingToken[] next = tokens.clone();
+    Prepared prepare(List<TrackedEventMessage<?>> page) {
+        TrackingToken[] next = prepared.clone();
         List<EventMessage<?>> handled = new ArrayList<>(page.size());
         for (TrackedEventMessage<?> event : page) {
             int owner = owner(event);
             for (int i = 0; i < next.length; i++) {
                 next[i] = advanced(next[i], event.trackingToken());
             }
-            if (owner >= 0 && handlers.canHandle(event, segments[owner])) {
+            if (owner >= 0 && handles(event, segments[owner])) {
+                deserialised(event);
                 handled.add(event.withTrackingToken(next[owner]));
             }
         }
-        if (handled.isEmpty()) {
-            transactions.executeInTransaction(() -> store(next));
+        prepared = next;
+        return new Prepared(handled, next);
+    }
+
+    /**
+     * Applies a prepared page and stores the tokens it advanced to, in one transaction; on failure
+     * nothing is kept and the same page can be applied again (a suspect event is then isolated, as the
+     * processor's retry would).
+     */
+    void apply(Prepared page) throws Exception {
+        if (page.handled().isEmpty()) {
+            transactions.executeInTransaction(() -> store(page.tokens()));
         } else {
-            BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(handled);
+            BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(page.handled());
             batch.attachTransaction(transactions);
-            batch.onPrepareCommit(committing -> store(next));
+            batch.onPrepareCommit(committing -> store(page.tokens()));
             MessageHandler<EventMessage<?>> handler = message -> {
                 handlers.handle(message, Segment.ROOT_SEGMENT);
                 return null;
@@ -116,7 +140,16 @@ final class ReplayedProjection {
                 throw failure instanceof Exception e ? e : new IllegalStateException(failure);
             }
         }
-        tokens = next;
+    }
+
+    /**
+     * Whether the handlers take the event, asked once per payload type and kind of message: the
+     * projections' handlers choose by those alone (no handler needs a metadata value to match), and
+     * Axon's answer walks every handler and its parameters, for every event.
+     */
+    private boolean handles(TrackedEventMessage<?> event, Segment owner) {
+        return handledTypes.computeIfAbsent(List.of(event.getPayloadType(), event.getClass()),
+                type -> handlers.canHandle(event, owner));
     }
 
     /** Renews the claims while no page commits (a page's commit renews them too). */
@@ -140,6 +173,18 @@ final class ReplayedProjection {
     /** As a tracking processor advances its token past an event it has read. */
     private static TrackingToken advanced(TrackingToken current, TrackingToken event) {
         return current instanceof WrappedToken wrapped ? wrapped.advancedTo(event) : event;
+    }
+
+    /**
+     * Reads the payload now, in the preparing thread; one that cannot be read is left for the handler,
+     * which fails on it again and so quarantines the event alone.
+     */
+    private static void deserialised(EventMessage<?> event) {
+        try {
+            event.getPayload();
+        } catch (RuntimeException unreadable) {
+            // the handler meets it again
+        }
     }
 
     private void store(TrackingToken[] next) {

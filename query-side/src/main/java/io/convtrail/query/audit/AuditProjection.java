@@ -31,6 +31,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -126,11 +127,11 @@ public class AuditProjection {
     }
 
     /**
-     * Stores a batch's rows (records first, so each boundary finds the record before it) and
-     * announces the new live ones inside the transaction; they are pushed, in event order, once it
-     * commits.
+     * Stores a batch's rows (records first, so each boundary finds the record before it; a fresh batch's
+     * records copied in) and announces the new live ones inside the transaction; they are pushed, in event
+     * order, once it commits.
      */
-    private void write(List<Item> items) {
+    private void write(List<Item> items, boolean fresh) {
         List<AuditRepository.StoredEvent> records = new ArrayList<>(items.size());
         List<AuditRepository.NewBoundary> boundaries = new ArrayList<>();
         for (Item item : items) {
@@ -140,7 +141,7 @@ public class AuditProjection {
                 boundaries.add(item.boundary());
             }
         }
-        Set<Long> newRecords = repository.insertAll(records);
+        Set<Long> newRecords = fresh ? copied(records) : repository.insertAll(records);
         Map<Long, Long> newBoundaries = repository.insertBoundaries(boundaries);
         List<CommittedStreamEvent> live = new ArrayList<>();
         for (Item item : items) {
@@ -155,6 +156,14 @@ public class AuditProjection {
         }
         live.forEach(event -> notifications.announce(event.conversationId(), event.sequence()));
         afterCommit(live);
+    }
+
+    /** Copies in a fresh batch's records (all new: the copy fails otherwise); answers their auditIds. */
+    private Set<Long> copied(List<AuditRepository.StoredEvent> records) {
+        repository.copyAll(records);
+        Set<Long> ids = new HashSet<>();
+        records.forEach(record -> ids.add(record.auditId()));
+        return ids;
     }
 
     /** A new row's stream event; its envelope (which opens sealed content) is built only if someone needs it. */

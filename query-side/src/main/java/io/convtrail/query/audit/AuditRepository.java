@@ -7,8 +7,10 @@ import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import io.convtrail.query.json.IsoInstants;
+import io.convtrail.query.projection.CopyRows;
 import io.convtrail.query.projection.SqlArrays;
 import io.convtrail.query.stream.StreamHistory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -42,10 +44,12 @@ public class AuditRepository implements StreamHistory {
     }
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate template;
     private final StreamEnvelopes envelopes;
 
-    public AuditRepository(JdbcClient jdbc, StreamEnvelopes envelopes) {
+    public AuditRepository(JdbcClient jdbc, JdbcTemplate template, StreamEnvelopes envelopes) {
         this.jdbc = jdbc;
+        this.template = template;
         this.envelopes = envelopes;
     }
 
@@ -79,6 +83,18 @@ public class AuditRepository implements StreamHistory {
                 .param("hashes", SqlArrays.of("text", rows, StoredEvent::hash))
                 .query(Long.class)
                 .list());
+    }
+
+    /** Copies in rows new to the table ({@link CopyRows}: a replay's), failing if one is there already. */
+    public void copyAll(List<StoredEvent> rows) {
+        CopyRows copy = new CopyRows("audit_event (audit_id, conversation_id, seq, turn_id, kind, stage, "
+                + "payload_json, created_at, hash)", 9);
+        for (StoredEvent row : rows) {
+            copy.row().bigint(row.auditId()).uuid(row.conversationId()).bigint(row.sequence()).uuid(row.turnId())
+                    .text(row.kind().name()).text(row.stage()).text(row.payloadJson()).timestamptz(row.createdAt())
+                    .text(row.hash());
+        }
+        copy.copyInto(template);
     }
 
     /**

@@ -87,8 +87,9 @@ public class ConversationIndexProjection {
      * Applies a batch: turn starts, then ends, then erasures, then one summary per conversation. An
      * erasure comes after the starts: a start handled after its conversation's key was deleted holds
      * no text, so only texts stored before the erasure are deleted. A turn ended twice keeps its later end.
+     * A fresh (replayed) batch is written the same way: its few rows per turn are upserts.
      */
-    private void write(List<Object> changes) {
+    private void write(List<Object> changes, boolean fresh) {
         List<ConversationIndexRepository.TurnStart> starts = new ArrayList<>();
         Map<UUID, ConversationIndexRepository.TurnEnd> ends = new LinkedHashMap<>();
         Set<UUID> erased = new LinkedHashSet<>();

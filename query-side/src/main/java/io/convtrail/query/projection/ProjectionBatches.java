@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A replay's batches commit without waiting for the disk ({@code synchronous_commit} off for their
  * transaction only): a rebuild derives everything again from the event store, and a crash can only
  * lose its last batches, rows and token together, which the processor then replays again. Live
- * batches keep the server's setting.
+ * batches keep the server's setting. A replay's batch is also written {@code fresh}: its rows may be
+ * copied in ({@link CopyRows}) rather than inserted where not there yet.
  */
 @Component
 public class ProjectionBatches {
@@ -41,7 +42,13 @@ public class ProjectionBatches {
     /** Writes items of one projection, in event order, with as few statements as it can. */
     @FunctionalInterface
     public interface Writer<I> {
-        void write(List<I> items);
+        /**
+         * @param fresh a replay's batch written whole: its rows are new to the tables (the reset emptied them and
+         *              a replay writes each event once), so they may be copied in without looking for rows already
+         *              there ({@link CopyRows}); should one be there after all, the batch fails and is written
+         *              again event by event, never fresh
+         */
+        void write(List<I> items, boolean fresh);
     }
 
     private static final String RESOURCE = ProjectionBatches.class.getName() + "/";
@@ -69,7 +76,7 @@ public class ProjectionBatches {
     /** Adds the current event's item to its batch's writes of {@code processor}. */
     public <I> void add(String processor, Writer<I> writer, I item) {
         if (!CurrentUnitOfWork.isStarted()) {
-            writer.write(List.of(item));
+            writer.write(List.of(item), false);
             return;
         }
         UnitOfWork<?> current = CurrentUnitOfWork.get();
@@ -87,12 +94,13 @@ public class ProjectionBatches {
         if (pending.items.isEmpty()) {
             return;
         }
-        if (ReplayToken.isReplay(pending.events.get(0))) {
+        boolean replay = ReplayToken.isReplay(pending.events.get(0));
+        if (replay) {
             jdbc.sql("SET LOCAL synchronous_commit TO OFF").update();
         }
         if (pending.events.stream().noneMatch(event -> suspects.contains(key(processor, event)))) {
             try {
-                writer.write(pending.items);
+                writer.write(pending.items, replay);
                 return;
             } catch (RuntimeException e) {
                 ProjectionFailure failure = ProjectionFailure.of(e);
@@ -113,7 +121,7 @@ public class ProjectionBatches {
 
     private <I> void isolated(String processor, Writer<I> writer, EventMessage<?> event, I item) {
         try {
-            savepoint.executeWithoutResult(status -> writer.write(List.of(item)));
+            savepoint.executeWithoutResult(status -> writer.write(List.of(item), false));
         } catch (RuntimeException e) {
             ProjectionFailure failure = ProjectionFailure.of(e);
             if (failure.transientFailure()) {

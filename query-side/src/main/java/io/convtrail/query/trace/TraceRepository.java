@@ -6,7 +6,9 @@ import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
 import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
+import io.convtrail.query.projection.CopyRows;
 import io.convtrail.query.projection.SqlArrays;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,9 +32,11 @@ import java.util.UUID;
 class TraceRepository {
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate template;
 
-    TraceRepository(JdbcClient jdbc) {
+    TraceRepository(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
+        this.template = template;
     }
 
     /** Receives the stored open steps, innermost (last entered) first within each turn. */
@@ -108,6 +112,18 @@ class TraceRepository {
                 .param("createdAts", SqlArrays.of("text", rows, row -> row.createdAt()))
                 .param("payloads", SqlArrays.of("text", rows, StageRow::payloadJson))
                 .update();
+    }
+
+    /** Copies in stages new to the table ({@link CopyRows}: a replay's), failing if one is there already. */
+    void copyStages(List<UUID> conversationIds, List<StageRow> rows) {
+        CopyRows copy = new CopyRows(
+                "trace_stage (audit_id, conversation_id, turn_id, step_id, stage, created_at, payload)", 7);
+        for (int i = 0; i < rows.size(); i++) {
+            StageRow row = rows.get(i);
+            copy.row().bigint(row.auditId()).uuid(conversationIds.get(i)).uuid(row.turnId()).bigint(row.stepId())
+                    .text(row.stage()).timestamptz(row.createdAt()).text(row.payloadJson());
+        }
+        copy.copyInto(template);
     }
 
     void openSteps(List<TraceWrites.OpenedStep> steps) {

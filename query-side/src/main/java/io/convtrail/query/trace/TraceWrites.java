@@ -2,6 +2,7 @@ package io.convtrail.query.trace;
 
 import io.convtrail.api.Stage;
 import io.convtrail.api.rest.TraceStep;
+import io.convtrail.query.projection.ProjectionBatches;
 import io.convtrail.query.trace.TraceChange.StageRecorded;
 import io.convtrail.query.trace.TraceChange.TurnEnded;
 import io.convtrail.query.trace.TraceChange.TurnStarted;
@@ -20,7 +21,8 @@ import java.util.UUID;
  * step, STEP_EXIT / STEP_ERROR closes the open step it names, any other stage belongs to the
  * innermost open step. A stage already stored was applied before and changes nothing. The walk runs
  * in memory over the batch, starting from the open steps stored by earlier batches (read once per
- * batch), and its rows are written with one statement per table and kind of change.
+ * batch), and its rows are written with one statement per table and kind of change (a replay's stages
+ * copied in).
  */
 final class TraceWrites {
 
@@ -41,7 +43,8 @@ final class TraceWrites {
         this.repository = repository;
     }
 
-    void write(List<TraceChange> changes) {
+    /** @param fresh a replay's batch ({@link ProjectionBatches.Writer}): none of its stages is stored yet */
+    void write(List<TraceChange> changes, boolean fresh) {
         List<StageRecorded> stages = new ArrayList<>();
         List<TurnStarted> started = new ArrayList<>();
         Map<UUID, TurnEnded> ended = new LinkedHashMap<>();
@@ -60,24 +63,30 @@ final class TraceWrites {
         List<UUID> stageConversations = new ArrayList<>();
         List<OpenedStep> opened = new ArrayList<>();
         List<ClosedStep> closed = new ArrayList<>();
-        walk(stages, stageRows, stageConversations, opened, closed);
+        walk(stages, fresh, stageRows, stageConversations, opened, closed);
         repository.startTurns(started);
-        repository.insertStages(stageConversations, stageRows);
+        if (fresh) {
+            repository.copyStages(stageConversations, stageRows);
+        } else {
+            repository.insertStages(stageConversations, stageRows);
+        }
         repository.openSteps(opened);
         repository.closeSteps(closed);
         repository.endTurns(new ArrayList<>(ended.values()));
     }
 
-    private void walk(List<StageRecorded> stages, List<StageRow> rows, List<UUID> conversations,
-                      List<OpenedStep> opened, List<ClosedStep> closed) {
+    private void walk(List<StageRecorded> stages, boolean fresh, List<StageRow> rows,
+                      List<UUID> conversations, List<OpenedStep> opened, List<ClosedStep> closed) {
         if (stages.isEmpty()) {
             return;
         }
-        Set<Long> stored = repository.storedStages(stages.stream().map(StageRecorded::auditId).toList());
+        // a fresh batch's stages are all new; were one stored after all, its copy fails the batch
+        Set<Long> stored = fresh ? Set.of()
+                : repository.storedStages(stages.stream().map(StageRecorded::auditId).toList());
         Map<TurnKey, List<OpenStep>> open = new HashMap<>();
-        List<UUID> fresh = stages.stream().filter(s -> !stored.contains(s.auditId()))
+        List<UUID> unseen = stages.stream().filter(s -> !stored.contains(s.auditId()))
                 .map(StageRecorded::conversationId).distinct().toList();
-        repository.openSteps(fresh, (conversationId, turnId, step) ->
+        repository.openSteps(unseen, (conversationId, turnId, step) ->
                 open.computeIfAbsent(new TurnKey(conversationId, turnId), key -> new ArrayList<>()).add(step));
         for (StageRecorded e : stages) {
             if (stored.contains(e.auditId())) {
