@@ -14,7 +14,8 @@ import java.time.Duration;
 
 /**
  * Admits a new turn only while the audit and trace projections are at most {@code max-lag} events
- * behind the event store's head, counting the turns already let in on the same reading
+ * behind the event store's head, not counting the events still in flight (appended within
+ * {@code in-flight} of the reading), and counting the turns already let in on the same reading
  * ({@link ReadSideReading}; {@link ReadSideWatcher} keeps the reading in memory); otherwise the turn
  * waits, without polling, for the next readings until there is room, at most {@code max-wait}. A turn
  * that finds the read side still over the bound then is
@@ -89,7 +90,8 @@ class ReadSideGate implements TurnBackpressure {
         if (reading.holdsBack(properties.maxLag())) {
             refusals.increment();
             throw new RefusedException(Refusal.READ_SIDE_BEHIND, null, "The read side (audit and trace) is "
-                    + reading.events + " events behind the event store, more than the " + properties.maxLag()
+                    + reading.events + " events behind the event store, " + reading.behind + " of them appended over "
+                    + properties.inFlight().toMillis() + " ms ago, more than the " + properties.maxLag()
                     + " a new turn may start at; waited " + waited.toMillis() + " ms. Nothing was recorded; retry "
                     + "shortly.", properties.retryAfter())
                     .with("lagEvents", reading.events)

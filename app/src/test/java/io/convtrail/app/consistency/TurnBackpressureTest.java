@@ -30,12 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or, held back for the whole {@code max-wait}, is refused with 503 problem+json and Retry-After, with
  * nothing recorded. The audit projection is held back by a PostgreSQL trigger
  * ({@link HeldAuditProjection}) behind a turn of 60 records written through the aggregate. The bound
- * is lowered to 20 events and the wait to 2 s (a context of their own): recording the default bound's
+ * is lowered to 20 events, the in-flight window to 200 ms (the held records are older than that when
+ * the turn comes) and the wait to 2 s (a context of their own): recording the default bound's
  * 500 events and waiting the default 5 s would take most of the time Axon lets a held segment keep
  * its claim (10 s), and seconds of the suite.
  */
 @ConvtrailIntegrationTest
-@TestPropertySource(properties = {"convtrail.read-side.max-lag=20", "convtrail.read-side.max-wait=2s"})
+@TestPropertySource(properties = {"convtrail.read-side.max-lag=20", "convtrail.read-side.max-wait=2s",
+        "convtrail.read-side.in-flight=200ms"})
 class TurnBackpressureTest {
 
     private static final int BEYOND_THE_BOUND = 60;
