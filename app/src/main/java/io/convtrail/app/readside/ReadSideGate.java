@@ -22,7 +22,8 @@ import java.time.Duration;
  * refused with 503 {@code read-side-behind} and Retry-After before anything of it is recorded. Turns
  * thereby run no faster than the read side records them, and the record and the live streams stay
  * current under any load. Meters: {@code convtrail.turn.backpressure.wait} (turns that waited, and
- * how long), {@code convtrail.turn.backpressure.refused}, {@code convtrail.turn.backpressure.lag.events}.
+ * how long), {@code convtrail.turn.backpressure.refused}, {@code convtrail.turn.backpressure.lag.events},
+ * {@code convtrail.turn.backpressure.behind.events}.
  */
 @Component
 @EnableConfigurationProperties(ReadSideProperties.class)
@@ -49,6 +50,10 @@ class ReadSideGate implements TurnBackpressure {
                         w -> w.current().applies ? w.current().events : Double.NaN)
                 .description("events the slowest live audit or trace projection was behind the store's head when last "
                         + "read (read while turns run; NaN when no projection is live)")
+                .register(meters);
+        Gauge.builder("convtrail.turn.backpressure.behind.events", watcher,
+                        w -> w.current().applies ? w.current().behind : Double.NaN)
+                .description("of those, the events appended before the in-flight window: what the bound counts")
                 .register(meters);
     }
 
