@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ReadSideReading {
 
     /** Before the first reading: old, so the first turn waits for a fresh one. */
-    static final ReadSideReading NONE_YET = new ReadSideReading(0, 0, false, -1, 1, System.nanoTime() - Long.MAX_VALUE / 2);
+    static final ReadSideReading NONE_YET =
+            new ReadSideReading(0, 0, false, -1, 1, System.nanoTime() - Long.MAX_VALUE / 2);
 
     /** Events the slowest live projection (audit or trace) has not yet committed. */
     final long events;

@@ -28,13 +28,13 @@ import java.util.stream.Collectors;
  * processors, so it holds on a command-only node too, whichever nodes project. It polls only while
  * turns run or wait (a turn in the last second) and sleeps otherwise, so an idle service queries nothing.
  * <p>
- * Only live segments count: claimed, not rebuilding, and owned by a node that renewed any of its audit or
- * trace claims within the last {@value #SILENT_OWNER_SECONDS} s (an owner stores its token after every
- * batch and renews its claim every second while idle), or within Axon's claim timeout if that is
- * shorter; a segment whose batch takes longer still counts while its node renews the others. A segment between two
- * owners (moved by the segment balance), or left by a node that died until another takes it over
- * after the claim timeout, holds no turn back meanwhile; it counts again, at its own position, once
- * claimed. So a killed query node stops turns for a few seconds at most instead of failing them for
+ * Only live segments count: claimed, not rebuilding, and owned by a node that renewed any of its audit
+ * or trace claims within the last {@value #SILENT_OWNER_SECONDS} s (an owner stores its token after
+ * every batch and renews its claim every second while idle), or within Axon's claim timeout if that is
+ * shorter; a segment whose batch takes longer still counts while its node renews the others. A segment
+ * between two owners (moved by the segment balance), or left by a node that died until another takes
+ * it over after the claim timeout, holds no turn back meanwhile; it counts again, at its own position,
+ * once claimed. So a killed query node stops turns for a few seconds at most instead of failing them for
  * the whole takeover, and a projection stopped everywhere, on no node at all, or rebuilding holds no
  * turn back: the bound is about keeping a running read side current, never about stopping turns
  * because no read side runs.

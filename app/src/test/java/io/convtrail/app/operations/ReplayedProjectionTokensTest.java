@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplayedProjectionTokensTest {
 
     /** Indexes 10 and 20 were skipped in the store (transactions rolled back); the processor was at 100. */
-    private static final GapAwareTrackingToken AT_RESET = GapAwareTrackingToken.newInstance(100, new TreeSet<>(List.of(10L, 20L)));
+    private static final GapAwareTrackingToken AT_RESET =
+            GapAwareTrackingToken.newInstance(100, new TreeSet<>(List.of(10L, 20L)));
 
     @Test
     void everyEventUpToTheResetIsAReplayAndTheFirstAfterItIsNew() {

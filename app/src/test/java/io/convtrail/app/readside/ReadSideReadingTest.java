@@ -40,7 +40,8 @@ class ReadSideReadingTest {
             admitted++;
         }
 
-        assertThat(admitted).as("only the 100 events older than the in-flight window count: 11 turns fit").isEqualTo(11);
+        assertThat(admitted).as("only the 100 events older than the in-flight window count: 11 turns fit")
+                .isEqualTo(11);
         assertThat(reading.holdsBack(MAX_LAG)).isFalse();
     }
 
