@@ -4,6 +4,10 @@ package io.convtrail.app.readside;
  * The event store's head at the watcher's recent readings, so a reading can tell the events appended
  * within the in-flight window from older ones. A ring of the newest readings, enough to reach one
  * window back at the poll interval. Used only by the watcher's thread.
+ * <p>
+ * It answers the head at the first reading inside the window, not the last one before it: the events
+ * appended since that reading are certainly younger than the window, however sparse the readings
+ * (a slow database, a starved thread), so nothing older is ever taken for in flight.
  */
 final class HeadHistory {
 
@@ -30,11 +34,11 @@ final class HeadHistory {
         newest = -1;
     }
 
-    /** The head at the newest reading taken at or before {@code nanos}; -1 if none is kept. */
-    long headAt(long nanos) {
-        for (int i = 0; i < size; i++) {
+    /** The head at the oldest reading kept that was taken at or after {@code nanos}; -1 if there is none. */
+    long headSince(long nanos) {
+        for (int i = size - 1; i >= 0; i--) {
             int at = Math.floorMod(newest - i, heads.length);
-            if (readAt[at] - nanos <= 0) {
+            if (readAt[at] - nanos >= 0) {
                 return heads[at];
             }
         }

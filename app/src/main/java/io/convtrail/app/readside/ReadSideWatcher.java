@@ -185,17 +185,17 @@ class ReadSideWatcher implements DisposableBean {
             return ReadSideReading.unknown(head, turnSize.events());
         }
         long events = slowest.values().stream().mapToLong(position -> Math.max(0, head - position)).max().orElse(0);
-        return new ReadSideReading(events, behind(events, head, heads.headAt(now - inFlightNanos), maxInFlight),
+        return new ReadSideReading(events, behind(events, head, heads.headSince(now - inFlightNanos), maxInFlight),
                 true, head, turnSize.events(), now);
     }
 
     /**
-     * Of {@code events} not yet projected, those appended before the in-flight window: the head then is
-     * {@code headBefore} (-1 when no reading reaches that far back, e.g. right after a pause: then every
-     * event counts). At most {@code maxInFlight} events are taken for in flight.
+     * Of {@code events} not yet projected, those not appended since {@code headInWindow}, the head at
+     * the first reading inside the in-flight window (-1: none; right after a pause the window holds
+     * only this reading, so every event counts). At most {@code maxInFlight} events are taken for in flight.
      */
-    static long behind(long events, long head, long headBefore, long maxInFlight) {
-        long inFlight = headBefore < 0 ? 0 : Math.min(maxInFlight, Math.max(0, head - headBefore));
+    static long behind(long events, long head, long headInWindow, long maxInFlight) {
+        long inFlight = headInWindow < 0 ? 0 : Math.min(maxInFlight, Math.max(0, head - headInWindow));
         return Math.max(0, events - inFlight);
     }
 

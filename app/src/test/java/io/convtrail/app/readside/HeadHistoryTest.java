@@ -4,19 +4,31 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The head as it was at an earlier moment, from the readings kept. */
+/** The head at the first reading inside a window: what was appended since is certainly younger than the window. */
 class HeadHistoryTest {
 
     @Test
-    void answersTheHeadAtTheNewestReadingAtOrBeforeTheMoment() {
+    void answersTheHeadAtTheOldestReadingAtOrAfterTheMoment() {
         HeadHistory history = new HeadHistory(4);
         history.add(100, 10);
         history.add(120, 30);
         history.add(140, 70);
 
-        assertThat(history.headAt(130)).isEqualTo(30);
-        assertThat(history.headAt(140)).isEqualTo(70);
-        assertThat(history.headAt(99)).as("nothing kept that far back").isEqualTo(-1);
+        assertThat(history.headSince(110)).isEqualTo(30);
+        assertThat(history.headSince(120)).isEqualTo(30);
+        assertThat(history.headSince(50)).as("the window reaches past what is kept: the oldest kept").isEqualTo(10);
+        assertThat(history.headSince(141)).as("no reading inside the window").isEqualTo(-1);
+    }
+
+    @Test
+    void sparseReadingsTakeNothingOlderThanTheWindowForInFlight() {
+        HeadHistory history = new HeadHistory(8);
+        history.add(0, 100);
+        // the next reading came 300 ms later, after 62 events were appended 50 ms into that gap
+        history.add(300, 162);
+
+        assertThat(history.headSince(300 - 200)).as("the 62 events may be 250 ms old: not in flight in a 200 ms window")
+                .isEqualTo(162);
     }
 
     @Test
@@ -26,8 +38,7 @@ class HeadHistoryTest {
         history.add(120, 30);
         history.add(140, 70);
 
-        assertThat(history.headAt(130)).isEqualTo(30);
-        assertThat(history.headAt(110)).isEqualTo(-1);
+        assertThat(history.headSince(0)).isEqualTo(30);
     }
 
     @Test
@@ -37,7 +48,7 @@ class HeadHistoryTest {
         history.clear();
         history.add(5_000, 90);
 
-        assertThat(history.headAt(4_000)).isEqualTo(-1);
-        assertThat(history.headAt(5_000)).isEqualTo(90);
+        assertThat(history.headSince(4_000)).as("only the reading after the pause: nothing taken for in flight")
+                .isEqualTo(90);
     }
 }

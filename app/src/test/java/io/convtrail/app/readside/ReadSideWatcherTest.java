@@ -54,7 +54,7 @@ class ReadSideWatcherTest {
     }
 
     @Test
-    void withoutAReadingThatFarBackEveryEventIsBehind() {
+    void withoutAReadingInTheWindowEveryEventIsBehind() {
         assertThat(ReadSideWatcher.behind(2_500, 10_000, -1, 4_000)).isEqualTo(2_500);
     }
 
