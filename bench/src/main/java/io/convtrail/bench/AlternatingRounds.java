@@ -75,8 +75,11 @@ final class AlternatingRounds {
     private TurnDriver.Run measure(String scenario, TurnDriver driver, String label) throws Exception {
         driver.fresh(CLIENTS, Math.max(10, options.warmupSeconds()), options.turnsPerConversation(),
                 "s" + scenario + " warm-up, " + label);
-        return Phases.timed(scenario + " turns, " + label, () -> driver.fresh(CLIENTS, options.turnSeconds(),
-                options.turnsPerConversation(), "s" + scenario + " " + label));
+        TurnDriver.Run run = Phases.timed(scenario + " turns, " + label, () -> driver.fresh(CLIENTS,
+                options.turnSeconds(), options.turnsPerConversation(), "s" + scenario + " " + label));
+        Progress.say("s" + scenario + " " + label + ", read-side backpressure since start: "
+                + BackpressureMeters.of(service));
+        return run;
     }
 
     private static List<Double> medians(List<TurnDriver.Run> runs) {

@@ -170,8 +170,14 @@ final class ReplayedProjection {
         return -1;
     }
 
-    /** As a tracking processor advances its token past an event it has read. */
-    private static TrackingToken advanced(TrackingToken current, TrackingToken event) {
+    /**
+     * As a tracking processor advances its token past an event it has read. A replay token decides by
+     * the event's index against the token at the reset (Axon's {@code ReplayToken.advancedTo} compares
+     * positions, not gap lists): an event at or below it that the processor had handled is a replay, the
+     * first one after it ends the replay, and the gaps the store's pages drop after 60 s do not matter
+     * ({@code ReplayedProjectionTokensTest}).
+     */
+    static TrackingToken advanced(TrackingToken current, TrackingToken event) {
         return current instanceof WrappedToken wrapped ? wrapped.advancedTo(event) : event;
     }
 

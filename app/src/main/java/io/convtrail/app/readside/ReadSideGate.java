@@ -14,14 +14,16 @@ import java.time.Duration;
 
 /**
  * Admits a new turn only while the audit and trace projections are at most {@code max-lag} events
- * behind the event store's head, counting the turns already let in on the same reading
+ * behind the event store's head, not counting the events still in flight (appended within
+ * {@code in-flight} of the reading), and counting the turns already let in on the same reading
  * ({@link ReadSideReading}; {@link ReadSideWatcher} keeps the reading in memory); otherwise the turn
  * waits, without polling, for the next readings until there is room, at most {@code max-wait}. A turn
  * that finds the read side still over the bound then is
  * refused with 503 {@code read-side-behind} and Retry-After before anything of it is recorded. Turns
  * thereby run no faster than the read side records them, and the record and the live streams stay
  * current under any load. Meters: {@code convtrail.turn.backpressure.wait} (turns that waited, and
- * how long), {@code convtrail.turn.backpressure.refused}, {@code convtrail.turn.backpressure.lag.events}.
+ * how long), {@code convtrail.turn.backpressure.refused}, {@code convtrail.turn.backpressure.lag.events},
+ * {@code convtrail.turn.backpressure.behind.events}.
  */
 @Component
 @EnableConfigurationProperties(ReadSideProperties.class)
@@ -48,6 +50,10 @@ class ReadSideGate implements TurnBackpressure {
                         w -> w.current().applies ? w.current().events : Double.NaN)
                 .description("events the slowest live audit or trace projection was behind the store's head when last "
                         + "read (read while turns run; NaN when no projection is live)")
+                .register(meters);
+        Gauge.builder("convtrail.turn.backpressure.behind.events", watcher,
+                        w -> w.current().applies ? w.current().behind : Double.NaN)
+                .description("of those, the events appended before the in-flight window: what the bound counts")
                 .register(meters);
     }
 
@@ -89,7 +95,8 @@ class ReadSideGate implements TurnBackpressure {
         if (reading.holdsBack(properties.maxLag())) {
             refusals.increment();
             throw new RefusedException(Refusal.READ_SIDE_BEHIND, null, "The read side (audit and trace) is "
-                    + reading.events + " events behind the event store, more than the " + properties.maxLag()
+                    + reading.events + " events behind the event store, " + reading.behind + " of them appended over "
+                    + properties.inFlight().toMillis() + " ms ago, more than the " + properties.maxLag()
                     + " a new turn may start at; waited " + waited.toMillis() + " ms. Nothing was recorded; retry "
                     + "shortly.", properties.retryAfter())
                     .with("lagEvents", reading.events)

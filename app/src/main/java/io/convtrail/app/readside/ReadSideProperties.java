@@ -17,6 +17,11 @@ import java.time.Duration;
  *                      before a new turn waits; kept well inside the event store's cache of newest events
  *                      (Axon's {@code EmbeddedEventStore}: 10,000), so projections within it never read the
  *                      store privately
+ * @param inFlight      events appended within this long before a reading are on their way through a
+ *                      projection batch, not behind: they do not count against {@code maxLag} (at most
+ *                      2 × {@code maxLag} of them, so the whole lag stays inside the store's cache). The
+ *                      bound then holds turns back only when the projections fall behind, not because
+ *                      a faster flow of turns has more events in flight
  * @param maxWait       how long a new turn waits for the read side before it is refused with 503
  * @param pollInterval  how often the lag is read from the database while turns run or wait (one query of
  *                      the store's head and one of the projections' tokens, for the whole node)
@@ -27,6 +32,7 @@ import java.time.Duration;
 public record ReadSideProperties(
         @DefaultValue("true") boolean backpressure,
         @DefaultValue("2000") @Min(1) long maxLag,
+        @DefaultValue("1s") @PositiveOrZero Duration inFlight,
         @DefaultValue("5s") @PositiveOrZero Duration maxWait,
         @DefaultValue("20ms") @Positive Duration pollInterval,
         @DefaultValue("1s") @PositiveOrZero Duration retryAfter) {

@@ -4,17 +4,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One reading of how far the read side is behind the event store's head, and the turns this node let
- * in on it. Each turn let in is counted against the room left under the bound at an estimated number
- * of events per turn, so that when the read side catches up, the turns waiting for it go in a few per
- * reading instead of all at once (which would overshoot the bound by a turn's events per client).
+ * in on it. Only what the projections have not committed of the events appended before the in-flight
+ * window counts against the bound ({@link #behind}): the events of the last moment are on their way
+ * through a projection batch at any rate, and counting them would cap turns at the bound divided by a
+ * batch's latency even while the projections keep up. Each turn let in is counted against the room
+ * left under the bound at an estimated number of events per turn, so that when the read side catches
+ * up, the turns waiting for it go in a few per reading instead of all at once (which would overshoot
+ * the bound by a turn's events per client).
  */
 final class ReadSideReading {
 
     /** Before the first reading: old, so the first turn waits for a fresh one. */
-    static final ReadSideReading NONE_YET = new ReadSideReading(0, false, -1, 1, System.nanoTime() - Long.MAX_VALUE / 2);
+    static final ReadSideReading NONE_YET =
+            new ReadSideReading(0, 0, false, -1, 1, System.nanoTime() - Long.MAX_VALUE / 2);
 
     /** Events the slowest live projection (audit or trace) has not yet committed. */
     final long events;
+    /** Of those, the ones appended before the in-flight window: what the bound counts. */
+    final long behind;
     /**
      * Whether any projection runs to be waited for: false when no query node holds a segment (a
      * command-only deployment with its query nodes down), while every segment rebuilds, or when the lag
@@ -28,8 +35,9 @@ final class ReadSideReading {
     final long readAt;
     private final AtomicInteger admitted = new AtomicInteger();
 
-    ReadSideReading(long events, boolean applies, long head, double eventsPerTurn, long readAt) {
+    ReadSideReading(long events, long behind, boolean applies, long head, double eventsPerTurn, long readAt) {
         this.events = events;
+        this.behind = behind;
         this.applies = applies;
         this.head = head;
         this.eventsPerTurn = eventsPerTurn;
@@ -37,19 +45,19 @@ final class ReadSideReading {
     }
 
     static ReadSideReading unknown(long head, double eventsPerTurn) {
-        return new ReadSideReading(0, false, head, eventsPerTurn, System.nanoTime());
+        return new ReadSideReading(0, 0, false, head, eventsPerTurn, System.nanoTime());
     }
 
     /** Whether the read side is over the bound: a turn that cannot get in on such a reading in time is refused. */
     boolean holdsBack(long maxLag) {
-        return applies && events > maxLag;
+        return applies && behind > maxLag;
     }
 
     /** Lets a turn in if the events of the turns already let in on this reading leave room for it under the bound. */
     boolean tryAdmit(long maxLag) {
         while (true) {
             int before = admitted.get();
-            if (applies && events + before * eventsPerTurn > maxLag) {
+            if (applies && behind + before * eventsPerTurn > maxLag) {
                 return false;
             }
             if (admitted.compareAndSet(before, before + 1)) {

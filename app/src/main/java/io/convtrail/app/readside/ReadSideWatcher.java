@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -27,12 +28,13 @@ import java.util.stream.Collectors;
  * processors, so it holds on a command-only node too, whichever nodes project. It polls only while
  * turns run or wait (a turn in the last second) and sleeps otherwise, so an idle service queries nothing.
  * <p>
- * Only live segments count: claimed, not rebuilding, and renewed within the last
- * {@value #SILENT_OWNER_SECONDS} s (an owner stores its token after every batch and renews its claim
- * every second while idle), or within Axon's claim timeout if that is shorter. A segment between two
- * owners (moved by the segment balance), or left by a node that died until another takes it over
- * after the claim timeout, holds no turn back meanwhile; it counts again, at its own position, once
- * claimed. So a killed query node stops turns for a few seconds at most instead of failing them for
+ * Only live segments count: claimed, not rebuilding, and owned by a node that renewed any of its audit
+ * or trace claims within the last {@value #SILENT_OWNER_SECONDS} s (an owner stores its token after
+ * every batch and renews its claim every second while idle), or within Axon's claim timeout if that is
+ * shorter; a segment whose batch takes longer still counts while its node renews the others. A segment
+ * between two owners (moved by the segment balance), or left by a node that died until another takes
+ * it over after the claim timeout, holds no turn back meanwhile; it counts again, at its own position,
+ * once claimed. So a killed query node stops turns for a few seconds at most instead of failing them for
  * the whole takeover, and a projection stopped everywhere, on no node at all, or rebuilding holds no
  * turn back: the bound is about keeping a running read side current, never about stopping turns
  * because no read side runs.
@@ -55,6 +57,10 @@ class ReadSideWatcher implements DisposableBean {
     /** How recently a segment's claim must have been renewed for it to count. */
     private final Duration liveClaim;
     private final long pollNanos;
+    private final long inFlightNanos;
+    /** In-flight events discounted from the lag at most: the lag counted and discounted stays in the store's cache. */
+    private final long maxInFlight;
+    private final HeadHistory heads;
     /** Guards {@link #lag} and is what waiting turns wait on. */
     private final Object changed = new Object();
     /** What the idle watcher waits on. */
@@ -74,6 +80,9 @@ class ReadSideWatcher implements DisposableBean {
         this.liveClaim = tokenStore.getClaimTimeout().compareTo(Duration.ofSeconds(SILENT_OWNER_SECONDS)) < 0
                 ? tokenStore.getClaimTimeout() : Duration.ofSeconds(SILENT_OWNER_SECONDS);
         this.pollNanos = properties.pollInterval().toNanos();
+        this.inFlightNanos = properties.inFlight().toNanos();
+        this.maxInFlight = 2 * properties.maxLag();
+        this.heads = new HeadHistory((int) Math.min(4096, inFlightNanos / pollNanos + 2));
     }
 
     /** The lag as last read; the watcher starts (or wakes) at the first turn. */
@@ -162,20 +171,49 @@ class ReadSideWatcher implements DisposableBean {
         List<SegmentPosition> segments = tokens.positions(BOUNDED);
         TrackingToken headToken = events.createHeadToken();
         long head = headToken == null ? -1L : headToken.position().orElse(-1L);
-        Instant liveSince = clock.instant().minus(liveClaim);
-        Map<String, Long> slowest = segments.stream()
-                .filter(s -> s.owner() != null && !s.replaying() && s.claimedAt().isAfter(liveSince))
-                .collect(Collectors.toMap(SegmentPosition::processor, SegmentPosition::position, Math::min));
+        Map<String, Long> slowest = slowestLive(segments, clock.instant().minus(liveClaim));
         ReadSideReading previous = lag;
         // not across a pause: what was appended meanwhile (scripts, other nodes) is not this node's turns
         if (previous.head >= 0 && head >= previous.head && !previous.olderThan(ACTIVE_NANOS)) {
             turnSize.observe(head - previous.head, previous.admitted());
+        } else {
+            heads.clear();
         }
+        long now = System.nanoTime();
+        heads.add(now, head);
         if (slowest.isEmpty()) {
             return ReadSideReading.unknown(head, turnSize.events());
         }
-        long behind = slowest.values().stream().mapToLong(position -> Math.max(0, head - position)).max().orElse(0);
-        return new ReadSideReading(behind, true, head, turnSize.events(), System.nanoTime());
+        long events = slowest.values().stream().mapToLong(position -> Math.max(0, head - position)).max().orElse(0);
+        return new ReadSideReading(events, behind(events, head, heads.headSince(now - inFlightNanos), maxInFlight),
+                true, head, turnSize.events(), now);
+    }
+
+    /**
+     * Of {@code events} not yet projected, those not appended since {@code headInWindow}, the head at
+     * the first reading inside the in-flight window (-1: none; right after a pause the window holds
+     * only this reading, so every event counts). At most {@code maxInFlight} events are taken for in flight.
+     */
+    static long behind(long events, long head, long headInWindow, long maxInFlight) {
+        long inFlight = headInWindow < 0 ? 0 : Math.min(maxInFlight, Math.max(0, head - headInWindow));
+        return Math.max(0, events - inFlight);
+    }
+
+    /**
+     * Each projection's position: that of its slowest live segment, one that is claimed, not rebuilding,
+     * and owned by a node that renewed a claim since {@code liveSince}. A segment counts while its owner
+     * does: a node busy with one long batch (the segment's claim is renewed only when the batch commits)
+     * still renews its other segments' claims, so that segment stays counted however long the batch
+     * takes, while every segment of a node that died goes silent together.
+     */
+    static Map<String, Long> slowestLive(List<SegmentPosition> segments, Instant liveSince) {
+        Set<String> liveOwners = segments.stream()
+                .filter(s -> s.owner() != null && s.claimedAt().isAfter(liveSince))
+                .map(SegmentPosition::owner)
+                .collect(Collectors.toSet());
+        return segments.stream()
+                .filter(s -> s.owner() != null && !s.replaying() && liveOwners.contains(s.owner()))
+                .collect(Collectors.toMap(SegmentPosition::processor, SegmentPosition::position, Math::min));
     }
 
     private void publish(ReadSideReading read) {

@@ -11,7 +11,7 @@ class ReadSideReadingTest {
 
     @Test
     void turnsFillTheRoomUnderTheBoundAtTheirEstimatedSize() {
-        ReadSideReading reading = new ReadSideReading(100, true, 10_000, 40, System.nanoTime());
+        ReadSideReading reading = new ReadSideReading(100, 100, true, 10_000, 40, System.nanoTime());
 
         int admitted = 0;
         while (reading.tryAdmit(MAX_LAG)) {
@@ -25,10 +25,24 @@ class ReadSideReadingTest {
 
     @Test
     void aReadSideOverTheBoundLetsNoTurnIn() {
-        ReadSideReading reading = new ReadSideReading(501, true, 10_000, 40, System.nanoTime());
+        ReadSideReading reading = new ReadSideReading(501, 501, true, 10_000, 40, System.nanoTime());
 
         assertThat(reading.tryAdmit(MAX_LAG)).isFalse();
         assertThat(reading.holdsBack(MAX_LAG)).isTrue();
+    }
+
+    @Test
+    void eventsInFlightHoldNoTurnBack() {
+        ReadSideReading reading = new ReadSideReading(2_400, 100, true, 10_000, 40, System.nanoTime());
+
+        int admitted = 0;
+        while (reading.tryAdmit(MAX_LAG)) {
+            admitted++;
+        }
+
+        assertThat(admitted).as("only the 100 events older than the in-flight window count: 11 turns fit")
+                .isEqualTo(11);
+        assertThat(reading.holdsBack(MAX_LAG)).isFalse();
     }
 
     @Test

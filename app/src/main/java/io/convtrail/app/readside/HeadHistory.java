@@ -1,0 +1,47 @@
+package io.convtrail.app.readside;
+
+/**
+ * The event store's head at the watcher's recent readings, so a reading can tell the events appended
+ * within the in-flight window from older ones. A ring of the newest readings, enough to reach one
+ * window back at the poll interval. Used only by the watcher's thread.
+ * <p>
+ * It answers the head at the first reading inside the window, not the last one before it: the events
+ * appended since that reading are certainly younger than the window, however sparse the readings
+ * (a slow database, a starved thread), so nothing older is ever taken for in flight.
+ */
+final class HeadHistory {
+
+    private final long[] readAt;
+    private final long[] heads;
+    private int newest = -1;
+    private int size;
+
+    HeadHistory(int capacity) {
+        this.readAt = new long[capacity];
+        this.heads = new long[capacity];
+    }
+
+    void add(long nanos, long head) {
+        newest = (newest + 1) % heads.length;
+        readAt[newest] = nanos;
+        heads[newest] = head;
+        size = Math.min(size + 1, heads.length);
+    }
+
+    /** Forgets every reading (after a pause: what was appended meanwhile is not in flight). */
+    void clear() {
+        size = 0;
+        newest = -1;
+    }
+
+    /** The head at the oldest reading kept that was taken at or after {@code nanos}; -1 if there is none. */
+    long headSince(long nanos) {
+        for (int i = size - 1; i >= 0; i--) {
+            int at = Math.floorMod(newest - i, heads.length);
+            if (readAt[at] - nanos >= 0) {
+                return heads[at];
+            }
+        }
+        return -1;
+    }
+}
