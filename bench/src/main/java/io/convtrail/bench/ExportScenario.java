@@ -15,11 +15,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Scenario 9: export every stored conversation ({@code GET /api/v1/conversation/export} from 1970:
- * without {@code from} the window is the last day), as an admin, and count its lines as they arrive;
- * meanwhile sample the service's heap live set every few seconds (a class histogram after a full GC:
- * one operation, so the export's garbage of the moment is not counted). The export streams from a
- * database cursor, so the live set during it should stay near the one before it, however many events there are. Run after scenario 4 (or with a reused
+ * Scenario 9: export every stored conversation ({@code GET /api/v1/conversation/export}, as an admin)
+ * and count its lines as they arrive; meanwhile sample the service's heap live set every few seconds (a
+ * class histogram after a full GC: one operation, so the export's garbage of the moment is not counted).
+ * The export streams from a database cursor, so the live set during it should stay near the one before
+ * it, however many events there are. Run after scenario 4 (or with a reused
  * {@code --data-dir}) to export a large store. Baseline: {@link RawReplayBound}, reading the same
  * events without writing them anywhere.
  */
@@ -63,8 +63,7 @@ final class ExportScenario {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try {
             HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
-                            URI.create(baseUrl + "/api/v1/conversation/export?from=1970-01-01T00:00:00Z"))
-                            .timeout(Duration.ofHours(1))
+                            URI.create(baseUrl + "/api/v1/conversation/export")).timeout(Duration.ofHours(1))
                     .header("Authorization", "Bearer " + BenchTokens.ADMIN).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {

@@ -18,7 +18,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,30 +118,6 @@ class ExportTest {
         String empty = auditor.get().uri("/api/v1/conversation/export?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z")
                 .retrieve().body(String.class);
         assertThat(Exports.lines(empty)).singleElement().satisfies(s -> assertThat(s.get("count").asLong()).isZero());
-    }
-
-    @Test
-    void withoutFromAWindowExportCoversTheDayBeforeTo() {
-        UUID lastWeek = Exports.converse(port, TestTokens.admin(), "hello");
-        // as if written a week ago (the store keeps each event's timestamp as ISO text)
-        jdbc.sql("UPDATE domainevententry SET timestamp = ? WHERE aggregateidentifier = ?")
-                .params(Instant.now().minus(Duration.ofDays(7)).toString(), lastWeek.toString()).update();
-        UUID today = Exports.converse(port, TestTokens.admin(), "hello");
-        RestClient auditor = LocalApi.client(port, TestTokens.auditor("carol"));
-
-        List<UUID> byDefault = conversations(auditor.get().uri("/api/v1/conversation/export")
-                .retrieve().body(String.class));
-        List<UUID> sinceTwoWeeks = conversations(auditor.get().uri("/api/v1/conversation/export?from={f}",
-                Instant.now().minus(Duration.ofDays(14))).retrieve().body(String.class));
-
-        assertThat(byDefault).contains(today).doesNotContain(lastWeek);
-        assertThat(sinceTwoWeeks).contains(today, lastWeek);
-    }
-
-    private static List<UUID> conversations(String export) {
-        List<JsonNode> lines = Exports.lines(export);
-        return lines.subList(0, lines.size() - 1).stream()
-                .map(r -> UUID.fromString(r.get("conversationId").asText())).distinct().toList();
     }
 
     @Test

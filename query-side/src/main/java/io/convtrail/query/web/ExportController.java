@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.Principal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
@@ -37,9 +36,6 @@ import java.util.UUID;
 public class ExportController {
 
     public static final String NDJSON = "application/x-ndjson";
-
-    /** Without {@code from}, a window export covers the day before {@code to}, not the whole store. */
-    public static final Duration DEFAULT_WINDOW = Duration.ofDays(1);
 
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
@@ -74,22 +70,20 @@ public class ExportController {
 
     @Operation(summary = "Export every conversation with events in a time window",
             description = "Each conversation with at least one event in [from, to) is exported whole, in global "
-                    + "order; every line carries its global `position`. Without `from` the window is the day before "
-                    + "`to`. An interrupted export continues with the same `from` and `to` and "
+                    + "order; every line carries its global `position`. An interrupted export continues with "
                     + "`after=<the last position received>`. Auditors and admins.")
     @ApiResponse(responseCode = "200", description = "the export", content = @Content(mediaType = NDJSON))
     @ApiResponse(responseCode = "400", description = "from, to or after is invalid, or from is not before to")
     @GetMapping(path = "/api/v1/conversation/export")
-    public void window(@Parameter(description = "ISO-8601 instant, inclusive (default: 24 hours before `to`)")
+    public void window(@Parameter(description = "ISO-8601 instant, inclusive (default: the beginning)")
                        @RequestParam(required = false) String from,
                        @Parameter(description = "ISO-8601 instant, exclusive (default: now)")
                        @RequestParam(required = false) String to,
                        @Parameter(description = "continue after this global position (default 0)")
                        @RequestParam(required = false) String after,
                        Principal caller, HttpServletResponse response) throws IOException {
+        Instant start = from == null ? Instant.EPOCH : instant("from", from);
         Instant end = to == null ? clock.instant() : instant("to", to);
-        Instant start = from != null ? instant("from", from)
-                : end.minus(DEFAULT_WINDOW).isBefore(EARLIEST) ? EARLIEST : end.minus(DEFAULT_WINDOW);
         if (!start.isBefore(end)) {
             throw QueryParameters.invalid("from", "must be before to");
         }
