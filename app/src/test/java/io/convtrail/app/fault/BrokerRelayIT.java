@@ -71,6 +71,7 @@ class BrokerRelayIT {
         FaultClient onA = new FaultClient(a.baseUrl());
         FaultClient onB = new FaultClient(b.baseUrl());
         awaitBroker(onB, "UP");
+        awaitBroker(onA, "UP"); // A publishes the topic: until its relay is up, it drops topic messages
 
         StompSubscriber plainOnB = StompSubscriber.on(b, id, null);
         Thread.sleep(500); // the broker has bound B's subscription before the first turn
