@@ -91,7 +91,10 @@ class TurnBackpressureTest {
         ResponseEntity<String> refused;
         long started;
         try (HeldAuditProjection held = new HeldAuditProjection(jdbc, dataSource)) {
-            HeldAuditProjection.recordTurnOf(commands, BEYOND_THE_BOUND);
+            ScriptedConversation behind = HeldAuditProjection.recordTurnOf(commands, BEYOND_THE_BOUND);
+            // past the in-flight window (200 ms), so the held records count against the bound
+            TimeUnit.MILLISECONDS.sleep(500);
+            assertThat(held.auditRows(behind.id())).as("the audit is held (the test's premise)").isZero();
             started = System.nanoTime();
             refused = say(id);
         }
