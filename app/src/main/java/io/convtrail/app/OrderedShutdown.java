@@ -11,7 +11,8 @@ import sun.misc.Signal;
  * library registers one that stops the database immediately, while Spring's hook is still draining
  * turns, which then failed against a stopped database. Closed this way, the context stops its parts
  * in order (turns drained, streams ended, web server, event processors, database last); the library's
- * hook then finds its database already stopped.
+ * hook then finds its database already stopped. The exit code is the JVM's convention for the signal
+ * (143 for SIGTERM), which a supervisor reads as "stopped by signal".
  */
 final class OrderedShutdown {
 
@@ -25,9 +26,15 @@ final class OrderedShutdown {
             try {
                 Signal.handle(new Signal(name), signal -> {
                     log.info("SIG{} received: stopping", signal.getName());
-                    context.close();
-                    // the JVM's convention for a signal, as its default handler would have exited
-                    System.exit(128 + signal.getNumber());
+                    // a non-daemon thread: once the context has stopped its last non-daemon thread, the JVM
+                    // would otherwise end on its own (exit code 0) before the exit below (seen on a fresh clone)
+                    Thread stopping = new Thread(() -> {
+                        context.close();
+                        // the JVM's convention for a signal, as its default handler would have exited
+                        System.exit(128 + signal.getNumber());
+                    }, "ordered-shutdown");
+                    stopping.setDaemon(false);
+                    stopping.start();
                 });
             } catch (IllegalArgumentException unavailable) {
                 // e.g. -Xrs: the JVM's default handling (shutdown hooks) stays in place
