@@ -7,6 +7,7 @@ import io.convtrail.api.rest.AuditRow;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import io.convtrail.query.json.IsoInstants;
+import io.convtrail.query.json.StoredInstants;
 import io.convtrail.query.projection.CopyRows;
 import io.convtrail.query.projection.SqlArrays;
 import io.convtrail.query.stream.StreamHistory;
@@ -16,7 +17,6 @@ import org.springframework.stereotype.Repository;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -163,7 +163,7 @@ public class AuditRepository implements StreamHistory {
                 .param("stage", q.stage() == null ? null : q.stage().name())
                 .param("limit", q.limit() == null ? Integer.MAX_VALUE : q.limit())
                 .query((rs, i) -> new StoredAuditRow(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
-                        rs.getObject(4, OffsetDateTime.class).toInstant()))
+                        StoredInstants.read(rs, 4)))
                 .list();
     }
 

@@ -7,6 +7,7 @@ import io.convtrail.query.trace.TraceRows.StepRow;
 import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 import io.convtrail.query.projection.CopyRows;
+import io.convtrail.query.json.StoredInstants;
 import io.convtrail.query.projection.SqlArrays;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -311,9 +311,8 @@ class TraceRepository {
                 instant(rs, 5), rs.getBytes(6));
     }
 
-    /** Read as OffsetDateTime: the driver parses it directly, where a Timestamp goes through a Calendar. */
+    /** Read from the driver's bytes ({@link StoredInstants}), where a Timestamp goes through a Calendar. */
     private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
+        return StoredInstants.read(rs, column);
     }
 }
