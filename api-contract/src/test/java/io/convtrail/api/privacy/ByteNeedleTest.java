@@ -7,7 +7,10 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The skip search finds what {@code String.indexOf} finds, at every start, in texts dense with near misses. */
+/**
+ * The search finds what a byte-by-byte search finds, at every start, in texts dense with near misses, short
+ * ones (under a word of eight bytes) and long ones (many words and a tail).
+ */
 class ByteNeedleTest {
 
     @Test
@@ -16,9 +19,9 @@ class ByteNeedleTest {
         String alphabet = "enc:v1\"é👋x";
         for (String needle : new String[]{ContentCipher.PREFIX, "\"" + ContentCipher.PREFIX}) {
             ByteNeedle search = new ByteNeedle(needle);
-            for (int round = 0; round < 2_000; round++) {
+            for (int round = 0; round < 4_000; round++) {
                 StringBuilder text = new StringBuilder();
-                for (int i = random.nextInt(60); i > 0; i--) {
+                for (int i = random.nextInt(round % 2 == 0 ? 12 : 300); i > 0; i--) {
                     text.append(random.nextInt(8) == 0 ? needle : String.valueOf(
                             Character.toChars(alphabet.codePointAt(alphabet.offsetByCodePoints(0,
                                     random.nextInt(alphabet.codePointCount(0, alphabet.length())))))));
