@@ -133,7 +133,8 @@ final class BulkReplay implements Runnable {
     }
 
     private List<ReplayedProjection.Prepared> prepared(EventPages.Page page) {
-        return projections.stream().map(projection -> projection.prepare(page.events())).toList();
+        ReplayedProjection.TokenSteps steps = new ReplayedProjection.TokenSteps(page.events().size());
+        return projections.stream().map(projection -> projection.prepare(page.events(), steps)).toList();
     }
 
     private void applyUntilStored(ReplayedProjection projection, ReplayedProjection.Prepared page)
