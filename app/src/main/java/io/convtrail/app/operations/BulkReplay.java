@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,8 +20,9 @@ import java.util.function.Consumer;
  * A rebuild's replay: one reader streams the event store once, in pages of {@code pageSize} events,
  * and hands each page to every projection being rebuilt ({@link ReplayedProjection}), each in its
  * own transaction with its tokens, the projections side by side (one thread each) while the reader
- * fetches and prepares the next page ({@link ReplayedProjection#prepare}: its tokens, and each payload
- * deserialised once for all projections): the service's work on one overlaps PostgreSQL's on another.
+ * prepares the next page ({@link ReplayedProjection#prepare}: its tokens, and each payload deserialised
+ * once for all projections) and a fetcher reads the one after it: the service's work on one overlaps
+ * PostgreSQL's on another, and no single thread does the reading and the preparing of every page.
  * When a page comes back short the reader has reached the head:
  * the projections' processors are started again and continue, live, from the tokens the replay
  * stored (with any gap it saw, so an event committed late is read then). A page that fails is
@@ -89,8 +91,14 @@ final class BulkReplay implements Runnable {
             applier.setDaemon(true);
             return applier;
         });
+        ExecutorService fetcher = Executors.newSingleThreadExecutor(task -> {
+            Thread reading = new Thread(task, "rebuild-fetcher");
+            reading.setDaemon(true);
+            return reading;
+        });
         try {
             EventPages.Page page = pages.after(null, pageSize);
+            Future<EventPages.Page> fetching = next(fetcher, page);
             List<ReplayedProjection.Prepared> prepared = prepared(page);
             while (!stopped && !page.events().isEmpty()) {
                 EventPages.Page current = page;
@@ -104,8 +112,9 @@ final class BulkReplay implements Runnable {
                         return (Void) null;
                     }));
                 }
-                // the next page is read and prepared while this one is applied; the last one is short
-                page = current.events().size() < pageSize ? EventPages.Page.EMPTY : pages.after(current.last(), pageSize);
+                // the next page is prepared while this one is applied and the one after it is read
+                page = awaited(fetching);
+                fetching = next(fetcher, page);
                 prepared = prepared(page);
                 for (Future<Void> done : applied) {
                     awaited(done);
@@ -122,6 +131,7 @@ final class BulkReplay implements Runnable {
         } catch (RuntimeException e) {
             log.error("Rebuild of {} stopped at position {}; the processors go on from there", names(), position, e);
         } finally {
+            fetcher.shutdownNow();
             appliers.shutdownNow();
             // a page still being applied elsewhere rolls back before the processors take over
             handOver &= terminated(appliers);
@@ -132,8 +142,17 @@ final class BulkReplay implements Runnable {
         }
     }
 
+    /** The page after {@code page}, read by the fetcher meanwhile; none after the short (or empty) page at the head. */
+    private Future<EventPages.Page> next(ExecutorService fetcher, EventPages.Page page) {
+        if (page.events().size() < pageSize) {
+            return CompletableFuture.completedFuture(EventPages.Page.EMPTY);
+        }
+        return fetcher.submit(() -> pages.after(page.last(), pageSize));
+    }
+
     private List<ReplayedProjection.Prepared> prepared(EventPages.Page page) {
-        return projections.stream().map(projection -> projection.prepare(page.events())).toList();
+        ReplayedProjection.TokenSteps steps = new ReplayedProjection.TokenSteps(page.events().size());
+        return projections.stream().map(projection -> projection.prepare(page.events(), steps)).toList();
     }
 
     private void applyUntilStored(ReplayedProjection projection, ReplayedProjection.Prepared page)
@@ -168,10 +187,10 @@ final class BulkReplay implements Runnable {
         }
     }
 
-    /** Waits for a projection's page; its failure (claims lost, stopped) ends the replay. */
-    private static void awaited(Future<Void> applied) throws InterruptedException {
+    /** Waits for a page read or applied; its failure (claims lost, stopped, the store unreadable) ends the replay. */
+    private static <T> T awaited(Future<T> work) throws InterruptedException {
         try {
-            applied.get();
+            return work.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;

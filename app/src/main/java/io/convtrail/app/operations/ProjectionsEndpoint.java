@@ -99,6 +99,8 @@ public class ProjectionsEndpoint {
     private final TransactionManager transactions;
     /** The last rebuild's replay (null before the first). */
     private volatile BulkReplay replay;
+    /** {@link #PAGE_SIZE}; smaller in tests, so that a rebuild of a few events runs over many pages. */
+    private volatile int pageSize = PAGE_SIZE;
 
     /** When a rebuild started, the head it replays up to, and whether its end has been logged. */
     private record Rebuild(Instant startedAt, long target, AtomicBoolean endLogged) {
@@ -136,6 +138,11 @@ public class ProjectionsEndpoint {
     }
 
     /** The event store's head and, per projection, its slowest segment's position and the lag behind the head. */
+    /** Events per page of the next rebuilds (tests). */
+    void pageSize(int events) {
+        this.pageSize = events;
+    }
+
     @ReadOperation
     public ProjectionsStatus status() {
         long head = position(events.createHeadToken());
@@ -205,7 +212,7 @@ public class ProjectionsEndpoint {
                     rebuilds.put(p.name(), new Rebuild(startedAt, target, new AtomicBoolean()));
                     log.info("Rebuild of {} started: replaying {} events", p.name(), Math.max(0, target));
                 });
-                replay = new BulkReplay(replayed, pages, PAGE_SIZE, name -> processor(name).start());
+                replay = new BulkReplay(replayed, pages, pageSize, name -> processor(name).start());
                 replay.start();
             }
         }

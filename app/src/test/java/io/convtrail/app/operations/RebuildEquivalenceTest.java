@@ -65,7 +65,8 @@ class RebuildEquivalenceTest {
     private final HttpClient sse = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @AfterEach
-    void dropTriggers() {
+    void dropTriggers(@Autowired ProjectionsEndpoint endpoint) {
+        endpoint.pageSize(ProjectionsEndpoint.PAGE_SIZE);
         jdbc.sql("DROP TRIGGER IF EXISTS refuse_marked ON trace_stage").update();
         jdbc.sql("DROP TRIGGER IF EXISTS refuse_marked ON audit_event").update();
         jdbc.sql("DROP FUNCTION IF EXISTS refuse_marked()").update();
@@ -74,7 +75,9 @@ class RebuildEquivalenceTest {
     }
 
     @Test
-    void aRebuildGivesBackWhatLiveProcessingBuilt() throws Exception {
+    void aRebuildGivesBackWhatLiveProcessingBuilt(@Autowired ProjectionsEndpoint endpoint) throws Exception {
+        // many pages: each prepared while the one before is written and the one after it is read
+        endpoint.pageSize(7);
         refuseMarkedRows();
         ScriptedConversation refused = new ScriptedConversation(commands).turn("hello")
                 .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))

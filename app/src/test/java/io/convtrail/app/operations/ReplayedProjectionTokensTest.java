@@ -65,4 +65,52 @@ class ReplayedProjectionTokensTest {
 
         assertThat(ReplayToken.isReplay(token)).isFalse();
     }
+
+    /**
+     * The rebuild advances a token past an event once for all segments holding an equal one: the tokens
+     * equal, event by event, those each segment would reach alone, over a gapped store, segments reset
+     * at different positions (so their replays end at different events) and one already past its replay.
+     */
+    @Test
+    void tokensSharedBySegmentsAreTheTokensEachWouldReachAlone() {
+        TrackingToken[] alone = {
+                ReplayToken.createReplayToken(AT_RESET, null),
+                ReplayToken.createReplayToken(AT_RESET, null),
+                ReplayToken.createReplayToken(GapAwareTrackingToken.newInstance(100, new TreeSet<>(List.of(10L, 20L))), null),
+                ReplayToken.createReplayToken(GapAwareTrackingToken.newInstance(50, new TreeSet<>(List.of(10L))), null),
+                GapAwareTrackingToken.newInstance(3, List.of())};
+        TrackingToken[] shared = alone.clone();
+        GapAwareTrackingToken previous = null;
+        long index = 1;
+        for (int page = 0; page < 6; page++) {
+            List<GapAwareTrackingToken> events = new ArrayList<>();
+            for (int i = 0; i < 20; i++, index++) {
+                if (index == 10 || index == 20 || index == 61) {
+                    continue;
+                }
+                GapAwareTrackingToken event = previous == null
+                        ? GapAwareTrackingToken.newInstance(index, List.of()) : previous.advanceTo(index, 10_000);
+                if (index > 70 && event.hasGaps()) {
+                    event = event.withGapsTruncatedAt(index);
+                }
+                previous = event;
+                events.add(event);
+            }
+            ReplayedProjection.TokenSteps steps = new ReplayedProjection.TokenSteps(events.size());
+            for (int at = 0; at < events.size(); at++) {
+                for (int segment = 0; segment < alone.length; segment++) {
+                    alone[segment] = ReplayedProjection.advanced(alone[segment], events.get(at));
+                    shared[segment] = steps.advanced(at, shared[segment], events.get(at));
+                    assertThat(shared[segment]).as("segment %d at %d", segment, events.get(at).getIndex())
+                            .isEqualTo(alone[segment]);
+                    assertThat(ReplayToken.isReplay(shared[segment])).isEqualTo(ReplayToken.isReplay(alone[segment]));
+                }
+                if (events.get(at).getIndex() < 50) {
+                    assertThat(shared[1]).as("advanced once for both segments reset at the same token")
+                            .isSameAs(shared[0]).isSameAs(shared[2]);
+                }
+            }
+        }
+        assertThat(alone).allSatisfy(token -> assertThat(token).isNotInstanceOf(ReplayToken.class));
+    }
 }
