@@ -1,9 +1,6 @@
 package io.convtrail.api.privacy;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,14 +9,10 @@ import io.convtrail.api.command.TurnRecord;
 import io.convtrail.api.event.VerboseMessage;
 
 import javax.crypto.SecretKey;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -58,61 +51,11 @@ public final class ContentSeal {
         return new TurnRecord.VerboseRecord(verbose(v.verbose()), v.createdAt());
     }
 
-    /**
-     * A stage payload with every top-level personal field's value sealed; unchanged when it has none.
-     * Copied token by token from the parser to the writer (no tree of the payload is built and written
-     * again): the same JSON text as reading it into a tree, replacing those values and writing the tree,
-     * which it falls back to for a payload that names a field twice.
-     */
+    /** A stage payload with every top-level personal field's value sealed; unchanged when it has none. */
     public String stagePayload(String payloadJson) {
         if (key == null || payloadJson == null || !mayHoldPersonalFields(payloadJson)) {
             return payloadJson;
         }
-        try (JsonParser parser = JSON.getFactory().createParser(payloadJson)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return payloadJson;
-            }
-            StringWriter out = new StringWriter(payloadJson.length() + 64);
-            Set<String> names = new HashSet<>();
-            boolean changed = false;
-            try (JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
-                generator.writeStartObject();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    if (!names.add(name)) {
-                        return stagePayloadByTree(payloadJson);
-                    }
-                    JsonToken value = parser.nextToken();
-                    generator.writeFieldName(name);
-                    if (value != JsonToken.VALUE_NULL && PersonalContent.STAGE_FIELDS.contains(name)) {
-                        generator.writeString(ContentCipher.seal(key, conversationId, valueText(parser)));
-                        changed = true;
-                    } else {
-                        generator.copyCurrentStructure(parser);
-                    }
-                }
-                generator.writeEndObject();
-            }
-            return changed ? out.toString() : payloadJson;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("record payload is not JSON", e);
-        }
-    }
-
-    /** The JSON text of the value the parser is at, as a tree of it would write it. */
-    private static String valueText(JsonParser parser) throws IOException {
-        if (parser.currentToken() == JsonToken.VALUE_STRING) {
-            return JSON.writeValueAsString(parser.getText());
-        }
-        StringWriter out = new StringWriter();
-        try (JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
-            generator.copyCurrentStructure(parser);
-        }
-        return out.toString();
-    }
-
-    /** The tree construction, for what the token copy does not take (a field named twice). */
-    private String stagePayloadByTree(String payloadJson) {
         JsonNode payload = read(payloadJson);
         if (!(payload instanceof ObjectNode object)) {
             return payloadJson;
