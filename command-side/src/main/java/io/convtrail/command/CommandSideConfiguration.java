@@ -2,6 +2,7 @@ package io.convtrail.command;
 
 import io.convtrail.command.aggregate.AggregateProperties;
 import io.convtrail.command.aggregate.ConversationCache;
+import io.convtrail.command.aggregate.ConversationTargetResolver;
 import io.convtrail.command.turn.TurnProperties;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -32,6 +33,12 @@ public class CommandSideConfiguration {
     SnapshotTriggerDefinition conversationSnapshotTrigger(Snapshotter snapshotter,
             AggregateProperties properties) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, properties.snapshotEvery());
+    }
+
+    /** Which conversation a command is for, without Axon's reflection per command. */
+    @Bean
+    ConversationTargetResolver conversationTargetResolver() {
+        return new ConversationTargetResolver();
     }
 
     @Bean

@@ -70,14 +70,16 @@ class SecurityConfiguration {
     }
 
     /**
-     * The request is observed once, by Spring's HTTP server observation (the turn's trace). Spring
-     * Security's request observation would wrap each filter of its chain in an observation of its own and
-     * add two chain observations per request: CPU on every request for spans nobody asked for.
-     * Authentications and authorizations are still observed (spans and timers).
+     * The request is observed once, by Spring's HTTP server observation (the turn's trace), and Spring
+     * Security observes nothing of its own. Its request observation would wrap each filter of its chain in
+     * an observation and add two chain observations per request; its authentication and authorization
+     * observations add two more per request (a span and a timer each, around a token check of ~10 µs and
+     * a path match): ~6 % of a turn's request-thread CPU, for spans and meters nobody reads. Refusals are
+     * counted by {@code convtrail.security.denied}; a request's time is in {@code http.server.requests}.
      */
     @Bean
     static SecurityObservationSettings securityObservationSettings() {
-        return SecurityObservationSettings.withDefaults().shouldObserveRequests(false).build();
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean

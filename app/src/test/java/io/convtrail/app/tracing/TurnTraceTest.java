@@ -79,6 +79,27 @@ class TurnTraceTest {
                 .anySatisfy(name -> assertThat(name).isEqualTo("project TurnCompletedEvent")));
     }
 
+    /**
+     * The request is observed once: Spring Security adds no span of its own to the turn's trace (its
+     * request, authentication and authorization observations are off; docs/performance.md, branch turn2).
+     */
+    @Test
+    void securityAddsNoSpansToTheTurnsTrace() {
+        ResponseEntity<String> answer = LocalApi.client(port).post().uri("/api/v1/conversation/message")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body("{\"message\":\"what is the APR?\"}")
+                .retrieve().toEntity(String.class);
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(200);
+        String traceId = answer.getHeaders().getFirst("X-Trace-Id");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(spans.ofTrace(traceId))
+                .extracting(SpanData::getName)
+                .anySatisfy(name -> assertThat(name).containsIgnoringCase("post"))
+                .anySatisfy(name -> assertThat(name).isEqualTo("project TurnCompletedEvent")));
+        assertThat(spans.ofTrace(traceId)).extracting(SpanData::getName)
+                .noneSatisfy(name -> assertThat(name).containsPattern("(?i)authenticat|authoriz|security"));
+    }
+
     @Test
     void aLogLineWrittenWhileAnsweringCarriesTheTraceId(CapturedOutput output) throws InterruptedException {
         Thread.sleep(1_100); // the refusal log's rate budget (see HostileInputTest)

@@ -47,7 +47,8 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * position and hash of its last record. It guarantees that turns never interleave and that every
  * record gets the next gapless sequence number and extends the hash chain.
  */
-@Aggregate(snapshotTriggerDefinition = "conversationSnapshotTrigger", cache = "conversationCache")
+@Aggregate(snapshotTriggerDefinition = "conversationSnapshotTrigger", cache = "conversationCache",
+        commandTargetResolver = "conversationTargetResolver")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
