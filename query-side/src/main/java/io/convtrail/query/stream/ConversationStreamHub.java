@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -46,14 +48,6 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
      * subscribes at once, so it needs none, and more would only keep opened envelopes on the heap.
      */
     private static final int UPDATE_REPLAY = 1;
-    /**
-     * Sender threads that serve the queue of sender runs. A cached pool (one thread per run in flight)
-     * woke up to one thread per subscriber for each event: 1,000 thread hand-offs for a conversation
-     * watched 1,000 times, each for microseconds of work.
-     */
-    static final int SENDER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-    /** How long the sender queue may make no progress (every thread blocked) before a thread is added. */
-    static final long SENDER_STALL_MILLIS = 50;
 
     private final QueryGateway queries;
     private final StreamHistory history;
@@ -61,11 +55,10 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
     private final Map<UUID, Channel> channels = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> subscribersByTransport = new ConcurrentHashMap<>();
     /**
-     * Senders write to clients and may block on a stuck socket: a stuck client holds one thread
-     * without delaying anyone else, and the pool grows only when all of its threads are held
-     * ({@link SenderPool}). Threads beyond the core end after a minute idle.
+     * Senders write to clients and may block on a stuck socket; a cached pool lets one stuck client
+     * hold one thread without delaying anyone else. Idle threads end after a minute.
      */
-    private final SenderPool senders;
+    private final ExecutorService senders;
     private SubscriptionQueryResult<List<CommittedStreamEvent>, CommittedStreamEvent> committed;
     private volatile boolean running;
 
@@ -75,7 +68,7 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
         this.subscriberBuffer = properties.subscriberBuffer();
         CustomizableThreadCreator names = new CustomizableThreadCreator("stream-sender-");
         names.setDaemon(true);
-        this.senders = new SenderPool(SENDER_THREADS, SENDER_STALL_MILLIS, names::createThread);
+        this.senders = Executors.newCachedThreadPool(names::createThread);
         listen();
     }
 

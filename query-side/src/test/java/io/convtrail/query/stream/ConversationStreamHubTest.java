@@ -179,9 +179,7 @@ class ConversationStreamHubTest {
         List<UUID> watched = LongStream.range(0, 50).mapToObj(i -> UUID.randomUUID()).toList();
         List<RecordingSink> sinks = watched.stream().map(id -> {
             RecordingSink sink = new RecordingSink(null);
-            // from position 0, not "from now": a first sender run that starts after the emit below would
-            // count the stored event as before its start (the senders' threads take runs in turn)
-            hub.subscribe(id, 0L, sink);
+            hub.subscribe(id, null, sink);
             return sink;
         }).toList();
         assertThat(emitter.activeSubscriptions()).hasSize(1);
