@@ -3,6 +3,7 @@ package io.convtrail.query.stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
@@ -150,7 +151,12 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
         if (conversationId == null) {
             return message;
         }
-        publisher.getObject().subscribe(stomp.getSessionId(), stomp.getSubscriptionId(), conversationId);
+        try {
+            publisher.getObject().subscribe(stomp.getSessionId(), stomp.getSubscriptionId(), conversationId);
+        } catch (DataAccessException unreadable) {
+            // the ERROR frame carries this message, not the driver's
+            throw new MessageDeliveryException(message, "the conversation's stream cannot be read now; subscribe again");
+        }
         return null;
     }
 
