@@ -1,5 +1,6 @@
 package io.convtrail.app.stream;
 
+import io.convtrail.query.stream.ConversationStreamHub;
 import io.convtrail.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.stream.StreamEvent;
@@ -7,7 +8,6 @@ import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import io.convtrail.query.stream.ConversationStreamHub;
 import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
