@@ -1,10 +1,10 @@
 package io.convtrail.app.stream;
 
-import io.convtrail.query.stream.ConversationStreamHub;
 import io.convtrail.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.query.stream.ConversationStreamHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
