@@ -5,6 +5,7 @@ import io.convtrail.app.LocalApi;
 import io.convtrail.app.security.Callers.Caller;
 import io.convtrail.app.security.Callers.Kind;
 import io.convtrail.app.stream.StompConnect;
+import io.convtrail.query.stream.ConversationStreamHub;
 import io.convtrail.testsupport.TestTokens;
 import io.convtrail.api.security.Role;
 import org.junit.jupiter.api.AfterEach;
@@ -13,14 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 import org.springframework.web.socket.sockjs.client.SockJsClient;
@@ -53,7 +50,7 @@ class StompSecurityTest {
     int port;
 
     @Autowired
-    SimpleBrokerMessageHandler broker;
+    ConversationStreamHub hub;
 
     final List<StompSession> sessions = new ArrayList<>();
     UUID own;
@@ -185,10 +182,8 @@ class StompSecurityTest {
     }
 
     private int subscriptions(String destination) {
-        SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-        headers.setDestination(destination);
-        return broker.getSubscriptionRegistry()
-                .findSubscriptions(MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders())).size();
+        // a subscription to a conversation topic is fed by the hub (it never reaches the broker)
+        return hub.subscribers(UUID.fromString(destination.substring(destination.lastIndexOf('/') + 1)), "stomp");
     }
 
     enum Transport {

@@ -4,10 +4,10 @@ import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.stream.StompStreamTest.Message;
 import io.convtrail.app.stream.StompStreamTest.Received;
+import io.convtrail.query.stream.ConversationStreamHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
@@ -38,7 +38,7 @@ class StompResumeTest extends StreamClientTest {
     static final Duration WAIT = StompStreamTest.WAIT;
 
     @Autowired
-    SimpleBrokerMessageHandler broker;
+    ConversationStreamHub hub;
 
     final List<StompSession> sessions = new ArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
@@ -119,17 +119,17 @@ class StompResumeTest extends StreamClientTest {
             headers.add("last-event-id", lastEventId);
         }
         Received received = new Received();
-        int before = brokerSubscriptions(headers.getDestination());
+        int before = stompSubscriptions(headers.getDestination());
         session.subscribe(headers, received);
         if (lastEventId == null) {
-            // a plain subscriber gets what is published once the broker holds its subscription
-            await().atMost(WAIT).until(() -> brokerSubscriptions(headers.getDestination()) > before);
+            // a plain subscriber gets what is committed once its feed is in place
+            await().atMost(WAIT).until(() -> stompSubscriptions(headers.getDestination()) > before);
         }
         return received;
     }
 
-    private int brokerSubscriptions(String destination) {
-        return StompStreamTest.brokerSubscriptions(broker, destination);
+    private int stompSubscriptions(String destination) {
+        return StompStreamTest.stompSubscribers(hub, destination);
     }
 
     private StompSession connect() {

@@ -4,17 +4,14 @@ import io.convtrail.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.app.ConvtrailIntegrationTest;
+import io.convtrail.query.stream.ConversationStreamHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 import org.springframework.web.socket.sockjs.client.SockJsClient;
@@ -48,7 +45,7 @@ class StompStreamTest extends StreamClientTest {
     static final Duration WAIT = Duration.ofSeconds(15);
 
     @Autowired
-    SimpleBrokerMessageHandler broker;
+    ConversationStreamHub hub;
 
     final List<StompSession> sessions = new ArrayList<>();
 
@@ -150,28 +147,24 @@ class StompStreamTest extends StreamClientTest {
         }
     }
 
-    /** Subscribes and waits until the broker holds the subscription, so nothing published after is missed. */
+    /** Subscribes and waits until the subscription is fed, so nothing committed after is missed. */
     private Received subscribe(WebSocketStompClient client, String url, UUID conversationId) {
         String destination = "/topic/convengine/audit/" + conversationId;
         StompSession session = connect(client, url);
         Received received = new Received();
-        int before = brokerSubscriptions(destination);
+        int before = stompSubscriptions(destination);
         session.subscribe(destination, received);
-        await().atMost(WAIT).until(() -> brokerSubscriptions(destination) > before);
+        await().atMost(WAIT).until(() -> stompSubscriptions(destination) > before);
         return received;
     }
 
-    private int brokerSubscriptions(String destination) {
-        return brokerSubscriptions(broker, destination);
+    private int stompSubscriptions(String destination) {
+        return stompSubscribers(hub, destination);
     }
 
-    /** How many subscriptions the in-memory broker holds for a destination. */
-    static int brokerSubscriptions(SimpleBrokerMessageHandler broker, String destination) {
-        SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-        headers.setDestination(destination);
-        return broker.getSubscriptionRegistry()
-                .findSubscriptions(MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders()))
-                .size();
+    /** How many fed STOMP subscriptions a conversation topic has on this node. */
+    static int stompSubscribers(ConversationStreamHub hub, String destination) {
+        return hub.subscribers(UUID.fromString(destination.substring(destination.lastIndexOf('/') + 1)), "stomp");
     }
 
     record Message(long sequence, String body) {

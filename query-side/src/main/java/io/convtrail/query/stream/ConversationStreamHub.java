@@ -110,6 +110,15 @@ public class ConversationStreamHub implements SmartLifecycle, DisposableBean {
         return counter(transport).get();
     }
 
+    /** Live subscribers of one transport to one conversation on this node. */
+    public int subscribers(UUID conversationId, String transport) {
+        Channel channel = channels.get(conversationId);
+        if (channel == null) {
+            return 0;
+        }
+        return (int) channel.members.stream().filter(member -> member.transport().equals(transport)).count();
+    }
+
     /** Conversations with at least one subscriber on this node. */
     public int openConversations() {
         return channels.size();

@@ -3,6 +3,7 @@ package io.convtrail.query.stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
@@ -72,7 +73,9 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
             registry.enableSimpleBroker("/topic");
         }
         registry.setApplicationDestinationPrefixes("/app");
-        // one conversation's envelopes reach each session in the order they were published
+        // one conversation's envelopes reach each session in the order they were published (the relay's
+        // topics, and any other destination; conversation topics of the in-memory broker are fed by
+        // StompTopicPublisher, one sender per subscription, and never pass through the broker)
         registry.setPreservePublishOrder(true);
     }
 
@@ -94,6 +97,9 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
                 if (StompCommand.SUBSCRIBE.equals(stomp.getCommand())
                         && stomp.getFirstNativeHeader(StompTopicPublisher.RESUME_HEADER) != null) {
                     return resume(message, stomp);
+                }
+                if (!relayed() && StompCommand.SUBSCRIBE.equals(stomp.getCommand())) {
+                    return feed(message, stomp);
                 }
                 if (relayed() && StompCommand.SUBSCRIBE.equals(stomp.getCommand())) {
                     return withDestination(message, BrokerRelay.toBroker(stomp.getDestination()));
@@ -133,6 +139,25 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
         headers.setDestination(destination);
         headers.setLeaveMutable(true);
         return MessageBuilder.createMessage(message.getPayload(), headers.getMessageHeaders());
+    }
+
+    /**
+     * A plain SUBSCRIBE to a conversation topic (authorized by now) gets its own feed from the hub,
+     * written straight to its session ({@link StompTopicPublisher}); the frame goes no further, so the
+     * in-memory broker never holds it. Any other destination is the broker's, as before.
+     */
+    private Message<?> feed(Message<?> message, StompHeaderAccessor stomp) {
+        UUID conversationId = StompTopicPublisher.conversationOf(stomp.getDestination());
+        if (conversationId == null) {
+            return message;
+        }
+        try {
+            publisher.getObject().subscribe(stomp.getSessionId(), stomp.getSubscriptionId(), conversationId);
+        } catch (DataAccessException unreadable) {
+            // the ERROR frame carries this message, not the driver's
+            throw new MessageDeliveryException(message, "the conversation's stream cannot be read now; subscribe again");
+        }
+        return null;
     }
 
     /**

@@ -5,12 +5,12 @@ import io.convtrail.query.stream.StreamSink.CloseReason;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.event.EventListener;
-import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
-import org.springframework.web.socket.messaging.SessionSubscribeEvent;
 import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
 
 import java.util.HashMap;
@@ -19,17 +19,21 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Feeds a conversation's STOMP topic from the hub while at least one client subscribes to it, and
- * only then: one hub subscription per watched topic, however many STOMP clients share it. The
- * subscription opens when the SUBSCRIBE frame arrives, before the broker registers it, so the
- * client sees every event committed after its subscription is in place.
+ * Feeds STOMP subscriptions to conversation topics from the hub: each subscription gets its own
+ * hub subscription (as an SSE stream does), whose sender writes its frames straight to the session
+ * ({@link StompSink}); the SUBSCRIBE frame goes no further, so the broker never holds it and no event
+ * reaches the client twice. A plain SUBSCRIBE ({@link #subscribe}) starts at the read model's head
+ * when the frame arrives, so the client gets every event committed after its subscription is in
+ * place; one with a {@value #RESUME_HEADER} header ({@link #resume}) after the given position.
  * <p>
- * A SUBSCRIBE with a {@value #RESUME_HEADER} header resumes instead ({@link #resume}): that client
- * gets its own hub subscription from the given position, delivered to its subscription alone, and
- * the frame never reaches the broker, so nothing arrives twice.
+ * Why not the broker's topic: the in-memory broker sends one message per session through the
+ * client outbound channel's executor (a second hand-off per event and session, behind every other
+ * session's), and each session's frame is built from a copy of the topic's message. Here the frame
+ * body is serialised once per event ({@link StompPayloads}) and each subscription's own sender writes it.
  * <p>
- * With a broker relay the topics are fed by the node that projects each event ({@link BrokerRelay}),
- * so this node feeds none: a wake-up published here too would reach every subscriber twice.
+ * With a broker relay, plain subscriptions stay the external broker's: the topics are fed by the node
+ * that projects each event ({@link BrokerRelay}), so every node's clients get each event once.
+ * Resumed subscriptions are fed here in both modes.
  */
 @Component
 class StompTopicPublisher {
@@ -38,59 +42,52 @@ class StompTopicPublisher {
     static final String RESUME_HEADER = "last-event-id";
 
     private final ConversationStreamHub hub;
-    private final SimpMessagingTemplate broker;
-    private final ObjectProvider<MessageChannel> clientOutbound;
-    private final boolean feedsTopics;
-    /** "sessionId/subscriptionId" of each STOMP subscription to a conversation topic. */
-    private final Map<String, UUID> clientSubscriptions = new HashMap<>();
-    private final Map<UUID, Topic> topics = new HashMap<>();
-    /** "sessionId/subscriptionId" of each resumed subscription and its own feed. */
-    private final Map<String, Resumed> resumed = new HashMap<>();
+    private final StreamHistory history;
+    private final ObjectProvider<WebSocketHandler> sessions;
+    private final ObjectProvider<SimpMessagingTemplate> broker;
+    private volatile StompPayloads payloads;
+    /** "sessionId/subscriptionId" of each fed subscription and its feed. */
+    private final Map<String, Feed> feeds = new HashMap<>();
 
-    StompTopicPublisher(ConversationStreamHub hub, SimpMessagingTemplate broker,
-                        @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutbound,
-                        BrokerRelay relay) {
+    StompTopicPublisher(ConversationStreamHub hub, StreamHistory history,
+                        @Qualifier("subProtocolWebSocketHandler") ObjectProvider<WebSocketHandler> sessions,
+                        ObjectProvider<SimpMessagingTemplate> broker) {
         this.hub = hub;
-        this.feedsTopics = !relay.enabled();
+        this.history = history;
+        this.sessions = sessions;
         this.broker = broker;
-        this.clientOutbound = clientOutbound;
+    }
+
+    /**
+     * Starts the feed of an authorized plain SUBSCRIBE to a conversation topic: every event after the
+     * read model's head now. Called on the inbound channel, before the frame would reach the broker.
+     */
+    void subscribe(String sessionId, String subscriptionId, UUID conversationId) {
+        feed(sessionId, subscriptionId, conversationId, history.head(conversationId));
     }
 
     /**
      * Starts the resumed feed of an authorized SUBSCRIBE that carries {@value #RESUME_HEADER}
      * ({@code after}: its value). Called on the inbound channel, before the frame would reach the broker.
      */
-    synchronized void resume(String sessionId, String subscriptionId, UUID conversationId, long after) {
+    void resume(String sessionId, String subscriptionId, UUID conversationId, long after) {
+        feed(sessionId, subscriptionId, conversationId, after);
+    }
+
+    private synchronized void feed(String sessionId, String subscriptionId, UUID conversationId, long after) {
         String key = sessionId + "/" + subscriptionId;
-        if (clientSubscriptions.containsKey(key) || resumed.containsKey(key)) {
+        if (feeds.containsKey(key)) {
             return; // a second SUBSCRIBE with the same id: the first one stands, as the broker would have it
         }
-        Resumed feed = new Resumed(sessionId, subscriptionId, conversationId);
-        resumed.put(key, feed);
+        Feed feed = new Feed(sessionId, subscriptionId, conversationId);
+        feeds.put(key, feed);
         feed.publishAfter(after);
     }
 
     @EventListener
-    synchronized void subscribed(SessionSubscribeEvent event) {
-        SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(event.getMessage());
-        UUID conversationId = conversationOf(headers.getDestination());
-        if (!feedsTopics || conversationId == null || clientSubscriptions.putIfAbsent(key(headers), conversationId) != null) {
-            return;
-        }
-        Topic topic = topics.computeIfAbsent(conversationId, Topic::new);
-        if (topic.clients++ == 0) {
-            topic.publishAfter(null);
-        }
-    }
-
-    @EventListener
     synchronized void unsubscribed(SessionUnsubscribeEvent event) {
-        String key = key(SimpMessageHeaderAccessor.wrap(event.getMessage()));
-        UUID conversationId = clientSubscriptions.remove(key);
-        if (conversationId != null) {
-            release(conversationId);
-        }
-        Resumed feed = resumed.remove(key);
+        SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(event.getMessage());
+        Feed feed = feeds.remove(headers.getSessionId() + "/" + headers.getSubscriptionId());
         if (feed != null) {
             feed.subscription.close(CloseReason.SHUTDOWN);
         }
@@ -99,15 +96,8 @@ class StompTopicPublisher {
     @EventListener
     synchronized void disconnected(SessionDisconnectEvent event) {
         String prefix = event.getSessionId() + "/";
-        for (Iterator<Map.Entry<String, UUID>> it = clientSubscriptions.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, UUID> entry = it.next();
-            if (entry.getKey().startsWith(prefix)) {
-                it.remove();
-                release(entry.getValue());
-            }
-        }
-        for (Iterator<Map.Entry<String, Resumed>> it = resumed.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Resumed> entry = it.next();
+        for (Iterator<Map.Entry<String, Feed>> it = feeds.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Feed> entry = it.next();
             if (entry.getKey().startsWith(prefix)) {
                 it.remove();
                 entry.getValue().subscription.close(CloseReason.SHUTDOWN);
@@ -115,28 +105,19 @@ class StompTopicPublisher {
         }
     }
 
-    private void release(UUID conversationId) {
-        Topic topic = topics.get(conversationId);
-        if (topic != null && --topic.clients == 0) {
-            topics.remove(conversationId);
-            topic.subscription.close(CloseReason.SHUTDOWN);
-        }
-    }
-
-    private synchronized void overflowed(Topic topic, long lastSent) {
-        if (topics.get(topic.conversationId) == topic) {
-            topic.publishAfter(lastSent);
-        }
-    }
-
-    private synchronized void overflowed(Resumed feed, long lastSent) {
-        if (resumed.get(feed.key()) == feed) {
+    private synchronized void overflowed(Feed feed, long lastSent) {
+        if (feeds.get(feed.key()) == feed) {
             feed.publishAfter(lastSent);
         }
     }
 
-    private static String key(SimpMessageHeaderAccessor headers) {
-        return headers.getSessionId() + "/" + headers.getSubscriptionId();
+    private StompPayloads payloads() {
+        StompPayloads built = payloads;
+        if (built == null) {
+            built = new StompPayloads(broker.getObject().getMessageConverter());
+            payloads = built;
+        }
+        return built;
     }
 
     static UUID conversationOf(String destination) {
@@ -146,29 +127,13 @@ class StompTopicPublisher {
         return ConversationIds.parse(destination.substring(StompSink.TOPIC_PREFIX.length())).orElse(null);
     }
 
-    private final class Topic {
-        final UUID conversationId;
-        int clients;
-        StreamSubscription subscription;
-
-        Topic(UUID conversationId) {
-            this.conversationId = conversationId;
-        }
-
-        /** A topic that fell behind continues from its last published event, so it has no gap. */
-        void publishAfter(Long resumeAfter) {
-            subscription = hub.subscribe(conversationId, resumeAfter,
-                    new StompSink(broker, conversationId, lastSent -> overflowed(this, lastSent)));
-        }
-    }
-
-    private final class Resumed {
+    private final class Feed {
         final String sessionId;
         final String subscriptionId;
         final UUID conversationId;
         StreamSubscription subscription;
 
-        Resumed(String sessionId, String subscriptionId, UUID conversationId) {
+        Feed(String sessionId, String subscriptionId, UUID conversationId) {
             this.sessionId = sessionId;
             this.subscriptionId = subscriptionId;
             this.conversationId = conversationId;
@@ -178,11 +143,12 @@ class StompTopicPublisher {
             return sessionId + "/" + subscriptionId;
         }
 
-        /** A feed that fell behind continues from its last sent event, as a topic does. */
+        /** A feed that fell behind continues from its last sent event: the missing ones are read from the read model. */
         void publishAfter(long after) {
-            subscription = hub.subscribe(conversationId, after, new StompResumeSink(clientOutbound.getObject(),
-                    broker.getMessageConverter(), sessionId, subscriptionId, conversationId,
-                    lastSent -> overflowed(this, lastSent)));
+            // the sub-protocol handler is Spring's MessageHandler for the client outbound channel
+            MessageHandler toSessions = (MessageHandler) sessions.getObject();
+            subscription = hub.subscribe(conversationId, after, new StompSink(toSessions, payloads(),
+                    sessionId, subscriptionId, conversationId, lastSent -> overflowed(this, lastSent)));
         }
     }
 }
