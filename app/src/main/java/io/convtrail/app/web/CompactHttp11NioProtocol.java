@@ -17,6 +17,7 @@ public class CompactHttp11NioProtocol extends Http11NioProtocol {
     private int responseBufferSize = -1;
     private Connector connector;
     private ServletCharBuffers charBuffers;
+    private OpenStreamBuffers openStreams;
 
     @Override
     public int getDesiredBufferSize() {
@@ -46,8 +47,20 @@ public class CompactHttp11NioProtocol extends Http11NioProtocol {
         return charBuffers;
     }
 
+    /**
+     * Whether an open SSE stream's connection lets go of its request head buffer and response header
+     * buffer while the stream lives ({@link OpenStreamBuffers}); the response header size must be set first.
+     */
+    void setReleaseOnOpenStream(boolean release) {
+        this.openStreams = release ? new OpenStreamBuffers(getMaxHttpResponseHeaderSize()) : null;
+    }
+
+    OpenStreamBuffers openStreams() {
+        return openStreams;
+    }
+
     @Override
     public void setAdapter(Adapter adapter) {
-        super.setAdapter(charBuffers == null ? adapter : new CharBufferAdapter(adapter, connector, charBuffers));
+        super.setAdapter(charBuffers == null ? adapter : new CharBufferAdapter(adapter, connector, charBuffers, openStreams));
     }
 }

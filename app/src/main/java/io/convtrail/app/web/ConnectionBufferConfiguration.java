@@ -42,6 +42,7 @@ class ConnectionBufferConfiguration {
             protocol.setMaxTrailerSize((int) Math.max(ConnectionBufferProperties.SMALLEST_TRAILER.toBytes(),
                     buffers.trailerBuffer().toBytes()));
             protocol.setCharBuffers(connector, buffers.charBuffer());
+            protocol.setReleaseOnOpenStream(buffers.releaseOnOpenStream());
         }
     }
 

@@ -25,6 +25,9 @@ import org.springframework.util.unit.DataSize;
  *                       as many chars as the response buffer has bytes, with no setting); only a body read or written
  *                       as text passes through them, in more rounds when it is larger, and the service moves bodies
  *                       as bytes
+ * @param releaseOnOpenStream whether an open SSE stream's connection lets go of its request head buffer (keeping a
+ *                       copy of the head as long as it is) and its response header buffer while the stream lives,
+ *                       and has them back for the connection's next request ({@link OpenStreamBuffers})
  */
 @Validated
 @ConfigurationProperties("convtrail.connection")
@@ -34,7 +37,8 @@ public record ConnectionBufferProperties(
         @DefaultValue("4KB") @NotNull DataSize responseBuffer,
         @DefaultValue("8KB") @NotNull DataSize responseHeaderBuffer,
         @DefaultValue("256B") @NotNull DataSize trailerBuffer,
-        @DefaultValue("256") @Min(16) int charBuffer) {
+        @DefaultValue("256") @Min(16) int charBuffer,
+        @DefaultValue("true") boolean releaseOnOpenStream) {
 
     /** Below this, Tomcat's reads and writes would take more system calls than the memory is worth. */
     static final DataSize SMALLEST = DataSize.ofBytes(512);

@@ -19,7 +19,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.convtrail.api.security.Role;
 import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ref.WeakReference;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -156,6 +163,87 @@ class ConnectionBufferTest {
         HttpResponse<String> redirect = http.send(HttpRequest.newBuilder(URI.create(base() + "/swagger-ui.html?" + query))
                 .header("Authorization", TestTokens.adminBearer()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(redirect.statusCode()).as(redirect.body()).isBetween(200, 499);
+    }
+
+    @Test
+    void anOpenStreamLetsGoOfItsHeadAndHeaderBuffersAndTheConnectionHasThemBackAfterIt() throws Exception {
+        OpenStreamBuffers buffers = protocol().openStreams();
+        assertThat(buffers).isNotNull();
+        String path = "/api/v1/conversation/stream/" + UUID.randomUUID();
+        List<Object> stream = new CopyOnWriteArrayList<>();
+        List<List<Integer>> after = new CopyOnWriteArrayList<>();
+        try (Probe probe = new Probe(new ValveBase(true) {
+            @Override
+            public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+                if (request.getRequestURI().equals(path)) {
+                    stream.add(request.getCoyoteRequest());
+                    stream.add(response.getCoyoteResponse());
+                    stream.add(new WeakReference<>(buffers.headBytes(request.getCoyoteRequest())));
+                    stream.add(new WeakReference<>(buffers.headerBytes(response.getCoyoteResponse())));
+                } else {
+                    after.add(List.of(buffers.headBuffer(request.getCoyoteRequest()),
+                            buffers.headerBuffer(response.getCoyoteResponse())));
+                }
+                getNext().invoke(request, response);
+            }
+        }); Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            // the stream ends when its access token expires; the connection stays open for the next request
+            String token = TestTokens.bearer(TestTokens.token(TestTokens.ADMIN_SUBJECT, Duration.ofSeconds(4), Role.ADMIN));
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                    + "Authorization: " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = readUntil(in, "event:CONNECTED");
+            assertThat(head).startsWith("HTTP/1.1 200").contains("text/event-stream");
+
+            org.apache.coyote.Request coyoteRequest = (org.apache.coyote.Request) stream.get(0);
+            org.apache.coyote.Response coyoteResponse = (org.apache.coyote.Response) stream.get(1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (buffers.headBuffer(coyoteRequest) > 2048 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(buffers.headBuffer(coyoteRequest)).as("a copy of the request head, not the 9 KB head buffer")
+                    .isLessThan(2048);
+            assertThat(buffers.headerBuffer(coyoteResponse)).as("no response header buffer while the stream is open")
+                    .isZero();
+            assertThat(coyoteRequest.getHeader("authorization")).as("the head's fields still read whole").isEqualTo(token);
+            assertThat(coyoteRequest.requestURI().toString()).isEqualTo(path);
+            for (int i = 0; i < 100 && (((WeakReference<?>) stream.get(2)).get() != null
+                    || ((WeakReference<?>) stream.get(3)).get() != null); i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(((WeakReference<?>) stream.get(2)).get()).as("the request head buffer is freed").isNull();
+            assertThat(((WeakReference<?>) stream.get(3)).get()).as("the response header buffer is freed").isNull();
+
+            // the stream ends (token expiry); on the same connection, a request head and response headers
+            // as large as Tomcat's buffers allow pass whole
+            readUntil(in, "\r\n0\r\n\r\n");
+            String query = "stage=" + "x".repeat(6 * 1024);
+            out.write(("GET /swagger-ui.html?" + query + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-Client-Context: " + "c".repeat(1024) + "\r\nAuthorization: " + TestTokens.adminBearer()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String redirect = readUntil(in, "\r\n\r\n");
+            assertThat(redirect).as(redirect).matches("(?s)HTTP/1.1 [234]\\d\\d .*");
+        }
+        assertThat(after).as("the connection's next request has Tomcat's full buffers")
+                .containsExactly(List.of(8 * 1024 + 1024, 8 * 1024));
+    }
+
+    /** Reads until {@code end} has been read, returning all that was read. */
+    private static String readUntil(InputStream in, String end) throws IOException {
+        StringBuilder read = new StringBuilder();
+        while (read.indexOf(end) < 0) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection closed before " + end + " after: " + read);
+            }
+            read.append((char) b);
+        }
+        return read.toString();
     }
 
     private CompactHttp11NioProtocol protocol() {
