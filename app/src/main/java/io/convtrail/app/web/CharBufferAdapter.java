@@ -38,6 +38,10 @@ final class CharBufferAdapter implements Adapter {
     @Override
     public void service(org.apache.coyote.Request req, org.apache.coyote.Response res) throws Exception {
         createServletPair(req, res);
+        if (openStreams != null) {
+            // a stream's late first write may have found its response header buffer after it was put back
+            openStreams.restore(res);
+        }
         delegate.service(req, res);
         if (openStreams != null && isOpenStream(req)) {
             // the stream's handler has returned: its request is read, nothing reads its body
