@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code tokenentry.owner} and {@code GET /actuator/projections} say which node runs which segment,
  * and a node restarted under its name takes its own claims back at once instead of after the claim
  * timeout ({@code axon.eventhandling.tokenstore.claim-timeout}), after which another node takes a
- * silent node's segments.
+ * silent node's segments. A token of a segment the node holds is stored in one statement
+ * ({@link OwnedTokenStore}).
  */
 @Configuration(proxyBeanMethods = false)
 class TokenClaimsConfiguration {
@@ -28,12 +29,14 @@ class TokenClaimsConfiguration {
     TokenStore tokenStore(ConnectionProvider connections, Serializer serializer, TokenStoreProperties properties,
                           TurnRunnerRegistry runner) {
         String owner = runner.nodeName();
-        return JdbcTokenStore.builder()
+        String nodeId = owner.length() <= OWNER_COLUMN ? owner : owner.substring(owner.length() - OWNER_COLUMN);
+        TokenSchema schema = TokenSchema.builder().build();
+        JdbcTokenStore.Builder builder = JdbcTokenStore.builder()
                 .connectionProvider(connections)
-                .schema(TokenSchema.builder().build())
+                .schema(schema)
                 .serializer(serializer)
                 .claimTimeout(properties.getClaimTimeout())
-                .nodeId(owner.length() <= OWNER_COLUMN ? owner : owner.substring(owner.length() - OWNER_COLUMN))
-                .build();
+                .nodeId(nodeId);
+        return new OwnedTokenStore(builder, connections, schema, serializer, nodeId);
     }
 }

@@ -49,13 +49,13 @@ class TracingConfiguration {
     /** The events a command causes carry its {@code traceparent}. */
     @Bean
     CorrelationDataProvider traceCorrelation() {
-        return new SimpleCorrelationDataProvider(TurnTracing.METADATA_KEY);
+        return new CommandCorrelation(new SimpleCorrelationDataProvider(TurnTracing.METADATA_KEY));
     }
 
     /** Axon's default (correlationId, traceId), which a provider of our own would otherwise replace. */
     @Bean
     CorrelationDataProvider messageOriginProvider() {
-        return new MessageOriginProvider();
+        return new CommandCorrelation(new MessageOriginProvider());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.convtrail.app.tracing;
 
+import io.convtrail.api.event.StageRecordedEvent;
+import io.convtrail.api.event.VerboseRecordedEvent;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
@@ -21,8 +23,8 @@ import java.util.function.BiFunction;
  * Carries a turn's trace through Axon: every command sent while a span is current (the POST's,
  * started by Spring's HTTP observation) gets the W3C {@code traceparent} in its metadata; the
  * aggregate's events inherit it (a correlation data provider, see {@link TracingConfiguration});
- * and each projection handles an event inside a child span of that trace, so the projection's log
- * lines and the stream push it triggers carry the POST's trace id. The key is {@code traceparent}
+ * and each projection handles a turn's start and end inside a child span of that trace, so the
+ * projection's log lines for them carry the POST's trace id. The key is {@code traceparent}
  * because Axon already writes a {@code traceId} of its own (the id of the first message of a chain).
  */
 public final class TurnTracing {
@@ -59,9 +61,12 @@ public final class TurnTracing {
     }
 
     /**
-     * Handles each event of a projection in a span continuing the event's trace (a new trace if it has none).
-     * A replayed event (a rebuild) gets no span: its turn's trace ended long ago, and a span per event and
-     * projection was the largest single cost of a rebuild after deserialisation (docs/performance.md).
+     * Handles a turn's start and end, and any other event but a turn's records, in a span of the projection
+     * continuing the event's trace (a new trace if it has none). A turn's stage and verbose records (40 of its
+     * ~42 events) get none: their handler only queues a row, which the batch writes when it commits, outside
+     * every event's span, so a span each showed nothing but its own cost, which with the reading of the stored
+     * metadata it needs was about a third of the live projections' CPU (docs/performance.md, branch
+     * {@code project}). A replayed event (a rebuild) gets no span either: its turn's trace ended long ago.
      */
     public MessageHandlerInterceptor<EventMessage<?>> projectionsContinueTheTrace() {
         return new MessageHandlerInterceptor<>() {
@@ -69,7 +74,7 @@ public final class TurnTracing {
             public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain)
                     throws Exception {
                 EventMessage<?> event = unitOfWork.getMessage();
-                if (ReplayToken.isReplay(event)) {
+                if (ReplayToken.isReplay(event) || !spanned(event.getPayloadType())) {
                     return chain.proceed();
                 }
                 Object traceparent = event.getMetaData().get(METADATA_KEY);
@@ -90,6 +95,14 @@ public final class TurnTracing {
                 }
             }
         };
+    }
+
+    /**
+     * Whether a projection handles events of this type in a span: all but a turn's records. The type comes from
+     * the stored event's type name, so asking reads neither the payload nor the metadata.
+     */
+    static boolean spanned(Class<?> payloadType) {
+        return payloadType != StageRecordedEvent.class && payloadType != VerboseRecordedEvent.class;
     }
 
     /** The trace id of a {@code traceparent} value, or null if it is not one. */

@@ -77,6 +77,13 @@ class TurnTraceTest {
                 .anySatisfy(name -> assertThat(name).containsIgnoringCase("post"))
                 .anySatisfy(name -> assertThat(name).isEqualTo("project TurnStartedEvent"))
                 .anySatisfy(name -> assertThat(name).isEqualTo("project TurnCompletedEvent")));
+        // a turn's records get no span: their handlers only queue rows (once the turn's end is projected, its
+        // records before it were handled too, by every projection that handles them)
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(spans.ofTrace(traceId))
+                .extracting(SpanData::getName)
+                .filteredOn(name -> name.equals("project TurnCompletedEvent")).hasSize(3));
+        assertThat(spans.ofTrace(traceId)).extracting(SpanData::getName)
+                .noneSatisfy(name -> assertThat(name).isIn("project StageRecordedEvent", "project VerboseRecordedEvent"));
     }
 
     /**

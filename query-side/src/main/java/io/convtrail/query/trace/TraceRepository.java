@@ -182,6 +182,37 @@ class TraceRepository {
                 .update();
     }
 
+    /**
+     * In one statement: the auditIds among {@code auditIds} whose stage is stored already (answered), and the open
+     * steps of the conversations, innermost (last entered) first within each turn (given to {@code into}). A
+     * live batch asked both, one round trip each.
+     */
+    Set<Long> storedStagesAndOpenSteps(List<Long> auditIds, List<UUID> conversationIds, OpenSteps into) {
+        if (conversationIds.isEmpty()) {
+            return auditIds.isEmpty() ? Set.of() : storedStages(auditIds);
+        }
+        Set<Long> stored = new HashSet<>();
+        jdbc.sql("""
+                        SELECT 0 AS part, NULL::uuid, NULL::uuid, audit_id, NULL::text FROM trace_stage
+                        WHERE audit_id = ANY (CAST(:ids AS bigint[]))
+                        UNION ALL
+                        SELECT 1, conversation_id, turn_id, step_id, step FROM trace_step
+                        WHERE conversation_id = ANY (CAST(:conversationIds AS uuid[])) AND status = :running
+                        ORDER BY 1, 4 DESC""")
+                .param("ids", SqlArrays.of("bigint", auditIds, id -> id))
+                .param("conversationIds", SqlArrays.of("uuid", conversationIds, id -> id))
+                .param("running", TraceStep.Status.RUNNING.name())
+                .query(rs -> {
+                    if (rs.getInt(1) == 0) {
+                        stored.add(rs.getLong(4));
+                    } else {
+                        into.accept(rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+                                new OpenStep(rs.getLong(4), rs.getString(5)));
+                    }
+                });
+        return stored;
+    }
+
     /** The open steps of the conversations, innermost (last entered) first within each turn. */
     void openSteps(List<UUID> conversationIds, OpenSteps into) {
         if (conversationIds.isEmpty()) {

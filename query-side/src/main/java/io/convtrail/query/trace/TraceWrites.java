@@ -21,7 +21,7 @@ import java.util.UUID;
  * step, STEP_EXIT / STEP_ERROR closes the open step it names, any other stage belongs to the
  * innermost open step. A stage already stored was applied before and changes nothing. The walk runs
  * in memory over the batch, starting from the open steps stored by earlier batches (read once per
- * batch), and its rows are written with one statement per table and kind of change (a replay's stages
+ * batch, in the same statement that finds the batch's stages stored already), and its rows are written with one statement per table and kind of change (a replay's stages
  * copied in).
  */
 final class TraceWrites {
@@ -80,14 +80,20 @@ final class TraceWrites {
         if (stages.isEmpty()) {
             return;
         }
-        // a fresh batch's stages are all new; were one stored after all, its copy fails the batch
-        Set<Long> stored = fresh ? Set.of()
-                : repository.storedStages(stages.stream().map(StageRecorded::auditId).toList());
         Map<TurnKey, List<OpenStep>> open = new HashMap<>();
-        List<UUID> unseen = stages.stream().filter(s -> !stored.contains(s.auditId()))
-                .map(StageRecorded::conversationId).distinct().toList();
-        repository.openSteps(unseen, (conversationId, turnId, step) ->
-                open.computeIfAbsent(new TurnKey(conversationId, turnId), key -> new ArrayList<>()).add(step));
+        TraceRepository.OpenSteps into = (conversationId, turnId, step) ->
+                open.computeIfAbsent(new TurnKey(conversationId, turnId), key -> new ArrayList<>()).add(step);
+        Set<Long> stored;
+        if (fresh) {
+            // a fresh batch's stages are all new; were one stored after all, its copy fails the batch
+            stored = Set.of();
+            repository.openSteps(stages.stream().map(StageRecorded::conversationId).distinct().toList(), into);
+        } else {
+            // one statement for both; the open steps of every conversation of the batch, also of one whose stages
+            // turn out to be stored already (they are skipped, so its steps are not used)
+            stored = repository.storedStagesAndOpenSteps(stages.stream().map(StageRecorded::auditId).toList(),
+                    stages.stream().map(StageRecorded::conversationId).distinct().toList(), into);
+        }
         for (StageRecorded e : stages) {
             if (stored.contains(e.auditId())) {
                 continue;
