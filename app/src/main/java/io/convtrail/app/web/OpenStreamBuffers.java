@@ -17,6 +17,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.convtrail.app.web.TomcatFields.read;
+import static io.convtrail.app.web.TomcatFields.write;
+
 /**
  * What an open SSE stream's connection no longer needs, let go of while the stream lives. Once the
  * stream's request is read and its response's headers are sent, two of the connection's buffers sit
@@ -218,30 +221,7 @@ final class OpenStreamBuffers {
         }
     }
 
-    private static Object read(Field field, Object owner) {
-        try {
-            return field.get(owner);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read Tomcat's " + field, e);
-        }
-    }
-
-    private static void write(Field field, Object owner, Object value) {
-        try {
-            field.set(owner, value);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot replace Tomcat's " + field, e);
-        }
-    }
-
     private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException | RuntimeException e) {
-            throw new IllegalStateException("this Tomcat has no " + owner.getName() + "." + name
-                    + ": an open stream's connection buffers cannot be released", e);
-        }
+        return TomcatFields.field(owner, name, "convtrail.connection.release-on-open-stream");
     }
 }

@@ -8,6 +8,9 @@ import org.apache.catalina.connector.Response;
 import java.lang.reflect.Field;
 import java.nio.CharBuffer;
 
+import static io.convtrail.app.web.TomcatFields.read;
+import static io.convtrail.app.web.TomcatFields.write;
+
 /**
  * The char buffers of Tomcat's servlet request and response, made small. Tomcat gives every request
  * an 8 K-char buffer for {@code getReader()} (16 KB, no setting) and every response one as large as
@@ -52,30 +55,11 @@ final class ServletCharBuffers {
     private void replace(Field charBuffer, Object owner) {
         CharBuffer current = (CharBuffer) read(charBuffer, owner);
         if (current.capacity() > chars && !current.hasRemaining()) {
-            try {
-                charBuffer.set(owner, CharBuffer.allocate(chars).limit(0));
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot replace Tomcat's " + charBuffer, e);
-            }
-        }
-    }
-
-    private static Object read(Field field, Object owner) {
-        try {
-            return field.get(owner);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read Tomcat's " + field, e);
+            write(charBuffer, owner, CharBuffer.allocate(chars).limit(0));
         }
     }
 
     private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException | RuntimeException e) {
-            throw new IllegalStateException("this Tomcat has no " + owner.getName() + "." + name
-                    + ": convtrail.connection.char-buffer cannot be applied", e);
-        }
+        return TomcatFields.field(owner, name, "convtrail.connection.char-buffer");
     }
 }
