@@ -32,6 +32,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -172,6 +173,7 @@ class ConnectionBufferTest {
         String path = "/api/v1/conversation/stream/" + UUID.randomUUID();
         List<Object> stream = new CopyOnWriteArrayList<>();
         List<List<Integer>> after = new CopyOnWriteArrayList<>();
+        AtomicInteger clientPort = new AtomicInteger(-1);
         try (Probe probe = new Probe(new ValveBase(true) {
             @Override
             public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
@@ -180,7 +182,8 @@ class ConnectionBufferTest {
                     stream.add(response.getCoyoteResponse());
                     stream.add(new WeakReference<>(buffers.headBytes(request.getCoyoteRequest())));
                     stream.add(new WeakReference<>(buffers.headerBytes(response.getCoyoteResponse())));
-                } else {
+                } else if (request.getRemotePort() == clientPort.get()) {
+                    // only this test's connection: other tests' streams end (and are dispatched) meanwhile
                     after.add(List.of(buffers.headBuffer(request.getCoyoteRequest()),
                             buffers.headerBuffer(response.getCoyoteResponse())));
                 }
@@ -188,6 +191,7 @@ class ConnectionBufferTest {
             }
         }); Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(20_000);
+            clientPort.set(socket.getLocalPort());
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             // the stream ends when its access token expires; the connection stays open for the next request
