@@ -2,6 +2,9 @@ package io.convtrail.query.json;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -42,6 +45,16 @@ public final class JsonBytes {
             ESCAPES[b] = '4';
         }
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long SPACES = 0x20 * ONES;
+    private static final long QUOTES = '"' * ONES;
+    private static final long BACKSLASHES = '\\' * ONES;
+    private static final long FOUR_BYTE_MASKS = 0xF8 * ONES;
+    private static final long FOUR_BYTE_LEADS = 0xF0 * ONES;
 
     private byte[] bytes;
     private int size;
@@ -131,24 +144,38 @@ public final class JsonBytes {
         return text == null ? nullValue() : string(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A string value given as its UTF-8, quoted and escaped; null as {@code null}. */
+    /**
+     * A string value given as its UTF-8, quoted and escaped; null as {@code null}. Read eight bytes at a
+     * time: each word is copied to the answer whole, and only where a lane holds a byte to escape (the
+     * classic "has a zero byte" test, see {@link #toEscape}) does the copy stop there and that byte take the
+     * slow path. A stored payload is JSON (a quote every few bytes), so most words are copied in one store
+     * rather than a table lookup per byte and a copy per clean run.
+     */
     public JsonBytes string(byte[] utf8) {
         if (utf8 == null) {
             return nullValue();
         }
-        ensure(utf8.length + 2);
-        bytes[size++] = '"';
         int length = utf8.length;
+        // room for the rest as it is, one word's overrun and the closing quote; an escape asks for its own
+        ensure(length + Long.BYTES + 2);
+        bytes[size++] = '"';
         int i = 0;
         while (i < length) {
-            int from = i;
-            while (i < length && ESCAPES[utf8[i] & 0xFF] == 0) {
-                i++;
+            while (i + Long.BYTES <= length) {
+                long word = (long) LONGS.get(utf8, i);
+                LONGS.set(bytes, size, word);
+                long escapes = toEscape(word);
+                if (escapes != 0) {
+                    int clean = Long.numberOfTrailingZeros(escapes) >>> 3;
+                    i += clean;
+                    size += clean;
+                    break;
+                }
+                i += Long.BYTES;
+                size += Long.BYTES;
             }
-            if (i > from) {
-                ensure(i - from + 1);
-                System.arraycopy(utf8, from, bytes, size, i - from);
-                size += i - from;
+            while (i < length && ESCAPES[utf8[i] & 0xFF] == 0) {
+                bytes[size++] = utf8[i++];
             }
             if (i == length) {
                 break;
@@ -164,15 +191,31 @@ public final class JsonBytes {
                 escapeUnicode(Character.lowSurrogate(codePoint));
                 i += 4;
             } else {
-                ensure(length - i + 1);
                 System.arraycopy(utf8, i, bytes, size, length - i); // a cut-off sequence: not UTF-8, kept as it is
                 size += length - i;
                 i = length;
             }
+            ensure(length - i + Long.BYTES + 2);
         }
-        ensure(1);
         bytes[size++] = '"';
         return this;
+    }
+
+    /**
+     * The lanes of an eight-byte word (little-endian) that hold a byte {@link #ESCAPES} does not copy: a
+     * control character, {@code "}, {@code \} or the first byte of a four-byte sequence (F0–F7), each a
+     * "has a zero byte" test ({@code (x - 0x01…) & ~x & 0x80…}, or with 0x20 for "less than"). Such a test
+     * can flag a lane above a flagged one (a borrow), never miss one, and its lowest flag is exact: the
+     * caller copies up to the lowest flag and looks at that byte alone.
+     */
+    private static long toEscape(long word) {
+        long quote = word ^ QUOTES;
+        long backslash = word ^ BACKSLASHES;
+        long fourByteLead = (word & FOUR_BYTE_MASKS) ^ FOUR_BYTE_LEADS;
+        return ((word - SPACES) & ~word
+                | (quote - ONES) & ~quote
+                | (backslash - ONES) & ~backslash
+                | (fourByteLead - ONES) & ~fourByteLead) & HIGHS;
     }
 
     public void writeTo(OutputStream out) throws IOException {
