@@ -146,59 +146,67 @@ public final class JsonBytes {
 
     /**
      * A string value given as its UTF-8, quoted and escaped; null as {@code null}. Read eight bytes at a
-     * time: each word is copied to the answer whole, and only where a lane holds a byte to escape (the
-     * classic "has a zero byte" test, see {@link #toEscape}) does the copy stop there and that byte take the
-     * slow path. A stored payload is JSON (a quote every few bytes), so most words are copied in one store
-     * rather than a table lookup per byte and a copy per clean run.
+     * time: each word is copied to the answer in one store, and where a lane holds a byte to escape (see
+     * {@link #toEscape}) the answer keeps the word's bytes before it, that byte is escaped, and the next word
+     * is read from the byte after it. A stored payload is JSON, a quote every few bytes: a copy per clean
+     * run and a table lookup per byte cost more than the escapes themselves.
      */
     public JsonBytes string(byte[] utf8) {
         if (utf8 == null) {
             return nullValue();
         }
         int length = utf8.length;
-        // room for the rest as it is, one word's overrun and the closing quote; an escape asks for its own
-        ensure(length + Long.BYTES + 2);
+        ensure(length + Long.BYTES + 2); // the rest as it is, one word's overrun, the quotes; an escape asks for more
         bytes[size++] = '"';
         int i = 0;
         while (i < length) {
-            while (i + Long.BYTES <= length) {
+            if (i + Long.BYTES <= length) {
                 long word = (long) LONGS.get(utf8, i);
                 LONGS.set(bytes, size, word);
                 long escapes = toEscape(word);
-                if (escapes != 0) {
-                    int clean = Long.numberOfTrailingZeros(escapes) >>> 3;
-                    i += clean;
-                    size += clean;
-                    break;
+                if (escapes == 0) {
+                    i += Long.BYTES;
+                    size += Long.BYTES;
+                    continue;
                 }
-                i += Long.BYTES;
-                size += Long.BYTES;
-            }
-            while (i < length && ESCAPES[utf8[i] & 0xFF] == 0) {
+                int clean = Long.numberOfTrailingZeros(escapes) >>> 3;
+                i += clean;
+                size += clean;
+            } else if (ESCAPES[utf8[i] & 0xFF] == 0) {
                 bytes[size++] = utf8[i++];
+                continue;
             }
-            if (i == length) {
-                break;
-            }
-            int b = utf8[i];
-            if (b >= 0) {
-                escapeAscii(b);
-                i++;
-            } else if (i + 3 < length) {
-                int codePoint = (b & 0x07) << 18 | (utf8[i + 1] & 0x3F) << 12 | (utf8[i + 2] & 0x3F) << 6
-                        | (utf8[i + 3] & 0x3F);
-                escapeUnicode(Character.highSurrogate(codePoint));
-                escapeUnicode(Character.lowSurrogate(codePoint));
-                i += 4;
-            } else {
-                System.arraycopy(utf8, i, bytes, size, length - i); // a cut-off sequence: not UTF-8, kept as it is
-                size += length - i;
-                i = length;
-            }
-            ensure(length - i + Long.BYTES + 2);
+            i = escape(utf8, i);
         }
         bytes[size++] = '"';
         return this;
+    }
+
+    /** Writes the escape of the character at {@code i}, with room after it for the rest; answers where the next one is. */
+    private int escape(byte[] utf8, int i) {
+        int length = utf8.length;
+        ensure(length - i + 12 + Long.BYTES + 2);
+        int b = utf8[i];
+        if (b >= 0) {
+            byte escape = ESCAPES[b];
+            if (escape == 'u') {
+                escapeUnicode((char) b);
+            } else {
+                bytes[size++] = '\\';
+                bytes[size++] = escape;
+            }
+            return i + 1;
+        }
+        if (i + 3 < length) {
+            int codePoint = (b & 0x07) << 18 | (utf8[i + 1] & 0x3F) << 12 | (utf8[i + 2] & 0x3F) << 6
+                    | (utf8[i + 3] & 0x3F);
+            escapeUnicode(Character.highSurrogate(codePoint));
+            escapeUnicode(Character.lowSurrogate(codePoint));
+            return i + 4;
+        }
+        System.arraycopy(utf8, i, bytes, size, length - i); // a cut-off sequence: not UTF-8, kept as it is
+        size += length - i;
+        return length;
     }
 
     /**
@@ -231,19 +239,8 @@ public final class JsonBytes {
         return Arrays.copyOf(bytes, size);
     }
 
-    private void escapeAscii(int c) {
-        byte escape = ESCAPES[c];
-        if (escape == 'u') {
-            escapeUnicode((char) c);
-            return;
-        }
-        ensure(2);
-        bytes[size++] = '\\';
-        bytes[size++] = escape;
-    }
-
+    /** Six bytes, for which {@link #escape} made room. */
     private void escapeUnicode(char c) {
-        ensure(6);
         bytes[size++] = '\\';
         bytes[size++] = 'u';
         bytes[size++] = HEX[c >> 12 & 0xF];
