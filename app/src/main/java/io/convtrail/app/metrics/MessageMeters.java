@@ -77,7 +77,10 @@ final class MessageMeters implements MessageMonitor<Message<?>> {
 
     @Override
     public MonitorCallback onMessageIngested(Message<?> message) {
-        PayloadMeters meters = byPayloadType.computeIfAbsent(message.getPayloadType(), this::metersFor);
+        PayloadMeters meters = byPayloadType.get(message.getPayloadType());
+        if (meters == null) {
+            meters = byPayloadType.computeIfAbsent(message.getPayloadType(), this::metersFor);
+        }
         if (tallies != null && message instanceof EventMessage<?> event && CurrentUnitOfWork.isStarted()) {
             return new Tallied(tallies.get().take(event, meters), clock.monotonicTime());
         }
@@ -197,7 +200,7 @@ final class MessageMeters implements MessageMonitor<Message<?>> {
     private final class BatchTally {
         private final Map<PayloadMeters, Sums> sums = new IdentityHashMap<>();
         private UnitOfWork<?> batch;
-        private long lastEventMillis;
+        private EventMessage<?> lastEvent;
 
         Sums take(EventMessage<?> event, PayloadMeters meters) {
             UnitOfWork<?> running = CurrentUnitOfWork.get().root();
@@ -205,7 +208,7 @@ final class MessageMeters implements MessageMonitor<Message<?>> {
                 batch = running;
                 running.onCleanup(ended -> record());
             }
-            lastEventMillis = event.getTimestamp().toEpochMilli();
+            lastEvent = event;
             Sums taken = sums.computeIfAbsent(meters, type -> new Sums());
             taken.ingested++;
             return taken;
@@ -213,7 +216,8 @@ final class MessageMeters implements MessageMonitor<Message<?>> {
 
         private void record() {
             batch = null;
-            latencyMillis.set(clock.wallTime() - lastEventMillis);
+            latencyMillis.set(clock.wallTime() - lastEvent.getTimestamp().toEpochMilli());
+            lastEvent = null;
             long now = clock.monotonicTime();
             sums.forEach((meters, taken) -> {
                 if (taken.ingested > 0) {
