@@ -7,15 +7,19 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.micrometer.GlobalMetricRegistry;
 import org.axonframework.monitoring.MessageMonitor;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -88,6 +92,58 @@ class AxonMessageMetricsTest {
 
         assertThat(registry.find("eventProcessor.latency").tags("processorName", "trace").gauge().value())
                 .isBetween(30_000.0, 40_000.0);
+    }
+
+    @Test
+    void aProcessorsBatchIsCountedPerEventAndTimedOncePerPayloadTypeWhenItEnds() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        MessageMonitor<Message<?>> monitor = new AxonMessageMetrics(new GlobalMetricRegistry(registry))
+                .monitorFor(TrackingEventProcessor.class, "audit");
+        Function<String, Counter> counter = type -> registry.find("eventProcessor.successCounter")
+                .tags("processorName", "audit", "payloadType", type).counter();
+        Function<String, Timer> timer = type -> registry.find("eventProcessor.successTimer")
+                .tags("processorName", "audit", "payloadType", type).timer();
+        List<EventMessage<?>> events = List.of(GenericEventMessage.asEventMessage(new LoanRequested()),
+                GenericEventMessage.asEventMessage(new OfferMade()),
+                GenericEventMessage.asEventMessage(new LoanRequested()));
+        List<Double> countedDuringTheBatch = new ArrayList<>();
+
+        for (int batch = 0; batch < 2; batch++) {
+            new BatchingUnitOfWork<>(events).executeWithResult(() -> {
+                monitor.onMessageIngested(CurrentUnitOfWork.get().getMessage()).reportSuccess();
+                countedDuringTheBatch.add(counter.apply("LoanRequested").count());
+                return null;
+            });
+        }
+
+        assertThat(countedDuringTheBatch).as("recorded when each batch ended").containsExactly(0.0, 0.0, 0.0, 2.0, 2.0, 2.0);
+        assertThat(counter.apply("LoanRequested").count()).isEqualTo(4);
+        assertThat(counter.apply("OfferMade").count()).isEqualTo(2);
+        assertThat(timer.apply("LoanRequested").count()).as("one sample per batch").isEqualTo(2);
+        assertThat(timer.apply("OfferMade").count()).isEqualTo(2);
+        assertThat(registry.find("eventProcessor.ingestedCounter")
+                .tags("processorName", "audit", "payloadType", "LoanRequested").counter().count()).isEqualTo(4);
+        assertThat(registry.find("eventProcessor.latency").tags("processorName", "audit").gauge().value())
+                .isBetween(0.0, 10_000.0);
+    }
+
+    @Test
+    void aRolledBackBatchCountsItsFailure() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        MessageMonitor<Message<?>> monitor = new AxonMessageMetrics(new GlobalMetricRegistry(registry))
+                .monitorFor(TrackingEventProcessor.class, "trace");
+
+        new BatchingUnitOfWork<>(List.of(GenericEventMessage.asEventMessage(new OfferMade()))).executeWithResult(() -> {
+            monitor.onMessageIngested(CurrentUnitOfWork.get().getMessage()).reportFailure(new IllegalStateException("x"));
+            throw new IllegalStateException("refused");
+        });
+
+        assertThat(registry.find("eventProcessor.failureCounter")
+                .tags("processorName", "trace", "payloadType", "OfferMade").counter().count()).isEqualTo(1);
+        assertThat(registry.find("eventProcessor.failureTimer")
+                .tags("processorName", "trace", "payloadType", "OfferMade").timer().count()).isEqualTo(1);
+        assertThat(registry.find("eventProcessor.successCounter")
+                .tags("processorName", "trace", "payloadType", "OfferMade").counter().count()).isZero();
     }
 
     private record Registries(MeterRegistry ours, MeterRegistry axons) {
