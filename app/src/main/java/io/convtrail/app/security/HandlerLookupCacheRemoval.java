@@ -22,7 +22,8 @@ import java.util.List;
  */
 final class HandlerLookupCacheRemoval implements BeanFactoryPostProcessor {
 
-    static final String COMPOSITE = "org.springframework.security.config.annotation.web.configuration"
+    /** Spring Security's wrapper of the chain behind the cache filter (another wrapper may hold it). */
+    static final String CACHING_COMPOSITE = "org.springframework.security.config.annotation.web.configuration"
             + ".WebMvcSecurityConfiguration$CompositeFilterChainProxy";
 
     @Override
@@ -31,33 +32,56 @@ final class HandlerLookupCacheRemoval implements BeanFactoryPostProcessor {
         if (!(beanFactory instanceof BeanDefinitionRegistry registry) || !registry.containsBeanDefinition(name)) {
             return;
         }
-        BeanDefinition composite = registry.getBeanDefinition(name);
-        if (!COMPOSITE.equals(composite.getBeanClassName())) {
-            return;
+        BeanDefinition chain = registry.getBeanDefinition(name);
+        BeanDefinition withoutCache = withoutCacheFilter(chain);
+        if (withoutCache != chain) {
+            registry.removeBeanDefinition(name);
+            registry.registerBeanDefinition(name, withoutCache);
         }
-        BeanDefinition chain = chainOf(composite);
-        if (chain == null) {
-            throw new IllegalStateException("Spring Security's composite filter chain has a shape this version of "
-                    + "convtrail does not know: no filter chain proxy in " + composite);
-        }
-        registry.removeBeanDefinition(name);
-        registry.registerBeanDefinition(name, chain);
     }
 
-    /** The composite's filters are the cache filter's factory and the original chain's definition. */
-    private static BeanDefinition chainOf(BeanDefinition composite) {
-        ConstructorArgumentValues.ValueHolder filters = composite.getConstructorArgumentValues()
-                .getIndexedArgumentValue(0, List.class);
-        if (filters == null || !(filters.getValue() instanceof List<?> list)) {
-            return null;
+    /**
+     * The chain's definition with the caching wrapper replaced by what it wraps. Spring Security 6.5 wraps the
+     * chain twice, in an order its post-processors decide: in the cache filter's composite, and in a composite
+     * that parses the request's path once for every matcher ({@code ServletRequestPathFilter}, kept).
+     */
+    private static BeanDefinition withoutCacheFilter(BeanDefinition definition) {
+        List<Object> filters = filtersOf(definition);
+        if (filters == null) {
+            return definition;
         }
-        for (Object filter : list) {
-            BeanDefinition definition = filter instanceof BeanDefinitionHolder holder ? holder.getBeanDefinition()
-                    : filter instanceof BeanDefinition plain ? plain : null;
-            if (definition != null && !String.valueOf(definition.getBeanClassName()).endsWith("CacheFilterFactoryBean")) {
-                return definition;
+        if (CACHING_COMPOSITE.equals(definition.getBeanClassName())) {
+            for (Object filter : filters) {
+                BeanDefinition wrapped = asDefinition(filter);
+                if (wrapped != null && !String.valueOf(wrapped.getBeanClassName()).endsWith("CacheFilterFactoryBean")) {
+                    return withoutCacheFilter(wrapped);
+                }
+            }
+            throw new IllegalStateException("Spring Security's caching filter chain has a shape this version of "
+                    + "convtrail does not know: no filter chain in " + definition);
+        }
+        for (int i = 0; i < filters.size(); i++) {
+            BeanDefinition filter = asDefinition(filters.get(i));
+            if (filter != null) {
+                BeanDefinition withoutCache = withoutCacheFilter(filter);
+                if (withoutCache != filter) {
+                    filters.set(i, withoutCache);
+                }
             }
         }
-        return null;
+        return definition;
+    }
+
+    /** A composite's filters: its one constructor argument, a list of bean definitions. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> filtersOf(BeanDefinition definition) {
+        ConstructorArgumentValues.ValueHolder argument = definition.getConstructorArgumentValues()
+                .getIndexedArgumentValue(0, List.class);
+        return argument != null && argument.getValue() instanceof List<?> list ? (List<Object>) list : null;
+    }
+
+    private static BeanDefinition asDefinition(Object filter) {
+        return filter instanceof BeanDefinitionHolder holder ? holder.getBeanDefinition()
+                : filter instanceof BeanDefinition plain ? plain : null;
     }
 }

@@ -3,8 +3,14 @@ package io.convtrail.app.timeout;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationContext;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanDefinitionHolder;
+import org.springframework.beans.factory.config.ConstructorArgumentValues;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.web.FilterChainProxy;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TimeoutWiringTest {
 
     @Autowired
-    ApplicationContext context;
+    ConfigurableApplicationContext context;
 
     @Test
     void theCommandBusIsLimitedByTheSweepNotByAxonsStackTracingInterceptor() {
@@ -28,7 +34,27 @@ class TimeoutWiringTest {
 
     @Test
     void theSecurityFilterChainRunsWithoutTheHandlerLookupCacheFilter() {
-        Object chain = context.getBean("springSecurityFilterChain");
-        assertThat(chain.getClass()).isEqualTo(FilterChainProxy.class);
+        BeanDefinition chain = context.getBeanFactory().getBeanDefinition("springSecurityFilterChain");
+        List<String> filters = new ArrayList<>();
+        collect(chain, filters);
+
+        assertThat(filters).noneMatch(filter -> filter.contains("HandlerMappingIntrospector"));
+        assertThat(context.getBean("springSecurityFilterChain")).isInstanceOf(FilterChainProxy.class);
+    }
+
+    /** Every bean class in the chain's definition, down through the composites that wrap it. */
+    private static void collect(BeanDefinition definition, List<String> classes) {
+        classes.add(String.valueOf(definition.getBeanClassName()));
+        ConstructorArgumentValues.ValueHolder argument = definition.getConstructorArgumentValues()
+                .getIndexedArgumentValue(0, List.class);
+        if (argument != null && argument.getValue() instanceof List<?> filters) {
+            for (Object filter : filters) {
+                if (filter instanceof BeanDefinition nested) {
+                    collect(nested, classes);
+                } else if (filter instanceof BeanDefinitionHolder holder) {
+                    collect(holder.getBeanDefinition(), classes);
+                }
+            }
+        }
     }
 }
