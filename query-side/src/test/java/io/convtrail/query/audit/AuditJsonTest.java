@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import javax.crypto.SecretKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,6 +90,34 @@ class AuditJsonTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AuditJson.write(CONVERSATION, ContentOpener.of(CONVERSATION, ContentKey.NONE), List.of(), out);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("[]");
+    }
+
+    /** The slow-request log line says where the time went: a client that reads slowly is writing, not rendering. */
+    @Test
+    void aSlowClientsTimeIsCountedAsWriting() throws IOException {
+        List<StoredAuditRow> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.add(new StoredAuditRow(i, Stage.values()[0], PAYLOADS.get(0).getBytes(StandardCharsets.UTF_8), T0));
+        }
+        OutputStream slowClient = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        AuditJson.Timings timings = AuditJson.write(CONVERSATION, ContentOpener.of(CONVERSATION, ContentKey.NONE), rows,
+                slowClient);
+        assertThat(timings.writeNanos()).isGreaterThanOrEqualTo(300_000_000L);
+        assertThat(timings.openNanos()).isLessThan(300_000_000L);
     }
 
     private static String assertSameAsBefore(ContentOpener opener, List<String> payloads) throws IOException {
