@@ -5,6 +5,7 @@ import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.security.oauth2.resource.OAuth2ResourceServerProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -16,6 +17,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
@@ -80,6 +82,23 @@ class SecurityConfiguration {
     @Bean
     static SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * The rules' paths are matched as Spring's path patterns on the request's path, not through Spring MVC's
+     * handler mappings ({@code MvcRequestMatcher}, which needed the handler looked up for every request before
+     * the dispatcher looked it up again; Spring Security 7's default). Every rule's path is a plain pattern
+     * with no servlet path, so both match the same requests: {@code SecurityMatrixTest} holds every rule.
+     */
+    @Bean
+    static PathPatternRequestMatcherBuilderFactoryBean requestMatcherBuilder() {
+        return new PathPatternRequestMatcherBuilderFactoryBean();
+    }
+
+    /** See {@link HandlerLookupCacheRemoval}: nothing reads the handler-lookup cache once the rules are path patterns. */
+    @Bean
+    static BeanFactoryPostProcessor handlerLookupCacheRemoval() {
+        return new HandlerLookupCacheRemoval();
     }
 
     @Bean
