@@ -182,10 +182,16 @@ final class ReplayedProjection {
         try {
             direct.writeReplayed((List<? extends DomainEventMessage<?>>) (List<?>) page.handled());
             store(page.tokens());
-            transaction.commit();
         } catch (RuntimeException | Error e) {
             failedDirectly = page;
             transaction.rollback();
+            throw e;
+        }
+        try {
+            transaction.commit();
+        } catch (RuntimeException e) {
+            // a failed commit is rolled back by the transaction manager
+            failedDirectly = page;
             throw e;
         }
         commits.committed(name);
