@@ -10,6 +10,7 @@ import io.convtrail.query.projection.ProjectionCommits;
 import io.convtrail.query.projection.ProjectionQuarantine;
 import io.convtrail.query.projection.QuarantineRetry;
 import io.convtrail.query.projection.QuarantinedEvent;
+import io.convtrail.query.projection.ReplayedPages;
 import io.convtrail.query.store.EventPages;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
@@ -97,6 +98,8 @@ public class ProjectionsEndpoint {
     private final ObjectProvider<SegmentBalancer> balancers;
     private final EventPages pages;
     private final TransactionManager transactions;
+    /** The projections that write a rebuild's pages of replayed events themselves, by processing group. */
+    private final Map<String, ReplayedPages> directWriters = new ConcurrentHashMap<>();
     /** The last rebuild's replay (null before the first). */
     private volatile BulkReplay replay;
     /** {@link #PAGE_SIZE}; smaller in tests, so that a rebuild of a few events runs over many pages. */
@@ -110,7 +113,7 @@ public class ProjectionsEndpoint {
                                ProjectionQuarantine quarantine, QuarantineRetry retry, ProjectionCommits commits,
                               NodeRoles roles, ProjectionTokens tokens, TurnRunnerRegistry runner,
                               ObjectProvider<SegmentBalancer> balancers, EventPages pages,
-                              TransactionManager transactions) {
+                              TransactionManager transactions, List<ReplayedPages> directWriters) {
         this.pages = pages;
         this.transactions = transactions;
         this.roles = roles;
@@ -123,6 +126,7 @@ public class ProjectionsEndpoint {
         this.quarantine = quarantine;
         this.retry = retry;
         this.commits = commits;
+        directWriters.forEach(writer -> this.directWriters.put(writer.processingGroup(), writer));
         long every = PROGRESS_LOG_INTERVAL.toMillis();
         progressLog.scheduleWithFixedDelay(this::logProgress, every, every, TimeUnit.MILLISECONDS);
     }
@@ -192,7 +196,8 @@ public class ProjectionsEndpoint {
                 try {
                     // claims every segment (or fails, changing nothing) and empties the tables in one transaction
                     processor.resetTokens();
-                    replayed.add(new ReplayedProjection(name, processing, transactions));
+                    replayed.add(new ReplayedProjection(name, processing, transactions, directWriters.get(name),
+                            commits));
                 } catch (UnableToClaimTokenException e) {
                     processor.start();
                     throw conflict("a segment of " + name + " is held by another node (" + e.getMessage()

@@ -1,8 +1,12 @@
 package io.convtrail.app.operations;
 
+import io.convtrail.query.projection.ProjectionCommits;
+import io.convtrail.query.projection.ReplayedPages;
+import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.AbstractEventProcessor;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayToken;
@@ -54,15 +58,28 @@ final class ReplayedProjection {
     private final Segment[] segments;
     /** Whether the handlers take events of a payload type and kind of message ({@link #handles}). */
     private final Map<List<Class<?>>, Boolean> handledTypes = new HashMap<>();
+    /** The projection's own writer of replayed pages, null if it has none (its handlers then apply every page). */
+    private final ReplayedPages direct;
+    private final ProjectionCommits commits;
     /** The tokens after the last page prepared. */
     private TrackingToken[] prepared;
+    /** The last page that failed when written directly: it is applied again through the handlers. */
+    private volatile Prepared failedDirectly;
 
-    /** A page as the projection applies it: the events it handles (with their tokens) and the tokens after it. */
-    record Prepared(List<EventMessage<?>> handled, TrackingToken[] tokens) {
+    /**
+     * A page as the projection applies it: the events it handles (with their tokens), the tokens after it,
+     * and whether those events are all stored events replayed (so its own writer may write them).
+     */
+    record Prepared(List<EventMessage<?>> handled, TrackingToken[] tokens, boolean replays) {
     }
 
-    /** Takes the claims of every segment of the processor (it must be shut down on this node) and their tokens. */
-    ReplayedProjection(String name, EventProcessingConfiguration processing, TransactionManager transactions) {
+    /**
+     * Takes the claims of every segment of the processor (it must be shut down on this node) and their tokens.
+     * {@code direct}, if not null, writes pages of replayed events without the handlers ({@link ReplayedPages});
+     * {@code commits} hears of those pages' commits, as the processor's interceptor would tell it.
+     */
+    ReplayedProjection(String name, EventProcessingConfiguration processing, TransactionManager transactions,
+                       ReplayedPages direct, ProjectionCommits commits) {
         AbstractEventProcessor processor = processing.eventProcessor(name, AbstractEventProcessor.class)
                 .orElseThrow(() -> new IllegalStateException("no event processor " + name));
         this.name = name;
@@ -78,6 +95,8 @@ final class ReplayedProjection {
         this.policy = processing.sequencingPolicy(name);
         this.tokenStore = processing.tokenStore(name);
         this.transactions = transactions;
+        this.direct = direct;
+        this.commits = commits;
         this.segmentIds = transactions.fetchInTransaction(() -> tokenStore.fetchSegments(name));
         this.segments = Arrays.stream(segmentIds).mapToObj(id -> Segment.computeSegment(id, segmentIds))
                 .toArray(Segment[]::new);
@@ -105,6 +124,7 @@ final class ReplayedProjection {
     Prepared prepare(List<TrackedEventMessage<?>> page, TokenSteps steps) {
         TrackingToken[] next = prepared.clone();
         List<EventMessage<?>> handled = new ArrayList<>(page.size());
+        boolean replays = direct != null;
         for (int at = 0; at < page.size(); at++) {
             TrackedEventMessage<?> event = page.get(at);
             int owner = owner(event);
@@ -113,11 +133,13 @@ final class ReplayedProjection {
             }
             if (owner >= 0 && handles(event, segments[owner])) {
                 deserialised(event);
-                handled.add(event.withTrackingToken(next[owner]));
+                EventMessage<?> tracked = event.withTrackingToken(next[owner]);
+                replays &= tracked instanceof DomainEventMessage && ReplayToken.isReplay(tracked);
+                handled.add(tracked);
             }
         }
         prepared = next;
-        return new Prepared(handled, next);
+        return new Prepared(handled, next, replays);
     }
 
     /**
@@ -128,6 +150,8 @@ final class ReplayedProjection {
     void apply(Prepared page) throws Exception {
         if (page.handled().isEmpty()) {
             transactions.executeInTransaction(() -> store(page.tokens()));
+        } else if (page.replays() && failedDirectly != page) {
+            applyDirectly(page);
         } else {
             BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(page.handled());
             batch.attachTransaction(transactions);
@@ -144,6 +168,33 @@ final class ReplayedProjection {
                 throw failure instanceof Exception e ? e : new IllegalStateException(failure);
             }
         }
+    }
+
+    /**
+     * The page written by the projection's own writer and its tokens stored, in one transaction, without a unit
+     * of work or the interceptors for each event: the page's events are all replays, which the interceptors
+     * would pass through untouched (no span, no push), but for the quarantine, which only acts on a retry: if
+     * the page fails, it is applied again through the handlers and interceptors.
+     */
+    @SuppressWarnings("unchecked")
+    private void applyDirectly(Prepared page) {
+        Transaction transaction = transactions.startTransaction();
+        try {
+            direct.writeReplayed((List<? extends DomainEventMessage<?>>) (List<?>) page.handled());
+            store(page.tokens());
+        } catch (RuntimeException | Error e) {
+            failedDirectly = page;
+            transaction.rollback();
+            throw e;
+        }
+        try {
+            transaction.commit();
+        } catch (RuntimeException e) {
+            // a failed commit is rolled back by the transaction manager
+            failedDirectly = page;
+            throw e;
+        }
+        commits.committed(name);
     }
 
     /**

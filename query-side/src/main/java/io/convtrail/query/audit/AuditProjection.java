@@ -13,12 +13,15 @@ import io.convtrail.api.stream.StreamKind;
 import io.convtrail.api.stream.TurnBoundary;
 import io.convtrail.api.privacy.ContentOpener;
 import io.convtrail.query.projection.ProjectionBatches;
+import io.convtrail.query.projection.ReplayedPages;
 import io.convtrail.query.store.EventPositions;
 import io.convtrail.query.store.GlobalIndex;
+import io.convtrail.query.store.GlobalIndexResolverFactory;
 import io.convtrail.query.stream.BrokerRelay;
 import io.convtrail.query.stream.CommittedStreamEvent;
 import io.convtrail.query.stream.StreamNotifications;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
@@ -51,7 +54,7 @@ import java.util.UUID;
  */
 @Component
 @ProcessingGroup(AuditProjection.PROCESSING_GROUP)
-public class AuditProjection {
+public class AuditProjection implements ReplayedPages {
 
     public static final String PROCESSING_GROUP = "audit";
     private static final String COMMITTED = AuditProjection.class.getName() + "/committed";
@@ -79,47 +82,99 @@ public class AuditProjection {
     @EventHandler
     void on(TurnStartedEvent e, @SequenceNumber long aggregateSequence,
             @GlobalIndex Long globalIndex, ReplayStatus replay) {
-        boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
-                TurnBoundary.started(e.turnId(), e.turnIndex(), e.userText()), e.startedAt(), replay);
+        add(started(e, aggregateSequence, globalIndex, !replay.isReplay()));
     }
 
     @EventHandler
     void on(TurnCompletedEvent e, @SequenceNumber long aggregateSequence,
             @GlobalIndex Long globalIndex, ReplayStatus replay) {
-        boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
-                TurnBoundary.completed(e.turnId(), e.outcome() == null ? null : e.outcome().name(), e.intent(),
-                        e.state()), e.completedAt(), replay);
+        add(completed(e, aggregateSequence, globalIndex, !replay.isReplay()));
     }
 
     @EventHandler
     void on(TurnAbandonedEvent e, @SequenceNumber long aggregateSequence,
             @GlobalIndex Long globalIndex, ReplayStatus replay) {
-        boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
-                TurnBoundary.abandoned(e.turnId()), e.abandonedAt(), replay);
+        add(abandoned(e, aggregateSequence, globalIndex, !replay.isReplay()));
     }
 
     @EventHandler
     void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence,
             @GlobalIndex Long globalIndex, ReplayStatus replay) {
-        long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
-        batches.add(PROCESSING_GROUP, this::write, new Item(new AuditRepository.StoredEvent(auditId,
-                e.conversationId(), e.sequence(), e.turnId(), StreamKind.AUDIT, e.stage().name(), e.payloadJson(),
-                e.createdAt(), e.hash()), null, !replay.isReplay()));
+        add(stage(e, aggregateSequence, globalIndex, !replay.isReplay()));
     }
 
     @EventHandler
     void on(VerboseRecordedEvent e, @SequenceNumber long aggregateSequence,
             @GlobalIndex Long globalIndex, ReplayStatus replay) {
-        long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
-        batches.add(PROCESSING_GROUP, this::write, new Item(new AuditRepository.StoredEvent(auditId,
-                e.conversationId(), e.sequence(), e.turnId(), StreamKind.VERBOSE, StreamEnvelope.VERBOSE_STAGE,
-                envelopes.toJson(e.verbose()), e.createdAt(), e.hash()), null, !replay.isReplay()));
+        add(verbose(e, aggregateSequence, globalIndex, !replay.isReplay()));
     }
 
-    private void boundary(UUID conversationId, long auditId, TurnBoundary boundary, Instant at, ReplayStatus replay) {
-        batches.add(PROCESSING_GROUP, this::write, new Item(null, new AuditRepository.NewBoundary(auditId,
-                conversationId, boundary.turnId(), boundary.stage(), envelopes.toJson(boundary), at),
-                !replay.isReplay()));
+    /** As the handlers above, by payload type, for a rebuild's page of replays ({@link ReplayedPages}). */
+    @Override
+    public void writeReplayed(List<? extends DomainEventMessage<?>> events) {
+        List<Item> items = new ArrayList<>(events.size());
+        for (DomainEventMessage<?> event : events) {
+            Object payload = event.getPayload();
+            long sequence = event.getSequenceNumber();
+            Long index = GlobalIndexResolverFactory.globalIndex(event);
+            if (payload instanceof StageRecordedEvent e) {
+                items.add(stage(e, sequence, index, false));
+            } else if (payload instanceof VerboseRecordedEvent e) {
+                items.add(verbose(e, sequence, index, false));
+            } else if (payload instanceof TurnStartedEvent e) {
+                items.add(started(e, sequence, index, false));
+            } else if (payload instanceof TurnCompletedEvent e) {
+                items.add(completed(e, sequence, index, false));
+            } else if (payload instanceof TurnAbandonedEvent e) {
+                items.add(abandoned(e, sequence, index, false));
+            } else {
+                throw new ReplayedPages.NotHandledHere(event);
+            }
+        }
+        batches.writeReplayed(PROCESSING_GROUP, this::write, events, items);
+    }
+
+    @Override
+    public String processingGroup() {
+        return PROCESSING_GROUP;
+    }
+
+    private Item started(TurnStartedEvent e, long aggregateSequence, Long globalIndex, boolean live) {
+        return boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
+                TurnBoundary.started(e.turnId(), e.turnIndex(), e.userText()), e.startedAt(), live);
+    }
+
+    private Item completed(TurnCompletedEvent e, long aggregateSequence, Long globalIndex, boolean live) {
+        return boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
+                TurnBoundary.completed(e.turnId(), e.outcome() == null ? null : e.outcome().name(), e.intent(),
+                        e.state()), e.completedAt(), live);
+    }
+
+    private Item abandoned(TurnAbandonedEvent e, long aggregateSequence, Long globalIndex, boolean live) {
+        return boundary(e.conversationId(), positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence),
+                TurnBoundary.abandoned(e.turnId()), e.abandonedAt(), live);
+    }
+
+    private Item stage(StageRecordedEvent e, long aggregateSequence, Long globalIndex, boolean live) {
+        long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
+        return new Item(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(), e.turnId(),
+                StreamKind.AUDIT, e.stage().name(), e.payloadJson(), e.createdAt(), e.hash()), null, live);
+    }
+
+    private Item verbose(VerboseRecordedEvent e, long aggregateSequence, Long globalIndex, boolean live) {
+        long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
+        return new Item(new AuditRepository.StoredEvent(auditId, e.conversationId(), e.sequence(), e.turnId(),
+                StreamKind.VERBOSE, StreamEnvelope.VERBOSE_STAGE, envelopes.toJson(e.verbose()), e.createdAt(),
+                e.hash()), null, live);
+    }
+
+    private Item boundary(UUID conversationId, long auditId, TurnBoundary boundary, Instant at, boolean live) {
+        return new Item(null, new AuditRepository.NewBoundary(auditId, conversationId, boundary.turnId(),
+                boundary.stage(), envelopes.toJson(boundary), at), live);
+    }
+
+    private void add(Item item) {
+        batches.add(PROCESSING_GROUP, this::write, item);
     }
 
     /** One event's row: a record or a turn boundary; {@code live}: pushed to subscribers when new. */

@@ -90,6 +90,29 @@ public class ProjectionBatches {
         pending.items.add(item);
     }
 
+    /**
+     * Writes the items of a rebuild's page of replayed events at once, in the caller's transaction, as a
+     * replay's batch would be written ({@link ReplayedPages}): a failure that is not the database's makes
+     * the page's events suspects, so that the page applied again through the handlers isolates them.
+     */
+    public <I> void writeReplayed(String processor, Writer<I> writer, List<? extends EventMessage<?>> events,
+                                  List<I> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        jdbc.sql("SET LOCAL synchronous_commit TO OFF").update();
+        try {
+            writer.write(items, true);
+        } catch (RuntimeException e) {
+            ProjectionFailure failure = ProjectionFailure.of(e);
+            if (failure.transientFailure()) {
+                throw e;
+            }
+            events.forEach(event -> suspects.add(key(processor, event)));
+            throw new ProjectionEventFailedException(processor, events.size(), failure);
+        }
+    }
+
     private <I> void flush(String processor, Writer<I> writer, Pending<I> pending) {
         if (pending.items.isEmpty()) {
             return;

@@ -84,6 +84,11 @@ public class ProjectionCommits {
         };
     }
 
+    /** A batch of the projection committed outside its processor (a rebuild's page written directly). */
+    public void committed(String processor) {
+        committed(processor, null, null);
+    }
+
     private void committed(String processor, Integer segment, TrackingToken token) {
         Signal signal = signal(processor);
         synchronized (signal) {

@@ -23,11 +23,7 @@ public final class GlobalIndexResolverFactory implements ParameterResolverFactor
     private static final ParameterResolver<Long> RESOLVER = new ParameterResolver<>() {
         @Override
         public Long resolveParameterValue(Message<?> message) {
-            if (message instanceof StampedEvent<?> stamped) {
-                return stamped.globalIndex();
-            }
-            return message.getMetaData().get(PositionedEvents.GLOBAL_INDEX) instanceof Number index
-                    ? index.longValue() : null;
+            return globalIndex(message);
         }
 
         @Override
@@ -35,6 +31,15 @@ public final class GlobalIndexResolverFactory implements ParameterResolverFactor
             return message instanceof EventMessage;
         }
     };
+
+    /** What a {@link GlobalIndex} parameter receives for the message. */
+    public static Long globalIndex(Message<?> message) {
+        if (message instanceof StampedEvent<?> stamped) {
+            return stamped.globalIndex();
+        }
+        return message.getMetaData().get(PositionedEvents.GLOBAL_INDEX) instanceof Number index
+                ? index.longValue() : null;
+    }
 
     @Override
     public ParameterResolver<?> createInstance(Executable executable, Parameter[] parameters, int parameterIndex) {

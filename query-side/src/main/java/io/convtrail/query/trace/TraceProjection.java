@@ -13,15 +13,20 @@ import io.convtrail.api.query.FindConversationTraceQuery;
 import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TraceTurn;
 import io.convtrail.query.projection.ProjectionBatches;
+import io.convtrail.query.projection.ReplayedPages;
 import io.convtrail.query.store.EventPositions;
 import io.convtrail.query.store.GlobalIndex;
+import io.convtrail.query.store.GlobalIndexResolverFactory;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -34,7 +39,7 @@ import java.util.UUID;
  */
 @Component
 @ProcessingGroup(TraceProjection.PROCESSING_GROUP)
-public class TraceProjection {
+public class TraceProjection implements ReplayedPages {
 
     public static final String PROCESSING_GROUP = "trace";
 
@@ -57,29 +62,71 @@ public class TraceProjection {
 
     @EventHandler
     void on(TurnStartedEvent e) {
-        add(new TraceChange.TurnStarted(e.conversationId(), e.turnId(), e.turnIndex(), e.userText(), e.startedAt()));
+        add(started(e));
     }
 
     @EventHandler
     void on(TurnCompletedEvent e) {
-        add(new TraceChange.TurnEnded(e.turnId(), e.completedAt(), TraceTurn.Status.COMPLETED,
-                e.outcome() == null ? null : e.outcome().name(), e.intent(), e.state()));
+        add(completed(e));
     }
 
     @EventHandler
     void on(TurnAbandonedEvent e) {
-        add(new TraceChange.TurnEnded(e.turnId(), e.abandonedAt(), TraceTurn.Status.ABANDONED, null, null, null));
+        add(abandoned(e));
     }
 
     @EventHandler
     void on(StageRecordedEvent e, @SequenceNumber long aggregateSequence,
             @GlobalIndex Long globalIndex) {
+        add(stage(e, aggregateSequence, globalIndex));
+    }
+
+    /** As the handlers above, by payload type, for a rebuild's page ({@link ReplayedPages}). */
+    @Override
+    public void writeReplayed(List<? extends DomainEventMessage<?>> events) {
+        List<TraceChange> changes = new ArrayList<>(events.size());
+        for (DomainEventMessage<?> event : events) {
+            Object payload = event.getPayload();
+            if (payload instanceof StageRecordedEvent e) {
+                changes.add(stage(e, event.getSequenceNumber(), GlobalIndexResolverFactory.globalIndex(event)));
+            } else if (payload instanceof TurnStartedEvent e) {
+                changes.add(started(e));
+            } else if (payload instanceof TurnCompletedEvent e) {
+                changes.add(completed(e));
+            } else if (payload instanceof TurnAbandonedEvent e) {
+                changes.add(abandoned(e));
+            } else {
+                throw new ReplayedPages.NotHandledHere(event);
+            }
+        }
+        batches.writeReplayed(PROCESSING_GROUP, writes::write, events, changes);
+    }
+
+    @Override
+    public String processingGroup() {
+        return PROCESSING_GROUP;
+    }
+
+    private static TraceChange started(TurnStartedEvent e) {
+        return new TraceChange.TurnStarted(e.conversationId(), e.turnId(), e.turnIndex(), e.userText(), e.startedAt());
+    }
+
+    private static TraceChange completed(TurnCompletedEvent e) {
+        return new TraceChange.TurnEnded(e.turnId(), e.completedAt(), TraceTurn.Status.COMPLETED,
+                e.outcome() == null ? null : e.outcome().name(), e.intent(), e.state());
+    }
+
+    private static TraceChange abandoned(TurnAbandonedEvent e) {
+        return new TraceChange.TurnEnded(e.turnId(), e.abandonedAt(), TraceTurn.Status.ABANDONED, null, null, null);
+    }
+
+    private TraceChange stage(StageRecordedEvent e, long aggregateSequence, Long globalIndex) {
         long auditId = positions.globalIndex(globalIndex, e.conversationId(), aggregateSequence);
         boolean bracketed = e.stage() == Stage.STEP_ENTER || e.stage() == Stage.STEP_EXIT
                 || e.stage() == Stage.STEP_ERROR;
         // read here, not when the batch is written: a bracket that cannot be read fails (and quarantines) its event alone
-        add(new TraceChange.StageRecorded(e.conversationId(), auditId, e.turnId(), e.stage(), e.createdAt(),
-                e.payloadJson(), bracketed ? bracket(e) : null));
+        return new TraceChange.StageRecorded(e.conversationId(), auditId, e.turnId(), e.stage(), e.createdAt(),
+                e.payloadJson(), bracketed ? bracket(e) : null);
     }
 
     private void add(TraceChange change) {
