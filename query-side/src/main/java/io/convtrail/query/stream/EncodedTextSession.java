@@ -28,7 +28,8 @@ import java.nio.ByteBuffer;
  * package-private method this calls with the text opcode; the bytes are valid UTF-8 (Jackson's and
  * ASCII headers). A binary message would need no reflection, but SockJS (the seed's client) and some
  * STOMP clients take text only. The method is looked up once at startup; on a server without it (or a
- * SockJS session) the frames go as a {@code TextMessage}, which is correct, only slower.
+ * SockJS session) the frames go as a {@code TextMessage} each, as Spring sent them, which is correct,
+ * only slower.
  */
 final class EncodedTextSession extends WebSocketSessionDecorator {
 
@@ -55,8 +56,12 @@ final class EncodedTextSession extends WebSocketSessionDecorator {
         if (SEND_BLOCK != null && getDelegate() instanceof StandardWebSocketSession standard
                 && standard.getNativeSession() instanceof WsSession tomcat) {
             send(tomcat, frames.getPayload());
-        } else {
+        } else if (frames.frames() == 1) {
             super.sendMessage(new TextMessage(frames.getPayload()));
+        } else {
+            for (int frame = 0; frame < frames.frames(); frame++) {
+                super.sendMessage(new TextMessage(frames.frame(frame)));
+            }
         }
     }
 

@@ -30,8 +30,12 @@ final class StompSink implements StreamSink {
     static final String TOPIC_PREFIX = "/topic/convengine/audit/";
     /** Each message's position: what a client sends back as {@code last-event-id} to resume after it. */
     static final String SEQUENCE_HEADER = "sequence";
-    /** Held frames are sent once they reach this size, so a long catch-up streams out as it is read. */
-    static final int FLUSH_AT = 16 * 1024;
+    /**
+     * The most a message of joined frames holds (a longer frame goes alone, as before): Java clients
+     * refuse larger text messages by default (Tomcat's, and with it Spring's {@code StandardWebSocketClient},
+     * take 8 KB), and a long catch-up streams out as it is read.
+     */
+    static final int JOIN_UP_TO = 8 * 1024;
     /** Numbers the sinks, so message ids stay unique in a session across its feeds and their restarts. */
     private static final AtomicLong SINKS = new AtomicLong();
 
@@ -82,12 +86,13 @@ final class StompSink implements StreamSink {
             return;
         }
         StompPayloads.Encoded frame = payloads.of(event);
-        heldEvents.add(event);
-        held.add(frame);
-        heldBytes += frame.length() + sessionHeaders.length + 20;
-        if (heldBytes >= FLUSH_AT) {
+        int length = length(frame, event.sequence());
+        if (heldBytes + length > JOIN_UP_TO) {
             flush();
         }
+        heldEvents.add(event);
+        held.add(frame);
+        heldBytes += length;
     }
 
     /** Sends the held frames as one message: each is head, this session's headers, its sequence, tail. */
@@ -96,11 +101,8 @@ final class StompSink implements StreamSink {
         if (held.isEmpty()) {
             return;
         }
-        int length = 0;
-        for (int i = 0; i < held.size(); i++) {
-            length += held.get(i).length() + sessionHeaders.length + digits(heldEvents.get(i).sequence()) + 1;
-        }
-        byte[] out = new byte[length];
+        byte[] out = new byte[heldBytes];
+        int[] ends = new int[held.size()];
         int at = 0;
         for (int i = 0; i < held.size(); i++) {
             StompPayloads.Encoded frame = held.get(i);
@@ -113,11 +115,17 @@ final class StompSink implements StreamSink {
             }
             out[end] = '\n';
             at = put(frame.tail(), out, end + 1);
+            ends[i] = at;
         }
         held.clear();
         heldEvents.clear();
         heldBytes = 0;
-        sessions.send(sessionId, new EncodedStompFrames(out));
+        sessions.send(sessionId, new EncodedStompFrames(out, ends));
+    }
+
+    /** The frame's length with this session's headers. */
+    private int length(StompPayloads.Encoded frame, long sequence) {
+        return frame.length() + sessionHeaders.length + digits(sequence) + 1;
     }
 
     private static int put(byte[] part, byte[] out, int at) {

@@ -156,6 +156,16 @@ class StompSinkTest {
             expected.append(springsFrame(event(sequence(frame)), "sub:1\\x", StompHeaderAccessor.wrap(frame).getMessageId()));
         }
         assertThat(new String(messages.get("batch").get(0), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+
+        // a long run leaves in messages a Java client takes (Tomcat's client refuses text over 8 KB)
+        for (long sequence = 6; sequence <= 200; sequence++) {
+            sink.event(event(sequence));
+        }
+        sink.flush();
+        assertThat(messages.get("batch")).hasSizeGreaterThan(2)
+                .allSatisfy(message -> assertThat(message.length).isLessThanOrEqualTo(StompSink.JOIN_UP_TO));
+        assertThat(sent.get("batch")).extracting(StompSinkTest::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
     }
 
     /** The MESSAGE frame Spring's {@code StompSubProtocolHandler} wrote for a conversation topic's message before. */
