@@ -27,9 +27,9 @@ import java.nio.ByteBuffer;
  * with 1,000 STOMP subscribers). Tomcat's own {@code sendBytes} writes a binary message through the same
  * package-private method this calls with the text opcode; the bytes are valid UTF-8 (Jackson's and
  * ASCII headers). A binary message would need no reflection, but SockJS (the seed's client) and some
- * STOMP clients take text only. The method is looked up once at startup; on a server without it (or a
- * SockJS session) the frames go as a {@code TextMessage} each, as Spring sent them, which is correct,
- * only slower.
+ * STOMP clients take text only. The method is looked up once, when the handler is built (a warning if
+ * it is missing); without it, or on a SockJS session, the frames go as a {@code TextMessage} each, as
+ * Spring sent them: correct, only slower.
  */
 final class EncodedTextSession extends WebSocketSessionDecorator {
 

@@ -29,6 +29,8 @@ class StompSessions extends SubProtocolWebSocketHandler implements StompSink.Ses
 
     StompSessions(MessageChannel clientInboundChannel, SubscribableChannel clientOutboundChannel) {
         super(clientInboundChannel, clientOutboundChannel);
+        // looks Tomcat's method up now, so a server without it says so at startup (a warning), not at the first session
+        log.debug("STOMP frames reach Tomcat {}", EncodedTextSession.writesBytes() ? "as bytes" : "as strings");
     }
 
     @Override
