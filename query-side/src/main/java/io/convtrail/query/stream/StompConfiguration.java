@@ -16,7 +16,6 @@ import org.springframework.messaging.simp.stomp.StompReactorNettyCodec;
 import org.springframework.messaging.tcp.reactor.ReactorNettyTcpClient;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
-import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
@@ -28,9 +27,9 @@ import java.util.UUID;
  * the same path), topics under {@code /topic}, the in-memory broker or a relay to an external one.
  * Clients may only subscribe: a SEND to a topic would let anyone forge a conversation's events.
  * With the relay, conversation topics are renamed on the way to the broker and back ({@link BrokerRelay}).
+ * Spring's broker beans come from {@link StompBrokerConfiguration} (in place of {@code @EnableWebSocketMessageBroker}).
  */
 @Configuration
-@EnableWebSocketMessageBroker
 @EnableConfigurationProperties(StreamProperties.class)
 class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 

@@ -2,23 +2,27 @@ package io.convtrail.query.stream;
 
 import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
-import org.springframework.messaging.MessageHandler;
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.support.MessageBuilder;
 
-import java.util.UUID;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
  * One STOMP subscription's feed from the hub: each event as a MESSAGE frame to that session's
- * subscription, with the sequence as a {@code sequence} header, handed to Spring's WebSocket
- * sub-protocol handler on the subscription's own sender thread. That handler STOMP-encodes the
- * frame and writes it through the session's {@code ConcurrentWebSocketSessionDecorator}, which keeps
- * the session's frames in call order and bounds what a slow client may hold back
- * ({@code send-buffer-size-limit}, {@code send-time-limit}; past either it closes the session). No
- * broker and no outbound-channel executor sit between the hub and the socket: one hand-off per event
- * (the hub's to this sender), as for SSE. A stuck socket blocks this sender thread only.
+ * subscription, with the sequence as a {@code sequence} header, written on the subscription's own
+ * sender thread. The frame is encoded once per event for every session ({@link StompPayloads}); this
+ * sink adds its {@code subscription} and {@code message-id} headers, and what one sender run finds
+ * waiting (a commit brings a turn's events at once) leaves as one WebSocket message of several frames
+ * ({@link EncodedStompFrames}), through the session's {@code ConcurrentWebSocketSessionDecorator} (see
+ * {@link StompSessions}), which keeps the session's frames in order and bounds what a slow client may
+ * hold back ({@code send-buffer-size-limit}, {@code send-time-limit}; past either it closes the
+ * session). No broker, no outbound-channel executor and no per-frame STOMP encoding sit between the hub
+ * and the socket: one hand-off per event (the hub's to this sender), as for SSE. A stuck socket blocks
+ * this sender thread only.
  */
 final class StompSink implements StreamSink {
 
@@ -26,22 +30,43 @@ final class StompSink implements StreamSink {
     static final String TOPIC_PREFIX = "/topic/convengine/audit/";
     /** Each message's position: what a client sends back as {@code last-event-id} to resume after it. */
     static final String SEQUENCE_HEADER = "sequence";
+    /**
+     * The most a message of joined frames holds (a longer frame goes alone, as before): Java clients
+     * refuse larger text messages by default (Tomcat's, and with it Spring's {@code StandardWebSocketClient},
+     * take 8 KB), and a long catch-up streams out as it is read.
+     */
+    static final int JOIN_UP_TO = 8 * 1024;
+    /** Numbers the sinks, so message ids stay unique in a session across its feeds and their restarts. */
+    private static final AtomicLong SINKS = new AtomicLong();
 
-    private final MessageHandler toSessions;
+    /** Where the encoded frames of a session go. */
+    interface Sessions {
+        void send(String sessionId, EncodedStompFrames frames) throws IOException;
+    }
+
+    private final Sessions sessions;
     private final StompPayloads payloads;
     private final String sessionId;
-    private final String subscriptionId;
-    private final String destination;
+    /** {@code subscription:<id>\nmessage-id:<session>-<sink>-}: the sequence and a newline complete it. */
+    private final byte[] sessionHeaders;
     private final LongConsumer onOverflow;
+    /** Frames found in this sender run; empty between runs, so an idle stream holds none. */
+    private final List<StreamEvent> heldEvents = new ArrayList<>(0);
+    private final List<StompPayloads.Encoded> held = new ArrayList<>(0);
+    private int heldBytes;
 
     /** {@code onOverflow} gets the last sequence sent, so the feed can continue from there. */
-    StompSink(MessageHandler toSessions, StompPayloads payloads, String sessionId, String subscriptionId,
-              UUID conversationId, LongConsumer onOverflow) {
-        this.toSessions = toSessions;
+    StompSink(Sessions sessions, StompPayloads payloads, String sessionId, String subscriptionId,
+              LongConsumer onOverflow) {
+        this.sessions = sessions;
         this.payloads = payloads;
         this.sessionId = sessionId;
-        this.subscriptionId = subscriptionId;
-        this.destination = TOPIC_PREFIX + conversationId;
+        ByteArrayOutputStream headers = new ByteArrayOutputStream(64);
+        StompPayloads.header(headers, "subscription", subscriptionId);
+        // the value goes on with the frame's sequence (digits, nothing to escape)
+        headers.writeBytes(("message-id:" + StompPayloads.escape(sessionId + "-" + SINKS.incrementAndGet() + "-"))
+                .getBytes(StandardCharsets.UTF_8));
+        this.sessionHeaders = headers.toByteArray();
         this.onOverflow = onOverflow;
     }
 
@@ -56,20 +81,65 @@ final class StompSink implements StreamSink {
     }
 
     @Override
-    public void event(StreamEvent event) {
+    public void event(StreamEvent event) throws IOException {
         if (!carries(event)) {
             return;
         }
-        StompPayloads.Encoded payload = payloads.of(event.envelope());
-        SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-        headers.setNativeHeader(SEQUENCE_HEADER, Long.toString(event.sequence()));
-        headers.setSessionId(sessionId);
-        headers.setSubscriptionId(subscriptionId);
-        headers.setDestination(destination);
-        if (payload.contentType() != null) {
-            headers.setContentType(payload.contentType());
+        StompPayloads.Encoded frame = payloads.of(event);
+        int length = length(frame, event.sequence());
+        if (heldBytes + length > JOIN_UP_TO) {
+            flush();
         }
-        toSessions.handleMessage(MessageBuilder.createMessage(payload.bytes(), headers.getMessageHeaders()));
+        heldEvents.add(event);
+        held.add(frame);
+        heldBytes += length;
+    }
+
+    /** Sends the held frames as one message: each is head, this session's headers, its sequence, tail. */
+    @Override
+    public void flush() throws IOException {
+        if (held.isEmpty()) {
+            return;
+        }
+        byte[] out = new byte[heldBytes];
+        int[] ends = new int[held.size()];
+        int at = 0;
+        for (int i = 0; i < held.size(); i++) {
+            StompPayloads.Encoded frame = held.get(i);
+            at = put(frame.head(), out, at);
+            at = put(sessionHeaders, out, at);
+            long sequence = heldEvents.get(i).sequence();
+            int end = at + digits(sequence);
+            for (int digit = end - 1; digit >= at; digit--, sequence /= 10) {
+                out[digit] = (byte) ('0' + sequence % 10);
+            }
+            out[end] = '\n';
+            at = put(frame.tail(), out, end + 1);
+            ends[i] = at;
+        }
+        held.clear();
+        heldEvents.clear();
+        heldBytes = 0;
+        sessions.send(sessionId, new EncodedStompFrames(out, ends));
+    }
+
+    /** The frame's length with this session's headers. */
+    private int length(StompPayloads.Encoded frame, long sequence) {
+        return frame.length() + sessionHeaders.length + digits(sequence) + 1;
+    }
+
+    private static int put(byte[] part, byte[] out, int at) {
+        System.arraycopy(part, 0, out, at, part.length);
+        return at + part.length;
+    }
+
+    /** Decimal digits of a sequence (never negative). */
+    private static int digits(long sequence) {
+        int digits = 1;
+        for (long rest = sequence / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        return digits;
     }
 
     /** STOMP bodies stay ConvEngine's, AUDIT and VERBOSE only: turn boundaries are an SSE opt-in. */

@@ -3,13 +3,10 @@ package io.convtrail.query.stream;
 import io.convtrail.api.ConversationIds;
 import io.convtrail.query.stream.StreamSink.CloseReason;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.event.EventListener;
-import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
 
@@ -29,7 +26,7 @@ import java.util.UUID;
  * Why not the broker's topic: the in-memory broker sends one message per session through the
  * client outbound channel's executor (a second hand-off per event and session, behind every other
  * session's), and each session's frame is built from a copy of the topic's message. Here the frame
- * body is serialised once per event ({@link StompPayloads}) and each subscription's own sender writes it.
+ * is encoded once per event ({@link StompPayloads}) and each subscription's own sender writes it.
  * <p>
  * With a broker relay, plain subscriptions stay the external broker's: the topics are fed by the node
  * that projects each event ({@link BrokerRelay}), so every node's clients get each event once.
@@ -43,14 +40,14 @@ class StompTopicPublisher {
 
     private final ConversationStreamHub hub;
     private final StreamHistory history;
-    private final ObjectProvider<WebSocketHandler> sessions;
+    private final ObjectProvider<StompSessions> sessions;
     private final ObjectProvider<SimpMessagingTemplate> broker;
     private volatile StompPayloads payloads;
     /** "sessionId/subscriptionId" of each fed subscription and its feed. */
     private final Map<String, Feed> feeds = new HashMap<>();
 
     StompTopicPublisher(ConversationStreamHub hub, StreamHistory history,
-                        @Qualifier("subProtocolWebSocketHandler") ObjectProvider<WebSocketHandler> sessions,
+                        ObjectProvider<StompSessions> sessions,
                         ObjectProvider<SimpMessagingTemplate> broker) {
         this.hub = hub;
         this.history = history;
@@ -145,10 +142,8 @@ class StompTopicPublisher {
 
         /** A feed that fell behind continues from its last sent event: the missing ones are read from the read model. */
         void publishAfter(long after) {
-            // the sub-protocol handler is Spring's MessageHandler for the client outbound channel
-            MessageHandler toSessions = (MessageHandler) sessions.getObject();
-            subscription = hub.subscribe(conversationId, after, new StompSink(toSessions, payloads(),
-                    sessionId, subscriptionId, conversationId, lastSent -> overflowed(this, lastSent)));
+            subscription = hub.subscribe(conversationId, after, new StompSink(sessions.getObject(), payloads(),
+                    sessionId, subscriptionId, lastSent -> overflowed(this, lastSent)));
         }
     }
 }

@@ -13,22 +13,30 @@ import org.axonframework.queryhandling.annotation.AnnotationQueryHandlerAdapter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.MappingJackson2MessageConverter;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompDecoder;
 import org.springframework.messaging.simp.stomp.StompEncoder;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.MimeType;
 import org.springframework.util.unit.DataSize;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
@@ -36,10 +44,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * STOMP subscriptions fed by the hub, each written by its own sender straight to Spring's
- * sub-protocol handler (here a recording stand-in): every session gets its frames in sequence order,
- * the body is serialised once per event for all of them, and a session whose writes block holds up
- * no other session and no projection; it overflows and continues from its last sent event.
+ * STOMP subscriptions fed by the hub, each written by its own sender straight to its session (here a
+ * recording stand-in, whose messages Spring's {@code StompDecoder} reads as a client would): every
+ * session gets its frames in sequence order, each event is encoded once for all of them and the frames
+ * are the ones Spring's {@code StompEncoder} writes for the same headers, and a session whose writes
+ * block holds up no other session and no projection; it overflows and continues from its last sent event.
  */
 class StompSinkTest {
 
@@ -50,10 +59,18 @@ class StompSinkTest {
     final SimpleQueryUpdateEmitter emitter = SimpleQueryUpdateEmitter.builder().build();
     final SimpleQueryBus bus = SimpleQueryBus.builder().queryUpdateEmitter(emitter).build();
     final ConversationStreamHub hub;
-    final MappingJackson2MessageConverter converter = new MappingJackson2MessageConverter();
+    final AtomicInteger encodings = new AtomicInteger();
+    final MappingJackson2MessageConverter converter = new MappingJackson2MessageConverter() {
+        @Override
+        protected Object convertToInternal(Object payload, MessageHeaders headers, Object conversionHint) {
+            encodings.incrementAndGet();
+            return super.convertToInternal(payload, headers, conversionHint);
+        }
+    };
     final StompPayloads payloads;
-    /** Messages handed to the sub-protocol handler, by session. */
-    final Map<String, List<Message<?>>> sent = new ConcurrentHashMap<>();
+    /** Frames written to each session, as a client decodes them; its WebSocket messages in {@link #messages}. */
+    final Map<String, List<Message<byte[]>>> sent = new ConcurrentHashMap<>();
+    final Map<String, List<byte[]>> messages = new ConcurrentHashMap<>();
     final CountDownLatch stuckUntil = new CountDownLatch(1);
 
     StompSinkTest() {
@@ -75,9 +92,8 @@ class StompSinkTest {
         hub.destroy();
     }
 
-    /** What Spring's {@code SubProtocolWebSocketHandler} is to the sink: writes to the session; "stuck" blocks like a full socket. */
-    final MessageHandler sessions = message -> {
-        String session = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+    /** What {@link StompSessions} is to the sink: writes to the session; "stuck" blocks like a full socket. */
+    final StompSink.Sessions sessions = (session, frames) -> {
         if (session.equals("stuck")) {
             try {
                 stuckUntil.await();
@@ -85,7 +101,9 @@ class StompSinkTest {
                 Thread.currentThread().interrupt();
             }
         }
-        sent.computeIfAbsent(session, s -> new CopyOnWriteArrayList<>()).add(message);
+        messages.computeIfAbsent(session, s -> new CopyOnWriteArrayList<>()).add(frames.getPayload());
+        sent.computeIfAbsent(session, s -> new CopyOnWriteArrayList<>())
+                .addAll(new StompDecoder().decode(ByteBuffer.wrap(frames.getPayload())));
     };
 
     @Test
@@ -101,26 +119,79 @@ class StompSinkTest {
                         && sent.values().stream().allMatch(messages -> messages.size() == upTo));
             }
         }
-        Message<?> first = sent.get("s0").get(0);
+        assertThat(encodings.get()).as("events encoded, for 20 sessions").isEqualTo(100);
+        Set<String> messageIds = new HashSet<>();
         for (int session = 0; session < 20; session++) {
-            List<Message<?>> messages = sent.get("s" + session);
-            assertThat(messages).extracting(StompSinkTest::sequence)
+            List<Message<byte[]>> frames = sent.get("s" + session);
+            assertThat(frames).extracting(StompSinkTest::sequence)
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
-            assertThat(messages.get(0).getPayload()).as("the first event's body, serialised once").isSameAs(first.getPayload());
-            SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(messages.get(0));
+            StompHeaderAccessor headers = StompHeaderAccessor.wrap(frames.get(0));
+            assertThat(headers.getCommand()).isEqualTo(StompCommand.MESSAGE);
             assertThat(headers.getSubscriptionId()).isEqualTo("sub-" + session);
             assertThat(headers.getDestination()).isEqualTo("/topic/convengine/audit/" + conversationId);
+            frames.forEach(frame -> messageIds.add(StompHeaderAccessor.wrap(frame).getMessageId()));
         }
-        // the frame as Spring's STOMP handler writes it: the converter's body and content type, the sequence header
-        StompHeaderAccessor stomp = StompHeaderAccessor.wrap(first);
+        assertThat(messageIds).as("message ids, unique").hasSize(20 * 100);
+        // byte for byte the frame Spring's STOMP handler wrote for the same headers and message id
+        byte[] written = messages.get("s0").get(0);
+        Message<byte[]> first = sent.get("s0").get(0);
+        assertThat(new String(written, 0, lengthOfFirstFrame(written), StandardCharsets.UTF_8))
+                .isEqualTo(springsFrame(event(1), "sub-0", StompHeaderAccessor.wrap(first).getMessageId()));
+    }
+
+    @Test
+    void whatASenderFindsWaitingLeavesAsOneMessageOfSeveralFrames() throws Exception {
+        StompSink sink = sink("batch", "sub:1\\x", lastSent -> { });
+        for (long sequence = 1; sequence <= 5; sequence++) {
+            sink.event(event(sequence));
+        }
+        assertThat(messages.get("batch")).as("nothing written before the sender run ends").isNull();
+        sink.flush();
+        assertThat(messages.get("batch")).hasSize(1);
+        assertThat(sent.get("batch")).extracting(StompSinkTest::sequence).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(sent.get("batch")).allSatisfy(frame -> assertThat(StompHeaderAccessor.wrap(frame).getSubscriptionId())
+                .as("the subscription id, escaped on the wire").isEqualTo("sub:1\\x"));
+        StringBuilder expected = new StringBuilder();
+        for (Message<byte[]> frame : sent.get("batch")) {
+            expected.append(springsFrame(event(sequence(frame)), "sub:1\\x", StompHeaderAccessor.wrap(frame).getMessageId()));
+        }
+        assertThat(new String(messages.get("batch").get(0), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+
+        // a long run leaves in messages a Java client takes (Tomcat's client refuses text over 8 KB)
+        for (long sequence = 6; sequence <= 200; sequence++) {
+            sink.event(event(sequence));
+        }
+        sink.flush();
+        assertThat(messages.get("batch")).hasSizeGreaterThan(2)
+                .allSatisfy(message -> assertThat(message.length).isLessThanOrEqualTo(StompSink.JOIN_UP_TO));
+        assertThat(sent.get("batch")).extracting(StompSinkTest::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+    }
+
+    /** The MESSAGE frame Spring's {@code StompSubProtocolHandler} wrote for a conversation topic's message before. */
+    private String springsFrame(StreamEvent event, String subscription, String messageId) {
+        Message<?> converted = converter.toMessage(event.envelope(), null);
+        SimpMessageHeaderAccessor simp = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+        simp.setNativeHeader(StompSink.SEQUENCE_HEADER, Long.toString(event.sequence()));
+        simp.setSessionId("s");
+        simp.setSubscriptionId(subscription);
+        simp.setDestination("/topic/convengine/audit/" + conversationId);
+        simp.setContentType((MimeType) converted.getHeaders().get(MessageHeaders.CONTENT_TYPE));
+        StompHeaderAccessor stomp = StompHeaderAccessor.wrap(
+                MessageBuilder.createMessage(converted.getPayload(), simp.getMessageHeaders()));
         stomp.updateStompCommandAsServerMessage();
-        String frame = new String(new StompEncoder().encode(stomp.getMessageHeaders(), (byte[]) first.getPayload()),
+        stomp.setNativeHeader(StompHeaderAccessor.STOMP_MESSAGE_ID_HEADER, messageId);
+        return new String(new StompEncoder().encode(stomp.getMessageHeaders(), (byte[]) converted.getPayload()),
                 StandardCharsets.UTF_8);
-        assertThat(frame).startsWith(StompCommand.MESSAGE.name() + "\n")
-                .contains("\nsequence:1\n", "\nsubscription:sub-0\n", "\ncontent-type:application/json\n",
-                        "\ndestination:/topic/convengine/audit/" + conversationId + "\n")
-                .endsWith("\n\n" + new String(converter.toMessage(event(1).envelope(), null).getPayload() instanceof byte[] b
-                        ? b : new byte[0], StandardCharsets.UTF_8) + "\0");
+    }
+
+    private static int lengthOfFirstFrame(byte[] message) {
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == 0) {
+                return i + 1;
+            }
+        }
+        return message.length;
     }
 
     @Test
@@ -144,16 +215,21 @@ class StompSinkTest {
         assertThat(sent.get("fast")).extracting(StompSinkTest::sequence)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
         await().atMost(Duration.ofSeconds(5)).until(() -> stuckResumesAfter.get() >= 0);
-        assertThat(stuckResumesAfter.get()).as("the stuck session's feed continues after what it was sent").isZero();
         assertThat(sent.get("stuck")).isNull();
+        // the feed continues after what the blocked write carries, which still arrives, once, and in order
+        assertThat(stuckResumesAfter.get()).isPositive();
+        stuckUntil.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.containsKey("stuck"));
+        assertThat(sent.get("stuck")).extracting(StompSinkTest::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, stuckResumesAfter.get()).boxed().toList());
     }
 
     private StompSink sink(String session, String subscription, java.util.function.LongConsumer onOverflow) {
-        return new StompSink(sessions, payloads, session, subscription, conversationId, onOverflow);
+        return new StompSink(sessions, payloads, session, subscription, onOverflow);
     }
 
-    private static long sequence(Message<?> message) {
-        return Long.parseLong(SimpMessageHeaderAccessor.wrap(message).getFirstNativeHeader(StompSink.SEQUENCE_HEADER));
+    private static long sequence(Message<byte[]> message) {
+        return Long.parseLong(StompHeaderAccessor.wrap(message).getFirstNativeHeader(StompSink.SEQUENCE_HEADER));
     }
 
     private void project(long sequence) {
