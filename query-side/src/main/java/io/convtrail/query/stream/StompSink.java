@@ -15,9 +15,10 @@ import java.util.function.LongConsumer;
  * One STOMP subscription's feed from the hub: each event as a MESSAGE frame to that session's
  * subscription, with the sequence as a {@code sequence} header, written on the subscription's own
  * sender thread. The frame is encoded once per event for every session ({@link StompPayloads}); this
- * sink adds its {@code subscription} and {@code message-id} headers, and what one sender run finds
- * waiting (a commit brings a turn's events at once) leaves as one WebSocket message of several frames
- * ({@link EncodedStompFrames}), through the session's {@code ConcurrentWebSocketSessionDecorator} (see
+ * sink adds its {@code subscription} and {@code message-id} headers, and each frame leaves as one
+ * WebSocket message (or, with {@code convtrail.stream.stomp.join-frames-up-to} above 0, what one sender
+ * run finds waiting — a commit brings a turn's events at once — as one message of several frames,
+ * {@link EncodedStompFrames}), through the session's {@code ConcurrentWebSocketSessionDecorator} (see
  * {@link StompSessions}), which keeps the session's frames in order and bounds what a slow client may
  * hold back ({@code send-buffer-size-limit}, {@code send-time-limit}; past either it closes the
  * session). No broker, no outbound-channel executor and no per-frame STOMP encoding sit between the hub
@@ -30,12 +31,6 @@ final class StompSink implements StreamSink {
     static final String TOPIC_PREFIX = "/topic/convengine/audit/";
     /** Each message's position: what a client sends back as {@code last-event-id} to resume after it. */
     static final String SEQUENCE_HEADER = "sequence";
-    /**
-     * The most a message of joined frames holds (a longer frame goes alone, as before): Java clients
-     * refuse larger text messages by default (Tomcat's, and with it Spring's {@code StandardWebSocketClient},
-     * take 8 KB), and a long catch-up streams out as it is read.
-     */
-    static final int JOIN_UP_TO = 8 * 1024;
     /** Numbers the sinks, so message ids stay unique in a session across its feeds and their restarts. */
     private static final AtomicLong SINKS = new AtomicLong();
 
@@ -46,6 +41,11 @@ final class StompSink implements StreamSink {
 
     private final Sessions sessions;
     private final StompPayloads payloads;
+    /**
+     * The most a message of joined frames holds (a longer frame goes alone); 0: one frame per message.
+     * At most {@link StreamProperties.Stomp#MAX_JOINED_BYTES}, and a long catch-up streams out as it is read.
+     */
+    private final int joinUpTo;
     private final String sessionId;
     /** {@code subscription:<id>\nmessage-id:<session>-<sink>-}: the sequence and a newline complete it. */
     private final byte[] sessionHeaders;
@@ -56,10 +56,11 @@ final class StompSink implements StreamSink {
     private int heldBytes;
 
     /** {@code onOverflow} gets the last sequence sent, so the feed can continue from there. */
-    StompSink(Sessions sessions, StompPayloads payloads, String sessionId, String subscriptionId,
+    StompSink(Sessions sessions, StompPayloads payloads, int joinUpTo, String sessionId, String subscriptionId,
               LongConsumer onOverflow) {
         this.sessions = sessions;
         this.payloads = payloads;
+        this.joinUpTo = joinUpTo;
         this.sessionId = sessionId;
         ByteArrayOutputStream headers = new ByteArrayOutputStream(64);
         StompPayloads.header(headers, "subscription", subscriptionId);
@@ -87,7 +88,7 @@ final class StompSink implements StreamSink {
         }
         StompPayloads.Encoded frame = payloads.of(event);
         int length = length(frame, event.sequence());
-        if (heldBytes + length > JOIN_UP_TO) {
+        if (heldBytes + length > joinUpTo) {
             flush();
         }
         heldEvents.add(event);

@@ -42,17 +42,19 @@ class StompTopicPublisher {
     private final StreamHistory history;
     private final ObjectProvider<StompSessions> sessions;
     private final ObjectProvider<SimpMessagingTemplate> broker;
+    private final int joinFramesUpTo;
     private volatile StompPayloads payloads;
     /** "sessionId/subscriptionId" of each fed subscription and its feed. */
     private final Map<String, Feed> feeds = new HashMap<>();
 
     StompTopicPublisher(ConversationStreamHub hub, StreamHistory history,
                         ObjectProvider<StompSessions> sessions,
-                        ObjectProvider<SimpMessagingTemplate> broker) {
+                        ObjectProvider<SimpMessagingTemplate> broker, StreamProperties properties) {
         this.hub = hub;
         this.history = history;
         this.sessions = sessions;
         this.broker = broker;
+        this.joinFramesUpTo = properties.stomp().joinFramesUpTo();
     }
 
     /**
@@ -143,7 +145,7 @@ class StompTopicPublisher {
         /** A feed that fell behind continues from its last sent event: the missing ones are read from the read model. */
         void publishAfter(long after) {
             subscription = hub.subscribe(conversationId, after, new StompSink(sessions.getObject(), payloads(),
-                    sessionId, subscriptionId, lastSent -> overflowed(this, lastSent)));
+                    joinFramesUpTo, sessionId, subscriptionId, lastSent -> overflowed(this, lastSent)));
         }
     }
 }

@@ -34,12 +34,18 @@ public record StreamProperties(
 
     /**
      * {@code sendBufferSizeLimit} and {@code sendTimeLimit} bound what a slow WebSocket client may hold
-     * back; past either, its session is closed.
+     * back; past either, its session is closed. {@code joinFramesUpTo}: the most bytes of MESSAGE frames
+     * one WebSocket message may carry when a sender finds several waiting; 0 (the default) sends one
+     * frame per message, as ConvEngine's broker does, since a client may read only a message's first frame.
      */
     public record Stomp(@DefaultValue("simple") Broker broker,
                         @DefaultValue @Valid Relay relay,
                         @DefaultValue("1MB") @Positive DataSize sendBufferSizeLimit,
-                        @DefaultValue("10s") @Positive Duration sendTimeLimit) {
+                        @DefaultValue("10s") @Positive Duration sendTimeLimit,
+                        @DefaultValue("0") @Min(0) @Max(MAX_JOINED_BYTES) int joinFramesUpTo) {
+
+        /** Java clients refuse larger text messages by default (Tomcat's, and with it Spring's {@code StandardWebSocketClient}). */
+        public static final int MAX_JOINED_BYTES = 8 * 1024;
     }
 
     /** The external STOMP broker (RabbitMQ, ActiveMQ) used when {@code broker=relay}. */

@@ -48,7 +48,7 @@ class ConversationStreamHubTest {
         hub = new ConversationStreamHub(gateway, readModel, new StreamProperties(List.of(), BUFFER, 256,
                 new StreamProperties.Sse(Duration.ofSeconds(15), Duration.ofMinutes(30)),
                 new StreamProperties.Stomp(StreamProperties.Broker.SIMPLE, null, DataSize.ofMegabytes(1),
-                        Duration.ofSeconds(10))));
+                        Duration.ofSeconds(10), 0)));
         hub.start();
     }
 

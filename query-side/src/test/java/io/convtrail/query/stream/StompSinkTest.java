@@ -79,7 +79,7 @@ class StompSinkTest {
                 new StreamProperties(List.of(), BUFFER, 256,
                         new StreamProperties.Sse(Duration.ofSeconds(15), Duration.ofMinutes(30)),
                         new StreamProperties.Stomp(StreamProperties.Broker.SIMPLE, null, DataSize.ofMegabytes(1),
-                                Duration.ofSeconds(10))));
+                                Duration.ofSeconds(10), 0)));
         hub.start();
         converter.setObjectMapper(new ObjectMapper());
         payloads = new StompPayloads(converter);
@@ -140,8 +140,21 @@ class StompSinkTest {
     }
 
     @Test
-    void whatASenderFindsWaitingLeavesAsOneMessageOfSeveralFrames() throws Exception {
-        StompSink sink = sink("batch", "sub:1\\x", lastSent -> { });
+    void byDefaultEachFrameIsAMessageOfItsOwnAsConvEnginesBrokerSendsThem() throws Exception {
+        StompSink sink = sink("single", "sub-1", lastSent -> { });
+        for (long sequence = 1; sequence <= 5; sequence++) {
+            sink.event(event(sequence));
+        }
+        sink.flush();
+        assertThat(messages.get("single")).hasSize(5)
+                .allSatisfy(message -> assertThat(new StompDecoder().decode(ByteBuffer.wrap(message))).hasSize(1));
+        assertThat(sent.get("single")).extracting(StompSinkTest::sequence).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void whatASenderFindsWaitingLeavesAsOneMessageOfSeveralFramesWhenJoiningIsOn() throws Exception {
+        StompSink sink = new StompSink(sessions, payloads, StreamProperties.Stomp.MAX_JOINED_BYTES, "batch", "sub:1\\x",
+                lastSent -> { });
         for (long sequence = 1; sequence <= 5; sequence++) {
             sink.event(event(sequence));
         }
@@ -163,7 +176,7 @@ class StompSinkTest {
         }
         sink.flush();
         assertThat(messages.get("batch")).hasSizeGreaterThan(2)
-                .allSatisfy(message -> assertThat(message.length).isLessThanOrEqualTo(StompSink.JOIN_UP_TO));
+                .allSatisfy(message -> assertThat(message.length).isLessThanOrEqualTo(StreamProperties.Stomp.MAX_JOINED_BYTES));
         assertThat(sent.get("batch")).extracting(StompSinkTest::sequence)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
     }
@@ -225,7 +238,7 @@ class StompSinkTest {
     }
 
     private StompSink sink(String session, String subscription, java.util.function.LongConsumer onOverflow) {
-        return new StompSink(sessions, payloads, session, subscription, onOverflow);
+        return new StompSink(sessions, payloads, 0, session, subscription, onOverflow);
     }
 
     private static long sequence(Message<byte[]> message) {
