@@ -30,8 +30,7 @@ class AxonTimeoutConfiguration {
 
     @Bean
     CommandTimeLimit commandTimeLimit(TimeoutProperties properties) {
-        return new CommandTimeLimit(properties.getTransaction().getCommandBus(), AxonTaskJanitor.INSTANCE,
-                AxonTaskJanitor.LOGGER);
+        return CommandTimeLimit.onOwnThread(properties.getTransaction().getCommandBus(), AxonTaskJanitor.LOGGER);
     }
 
     @Bean

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +38,29 @@ final class CommandTimeLimit implements MessageHandlerInterceptor<CommandMessage
     private final Logger logger;
     private final Set<Running> running = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> sweep;
+    /** The sweeper's executor when this limit made it (and shuts it down on close), else null. */
+    private final ScheduledExecutorService ownSweeper;
+
+    /**
+     * A limit swept by its own daemon thread: not Axon's janitor, whose thread is not a daemon and, once
+     * started by the sweep, would keep a JVM whose context failed to start from exiting.
+     */
+    static CommandTimeLimit onOwnThread(TaskTimeoutSettings settings, Logger logger) {
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "command-time-limit");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new CommandTimeLimit(settings, sweeper, logger, sweeper);
+    }
 
     CommandTimeLimit(TaskTimeoutSettings settings, ScheduledExecutorService janitor, Logger logger) {
+        this(settings, janitor, logger, null);
+    }
+
+    private CommandTimeLimit(TaskTimeoutSettings settings, ScheduledExecutorService janitor, Logger logger,
+                             ScheduledExecutorService ownSweeper) {
+        this.ownSweeper = ownSweeper;
         this.timeoutNanos = nanosOrNever(settings.getTimeoutMs());
         this.warningThresholdNanos = nanosOrNever(settings.getWarningThresholdMs());
         this.warningIntervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, settings.getWarningIntervalMs()));
@@ -111,6 +133,9 @@ final class CommandTimeLimit implements MessageHandlerInterceptor<CommandMessage
     @Override
     public void close() {
         sweep.cancel(false);
+        if (ownSweeper != null) {
+            ownSweeper.shutdownNow();
+        }
     }
 
     private static final class Running {
