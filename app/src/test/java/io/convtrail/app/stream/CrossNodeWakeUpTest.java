@@ -82,6 +82,9 @@ class CrossNodeWakeUpTest extends StreamClientTest {
         UUID elsewhere = UUID.randomUUID();
         try (SseTestClient sse = SseTestClient.open(http, stream(elsewhere, ""), Map.of())) {
             assertThat(sse.next(WAIT).name()).isEqualTo("CONNECTED");
+            // the subscription's first read of the read model (on its sender, after CONNECTED) finds nothing
+            // before the rows are copied; a read after the copy would rightly deliver them, wake-up or not
+            assertThat(sse.silentFor(Duration.ofMillis(500))).as("nothing before the copy").isTrue();
             copyRows(source, elsewhere, 1, stored.size(), null);
             notifications.announce(elsewhere, stored.size());
             assertThat(sse.silentFor(Duration.ofMillis(1_000))).as("own notification ignored").isTrue();
