@@ -66,7 +66,7 @@ final class CommandTimeLimit implements MessageHandlerInterceptor<CommandMessage
         this.warningIntervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, settings.getWarningIntervalMs()));
         this.logger = logger;
         long period = Math.max(1, Math.min(settings.getWarningIntervalMs(), 1000));
-        this.sweep = janitor.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        this.sweep = janitor.scheduleWithFixedDelay(this::sweepOrLog, period, period, TimeUnit.MILLISECONDS);
     }
 
     private static long nanosOrNever(int millis) {
@@ -100,6 +100,18 @@ final class CommandTimeLimit implements MessageHandlerInterceptor<CommandMessage
             throw failure;
         }
         return result;
+    }
+
+    /**
+     * A sweep that fails is logged and the next one runs: a periodic task that throws is never run again,
+     * which would leave every later command without its limit.
+     */
+    private void sweepOrLog() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            logger.warn("Command time limit: a sweep failed, the next one follows: {}", e.toString());
+        }
     }
 
     /** One look at every command still running: warn about the late ones, interrupt those past the timeout. */

@@ -7,12 +7,16 @@ import org.axonframework.messaging.timeout.AxonTimeoutException;
 import org.axonframework.messaging.timeout.TaskTimeoutSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Proxy;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +62,30 @@ class CommandTimeLimitTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(3_000);
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
         assertThat(limit.running()).isZero();
+    }
+
+    @Test
+    void aSweepThatFailsDoesNotEndTheLimitForLaterSweeps() throws Exception {
+        // the first warning throws (a broken appender, say): the sweeps go on and the command is still interrupted
+        Logger real = LoggerFactory.getLogger(CommandTimeLimitTest.class);
+        AtomicBoolean failed = new AtomicBoolean();
+        Logger failingOnce = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+                (proxy, method, arguments) -> {
+                    if (method.getName().equals("warn") && failed.compareAndSet(false, true)) {
+                        throw new IllegalStateException("appender broken");
+                    }
+                    return method.invoke(real, arguments);
+                });
+        bus.registerHandlerInterceptor(new CommandTimeLimit(new TaskTimeoutSettings(300, 50, 20), janitor, failingOnce));
+        bus.subscribe("slow", command -> {
+            Thread.sleep(5_000);
+            return "finished";
+        });
+
+        long started = System.nanoTime();
+        assertThat(send("slow").exceptionResult()).isInstanceOf(AxonTimeoutException.class);
+        assertThat(failed).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(3_000);
     }
 
     @Test
