@@ -20,8 +20,6 @@ import java.io.IOException;
 @Component
 class FirewallRejections implements RequestRejectedHandler {
 
-    private static final int DRAIN_LIMIT = 64 * 1024;
-
     private final ProblemFactory problems;
 
     FirewallRejections(ProblemFactory problems) {
@@ -31,19 +29,8 @@ class FirewallRejections implements RequestRejectedHandler {
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response,
                        RequestRejectedException rejected) throws IOException {
-        drain(request);
+        SmallBodies.drain(request);
         problems.write(refusal(), request, response);
-    }
-
-    /**
-     * Reads what the client sent of a small body first: Tomcat closes the connection after a 400, and
-     * closing it with unread request bytes resets it, so the client may lose the answer. A longer body
-     * is over the body limit anyway; the client gets the answer or a reset, as for a 413.
-     */
-    private static void drain(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > 0 && request.getContentLengthLong() <= DRAIN_LIMIT) {
-            request.getInputStream().readNBytes(DRAIN_LIMIT);
-        }
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  * with an encoded {@code /} or NUL, a malformed URI): problem+json like every other refusal, not
  * Tomcat's HTML page. It cannot reach the Spring context, so it counts through Micrometer's global
  * registry (which Spring Boot's registry joins) and logs nothing: Tomcat's own words stay at DEBUG.
+ * Tomcat closes the connection after such a refusal, so a small body is read first ({@link SmallBodies}).
  */
 public class ProblemReportValve extends ErrorReportValve {
 
@@ -29,6 +30,7 @@ public class ProblemReportValve extends ErrorReportValve {
         String title = known == null ? "Error" : known.getReasonPhrase();
         Metrics.counter("convtrail.requests.refused", "reason", reason, "status", Integer.toString(status)).increment();
         try {
+            SmallBodies.drain(request);
             response.setContentType("application/problem+json");
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             Writer writer = response.getReporter();
