@@ -1,6 +1,7 @@
 package io.convtrail.app.node;
 
 import io.convtrail.app.runner.TurnRunnerRegistry;
+import io.convtrail.query.projection.ProjectionCommits;
 import io.convtrail.query.projection.ProjectionTokens;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -20,6 +21,9 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The node's roles at work: the turn endpoints refused without the command role, the projections
@@ -66,9 +70,19 @@ class NodeConfiguration implements WebMvcConfigurer {
     @Conditional(QueryRoleCondition.class)
     @ConditionalOnProperty(name = "convtrail.node.segment-balance.enabled", matchIfMissing = true)
     SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, ProjectionTokens tokens,
-                                    TurnRunnerRegistry runner, JdbcConnectionDetails database, SegmentBalance balance) {
-        return new SegmentBalancer(processing, tokens, runner, new QueryNodePresence(database, runner.self()),
-                balance.interval());
+                                    ProjectionCommits commits, TurnRunnerRegistry runner,
+                                    JdbcConnectionDetails database, SegmentBalance balance,
+                                    EventProcessorProperties axonProcessors) {
+        Map<String, Integer> segments = new HashMap<>();
+        if (balance.merge()) {
+            axonProcessors.getProcessors().forEach((name, settings) -> {
+                if (settings.getInitialSegmentCount() != null) {
+                    segments.put(name, settings.getInitialSegmentCount());
+                }
+            });
+        }
+        return new SegmentBalancer(processing, tokens, commits, runner,
+                new QueryNodePresence(database, runner.self()), balance.interval(), segments);
     }
 
     @Override

@@ -15,8 +15,12 @@ import java.time.Duration;
  * @param interval how often a query node compares its segments with its fair share; a segment it gives up
  *                 is not claimed back by it for twice this, so this must exceed every processor's
  *                 {@code token-claim-interval}, or the node would take back what another was about to claim
+ * @param merge    true: a projection whose token table holds more segments than its
+ *                 {@code initial-segment-count} (a database made with an older default) has them merged,
+ *                 two at a time, by a query node that holds both ({@link SegmentBalancer}); false: it keeps them
  */
 @Validated
 @ConfigurationProperties("convtrail.node.segment-balance")
-public record SegmentBalance(@DefaultValue("true") boolean enabled, @DefaultValue("5s") @Positive Duration interval) {
+public record SegmentBalance(@DefaultValue("true") boolean enabled, @DefaultValue("5s") @Positive Duration interval,
+                             @DefaultValue("true") boolean merge) {
 }

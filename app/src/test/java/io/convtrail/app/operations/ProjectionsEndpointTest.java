@@ -61,7 +61,7 @@ class ProjectionsEndpointTest {
             JsonNode projection = status.get("projections").get(name);
             assertThat(projection.get("running").asBoolean()).isTrue();
             assertThat(projection.get("position").asLong()).isEqualTo(status.get("head").asLong());
-            assertThat(projection.get("segments")).hasSize(4);
+            assertThat(projection.get("segments")).hasSize(2);
         }
         assertThat(c.recorded()).isEqualTo(1);
     }
@@ -142,7 +142,7 @@ class ProjectionsEndpointTest {
     private static boolean caughtUp(JsonNode status, String projection) {
         JsonNode p = status.get("projections").get(projection);
         return p.get("running").asBoolean() && !p.get("replaying").asBoolean() && p.get("lag").asLong(-1) == 0
-                && p.get("segments").size() == 4;
+                && p.get("segments").size() == 2;
     }
 
     private JsonNode status() {

@@ -130,7 +130,7 @@ class RebuildEquivalenceTest {
 
     @Test
     void aRebuildIsRefusedWhileAnotherNodeHoldsASegment() {
-        jdbc.sql("UPDATE tokenentry SET owner = 'another-node' WHERE processorname = 'trace' AND segment = 2").update();
+        jdbc.sql("UPDATE tokenentry SET owner = 'another-node' WHERE processorname = 'trace' AND segment = 1").update();
         try {
             var answer = http().post().uri("/actuator/projections").contentType(MediaType.APPLICATION_JSON)
                     .body("{\"projection\":\"trace\"}").retrieve().toEntity(String.class);

@@ -3,6 +3,7 @@ package io.convtrail.app.settings;
 import io.convtrail.app.ConvtrailApplication;
 import io.convtrail.testsupport.TestPostgres;
 import io.convtrail.testsupport.TestTokens;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,5 +44,24 @@ class SettingsValidationTest {
                 .contains("APPLICATION FAILED TO START")
                 .contains("Invalid settings; convtrail did not start:")
                 .contains(expected);
+    }
+
+    /** A value of the wrong type is Spring Boot's binding failure: the property, its value and why, in one report. */
+    @Test
+    void aSwitchThatIsNeitherTrueNorFalseStopsStartup(CapturedOutput output) {
+        TestPostgres.Database database = TestPostgres.freshDatabase();
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(ConvtrailApplication.class)
+                .run("--server.port=0", "--" + TestTokens.SECRET_PROPERTY,
+                        "--spring.datasource.url=" + database.jdbcUrl(),
+                        "--spring.datasource.username=" + database.username(),
+                        "--spring.datasource.password=" + database.password(),
+                        "--convtrail.node.segment-balance.merge=maybe"))
+                .isNotNull();
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("Failed to bind properties under 'convtrail.node.segment-balance.merge' to boolean")
+                .contains("Value: \"maybe\"");
     }
 }

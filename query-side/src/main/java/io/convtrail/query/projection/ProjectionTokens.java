@@ -11,6 +11,7 @@ import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.MergedTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
@@ -160,6 +161,10 @@ public class ProjectionTokens {
         TrackingToken current = token instanceof ReplayToken replay ? replay.getCurrentToken() : token;
         if (current == null) {
             return false;
+        }
+        // a segment being merged (SegmentBalancer) tracks both halves; a conversation is in either, so both must pass
+        if (current instanceof MergedTrackingToken merged) {
+            return covers(merged.lowerSegmentToken(), globalIndex) && covers(merged.upperSegmentToken(), globalIndex);
         }
         return WrappedToken.unwrap(current, GapAwareTrackingToken.class)
                 .map(gapAware -> gapAware.getIndex() >= globalIndex && !gapAware.getGaps().contains(globalIndex))

@@ -1,6 +1,7 @@
 package io.convtrail.query.projection;
 
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.MergedTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +34,17 @@ class ProjectionTokensTest {
         assertThat(ProjectionTokens.covers(ReplayToken.createReplayToken(beforeReset, replayedSoFar), 20)).isTrue();
         assertThat(ProjectionTokens.covers(ReplayToken.createReplayToken(beforeReset, replayedSoFar), 50)).isFalse();
         assertThat(ProjectionTokens.covers(ReplayToken.createReplayToken(beforeReset), 0)).isFalse();
+    }
+
+    @Test
+    void aSegmentBeingMergedCoversOnlyWhatBothHalvesHavePassed() {
+        GapAwareTrackingToken lowerHalf = GapAwareTrackingToken.newInstance(48, List.of());
+        GapAwareTrackingToken upperHalf = GapAwareTrackingToken.newInstance(10, List.of());
+        MergedTrackingToken merging = new MergedTrackingToken(lowerHalf, upperHalf);
+
+        assertThat(ProjectionTokens.covers(merging, 10)).isTrue();
+        assertThat(ProjectionTokens.covers(merging, 30)).as("the upper half has not handled it yet").isFalse();
+        assertThat(ProjectionTokens.covers(ReplayToken.createReplayToken(GapAwareTrackingToken.newInstance(100,
+                List.of()), merging), 30)).isFalse();
     }
 }
