@@ -62,6 +62,9 @@ class ReplayedPagesTest {
     void dropTrigger() {
         jdbc.sql("DROP TRIGGER IF EXISTS refuse_direct ON audit_event").update();
         jdbc.sql("DROP FUNCTION IF EXISTS refuse_direct()").update();
+        jdbc.sql("DROP TRIGGER IF EXISTS note_step_update ON trace_step").update();
+        jdbc.sql("DROP FUNCTION IF EXISTS note_step_update()").update();
+        jdbc.sql("DROP TABLE IF EXISTS updated_steps").update();
         LocalApi.client(port).post().uri("/actuator/projections").contentType(MediaType.APPLICATION_JSON)
                 .body("{\"action\":\"retry-quarantined\"}").retrieve().toBodilessEntity();
     }
@@ -80,6 +83,31 @@ class ReplayedPagesTest {
         // its stages and its verbose message
         assertThat(rows("audit_event", conversation.id())).isEqualTo(conversation.recorded() + 1);
         assertThat(rows("trace_stage", conversation.id())).isPositive();
+    }
+
+    @Test
+    void aStepOpenedAndClosedInOnePageIsWrittenClosedNotInsertedThenUpdated() {
+        ScriptedConversation conversation = new ScriptedConversation(commands).turn("hello")
+                .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))
+                .exit("AuditUserInputStep", 7).complete("GREETING", "IDLE");
+        caughtUp(store.head());
+        jdbc.sql("CREATE TABLE updated_steps (step_id bigint, conversation_id uuid)").update();
+        jdbc.sql("""
+                CREATE FUNCTION note_step_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO updated_steps VALUES (NEW.step_id, NEW.conversation_id);
+                    RETURN NEW;
+                END $$""").update();
+        jdbc.sql("CREATE TRIGGER note_step_update BEFORE UPDATE ON trace_step FOR EACH ROW "
+                + "EXECUTE FUNCTION note_step_update()").update();
+
+        rebuild();
+
+        assertThat(jdbc.sql("SELECT count(*) FROM updated_steps WHERE conversation_id = ?").param(conversation.id())
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT status || ' ' || duration_ms || ' ' || (ended_at IS NOT NULL) FROM trace_step "
+                        + "WHERE conversation_id = ?").param(conversation.id()).query(String.class).list())
+                .containsExactly("OK 7 true");
     }
 
     @Test

@@ -85,14 +85,6 @@ class TraceRepository {
                 .update();
     }
 
-    /** The auditIds among {@code auditIds} whose stage is stored already. */
-    Set<Long> storedStages(List<Long> auditIds) {
-        return new HashSet<>(jdbc.sql("SELECT audit_id FROM trace_stage WHERE audit_id = ANY (CAST(:ids AS bigint[]))")
-                .param("ids", SqlArrays.of("bigint", auditIds, id -> id))
-                .query(Long.class)
-                .list());
-    }
-
     /** Stores stages (the i-th of {@code conversationIds} is the i-th row's) unless they are already there. */
     void insertStages(List<UUID> conversationIds, List<StageRow> rows) {
         if (rows.isEmpty()) {
@@ -102,7 +94,7 @@ class TraceRepository {
                         INSERT INTO trace_stage (audit_id, conversation_id, turn_id, step_id, stage, created_at, payload)
                         SELECT * FROM unnest(CAST(:auditIds AS bigint[]), CAST(:conversationIds AS uuid[]),
                                              CAST(:turnIds AS uuid[]), CAST(:stepIds AS bigint[]), CAST(:stages AS text[]),
-                                             CAST(:createdAts AS timestamptz[]), CAST(:payloads AS json[]))
+                                             CAST(:createdAts AS timestamptz[]), CAST(:payloads AS text[]))
                         ON CONFLICT DO NOTHING""")
                 .param("auditIds", SqlArrays.of("bigint", rows, StageRow::auditId))
                 .param("conversationIds", SqlArrays.of("uuid", conversationIds, id -> id))
@@ -126,19 +118,29 @@ class TraceRepository {
         copy.copyInto(template);
     }
 
+    /**
+     * Inserts opened steps; one the same batch closed is inserted closed, with the values {@link #closeSteps} would
+     * give it (the same expressions over the same stored times).
+     */
     void openSteps(List<TraceWrites.OpenedStep> steps) {
         if (steps.isEmpty()) {
             return;
         }
         jdbc.sql("""
                         INSERT INTO trace_step (step_id, conversation_id, turn_id, step, step_class, source_file,
-                                                status, started_at)
-                        SELECT s.step_id, s.conversation_id, s.turn_id, s.step, s.step_class, s.source_file, :status,
-                               s.started_at
+                                                status, started_at, ended_at, duration_ms, error)
+                        SELECT s.step_id, s.conversation_id, s.turn_id, s.step, COALESCE(s.step_class, s.exit_class),
+                               COALESCE(s.source_file, s.exit_file), s.status, s.started_at, s.ended_at,
+                               CASE WHEN s.ended_at IS NOT NULL THEN COALESCE(s.duration_ms,
+                                   CAST(round(EXTRACT(EPOCH FROM (s.ended_at - s.started_at)) * 1000) AS bigint)) END,
+                               s.error
                         FROM unnest(CAST(:stepIds AS bigint[]), CAST(:conversationIds AS uuid[]), CAST(:turnIds AS uuid[]),
                                     CAST(:steps AS text[]), CAST(:stepClasses AS text[]), CAST(:sourceFiles AS text[]),
-                                    CAST(:startedAts AS timestamptz[]))
-                             AS s(step_id, conversation_id, turn_id, step, step_class, source_file, started_at)
+                                    CAST(:startedAts AS timestamptz[]), CAST(:statuses AS text[]),
+                                    CAST(:endedAts AS timestamptz[]), CAST(:errors AS text[]), CAST(:durations AS bigint[]),
+                                    CAST(:exitClasses AS text[]), CAST(:exitFiles AS text[]))
+                             AS s(step_id, conversation_id, turn_id, step, step_class, source_file, started_at, status,
+                                  ended_at, error, duration_ms, exit_class, exit_file)
                         ON CONFLICT DO NOTHING""")
                 .param("stepIds", SqlArrays.of("bigint", steps, TraceWrites.OpenedStep::stepId))
                 .param("conversationIds", SqlArrays.of("uuid", steps, TraceWrites.OpenedStep::conversationId))
@@ -147,8 +149,21 @@ class TraceRepository {
                 .param("stepClasses", SqlArrays.of("text", steps, step -> step.enter().stepClass()))
                 .param("sourceFiles", SqlArrays.of("text", steps, step -> step.enter().sourceFile()))
                 .param("startedAts", SqlArrays.of("text", steps, step -> step.startedAt()))
-                .param("status", TraceStep.Status.RUNNING.name())
+                .param("statuses", SqlArrays.of("text", steps,
+                        step -> (step.close() == null ? TraceStep.Status.RUNNING : step.close().status()).name()))
+                .param("endedAts", SqlArrays.of("text", steps, step -> step.close() == null ? null : step.close().endedAt()))
+                .param("errors", SqlArrays.of("text", steps, step -> step.close() == null ? null : closeError(step.close())))
+                .param("durations", SqlArrays.of("bigint", steps,
+                        step -> step.close() == null ? null : step.close().exit().durationMs()))
+                .param("exitClasses", SqlArrays.of("text", steps,
+                        step -> step.close() == null ? null : step.close().exit().stepClass()))
+                .param("exitFiles", SqlArrays.of("text", steps,
+                        step -> step.close() == null ? null : step.close().exit().sourceFile()))
                 .update();
+    }
+
+    private static String closeError(TraceWrites.ClosedStep step) {
+        return step.status() == TraceStep.Status.ERROR ? step.exit().errorMessage() : null;
     }
 
     /**
@@ -174,8 +189,7 @@ class TraceRepository {
                 .param("stepIds", SqlArrays.of("bigint", steps, TraceWrites.ClosedStep::stepId))
                 .param("statuses", SqlArrays.of("text", steps, step -> step.status().name()))
                 .param("endedAts", SqlArrays.of("text", steps, step -> step.endedAt()))
-                .param("errors", SqlArrays.of("text", steps,
-                        step -> step.status() == TraceStep.Status.ERROR ? step.exit().errorMessage() : null))
+                .param("errors", SqlArrays.of("text", steps, TraceRepository::closeError))
                 .param("durations", SqlArrays.of("bigint", steps, step -> step.exit().durationMs()))
                 .param("stepClasses", SqlArrays.of("text", steps, step -> step.exit().stepClass()))
                 .param("sourceFiles", SqlArrays.of("text", steps, step -> step.exit().sourceFile()))
@@ -187,19 +201,23 @@ class TraceRepository {
      * steps of the conversations, innermost (last entered) first within each turn (given to {@code into}). A
      * live batch asked both, one round trip each.
      */
-    Set<Long> storedStagesAndOpenSteps(List<Long> auditIds, List<UUID> conversationIds, OpenSteps into) {
+    Set<Long> storedStagesAndOpenSteps(List<Long> auditIds, List<UUID> stageConversationIds,
+                                       List<UUID> conversationIds, OpenSteps into) {
         if (conversationIds.isEmpty()) {
-            return auditIds.isEmpty() ? Set.of() : storedStages(auditIds);
+            return Set.of();
         }
         Set<Long> stored = new HashSet<>();
+        // by the key (conversation_id, audit_id): the i-th auditId is a stage of the i-th conversation
         jdbc.sql("""
-                        SELECT 0 AS part, NULL::uuid, NULL::uuid, audit_id, NULL::text FROM trace_stage
-                        WHERE audit_id = ANY (CAST(:ids AS bigint[]))
+                        SELECT 0 AS part, NULL::uuid, NULL::uuid, s.audit_id, NULL::text
+                        FROM unnest(CAST(:stageConversationIds AS uuid[]), CAST(:ids AS bigint[])) AS k(c, a)
+                        JOIN trace_stage s ON s.conversation_id = k.c AND s.audit_id = k.a
                         UNION ALL
                         SELECT 1, conversation_id, turn_id, step_id, step FROM trace_step
                         WHERE conversation_id = ANY (CAST(:conversationIds AS uuid[])) AND status = :running
                         ORDER BY 1, 4 DESC""")
                 .param("ids", SqlArrays.of("bigint", auditIds, id -> id))
+                .param("stageConversationIds", SqlArrays.of("uuid", stageConversationIds, id -> id))
                 .param("conversationIds", SqlArrays.of("uuid", conversationIds, id -> id))
                 .param("running", TraceStep.Status.RUNNING.name())
                 .query(rs -> {

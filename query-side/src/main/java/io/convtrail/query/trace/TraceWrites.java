@@ -33,8 +33,16 @@ final class TraceWrites {
     record ClosedStep(long stepId, TraceStep.Status status, StepBracket exit, java.time.Instant endedAt) {
     }
 
-    /** A step opened by a STEP_ENTER. */
-    record OpenedStep(UUID conversationId, long stepId, UUID turnId, StepBracket enter, java.time.Instant startedAt) {
+    /**
+     * A step opened by a STEP_ENTER; {@code close} when the same batch also closes it, so that the step is
+     * written once, closed, instead of inserted and then updated (a second heap tuple and index entries).
+     */
+    record OpenedStep(UUID conversationId, long stepId, UUID turnId, StepBracket enter, java.time.Instant startedAt,
+                      ClosedStep close) {
+
+        OpenedStep closedBy(ClosedStep closing) {
+            return new OpenedStep(conversationId, stepId, turnId, enter, startedAt, closing);
+        }
     }
 
     private final TraceRepository repository;
@@ -81,6 +89,7 @@ final class TraceWrites {
             return;
         }
         Map<TurnKey, List<OpenStep>> open = new HashMap<>();
+        Map<Long, Integer> openedAt = new HashMap<>();
         TraceRepository.OpenSteps into = (conversationId, turnId, step) ->
                 open.computeIfAbsent(new TurnKey(conversationId, turnId), key -> new ArrayList<>()).add(step);
         Set<Long> stored;
@@ -92,6 +101,7 @@ final class TraceWrites {
             // one statement for both; the open steps of every conversation of the batch, also of one whose stages
             // turn out to be stored already (they are skipped, so its steps are not used)
             stored = repository.storedStagesAndOpenSteps(stages.stream().map(StageRecorded::auditId).toList(),
+                    stages.stream().map(StageRecorded::conversationId).toList(),
                     stages.stream().map(StageRecorded::conversationId).distinct().toList(), into);
         }
         for (StageRecorded e : stages) {
@@ -103,13 +113,20 @@ final class TraceWrites {
                     key -> new ArrayList<>());
             Long stepId = null;
             if (e.stage() == Stage.STEP_ENTER) {
-                opened.add(new OpenedStep(e.conversationId(), e.auditId(), e.turnId(), e.bracket(), e.createdAt()));
+                openedAt.put(e.auditId(), opened.size());
+                opened.add(new OpenedStep(e.conversationId(), e.auditId(), e.turnId(), e.bracket(), e.createdAt(), null));
                 steps.add(0, new OpenStep(e.auditId(), e.bracket().step()));
             } else if (e.stage() == Stage.STEP_EXIT || e.stage() == Stage.STEP_ERROR) {
                 OpenStep.closedBy(steps, e.bracket().step()).ifPresent(step -> {
-                    closed.add(new ClosedStep(step.stepId(),
+                    ClosedStep closing = new ClosedStep(step.stepId(),
                             e.stage() == Stage.STEP_ERROR ? TraceStep.Status.ERROR : TraceStep.Status.OK,
-                            e.bracket(), e.createdAt()));
+                            e.bracket(), e.createdAt());
+                    Integer inBatch = openedAt.get(step.stepId());
+                    if (inBatch != null) {
+                        opened.set(inBatch, opened.get(inBatch).closedBy(closing));
+                    } else {
+                        closed.add(closing);
+                    }
                     steps.remove(step);
                 });
             } else if (!steps.isEmpty()) {
