@@ -29,8 +29,11 @@ public class ProblemReportValve extends ErrorReportValve {
         String reason = ProblemFactory.reasonFor(known == null ? HttpStatus.BAD_REQUEST : known).slug();
         String title = known == null ? "Error" : known.getReasonPhrase();
         Metrics.counter("convtrail.requests.refused", "reason", reason, "status", Integer.toString(status)).increment();
+        if (request.getContext() == null) {
+            // refused before it was mapped to the application, which then never read the body
+            SmallBodies.drainQuietly(request);
+        }
         try {
-            SmallBodies.drain(request);
             response.setContentType("application/problem+json");
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             Writer writer = response.getReporter();

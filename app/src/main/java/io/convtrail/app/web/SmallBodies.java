@@ -25,4 +25,18 @@ final class SmallBodies {
             request.getInputStream().readNBytes(DRAIN_LIMIT);
         }
     }
+
+    /**
+     * For an error report, which must be written whatever happened to the body: a body already read
+     * through the reader (the input stream is then refused), one the client stopped sending, or one
+     * behind a head Tomcat could not parse is left as it is.
+     */
+    static void drainQuietly(HttpServletRequest request) {
+        try {
+            drain(request);
+        } catch (IOException | IllegalStateException | IllegalArgumentException unreadable) {
+            // answered all the same, and the connection closes after it; Tomcat's input refuses to read
+            // when the request's head was refused (IllegalArgumentException: "Request header is too large")
+        }
+    }
 }

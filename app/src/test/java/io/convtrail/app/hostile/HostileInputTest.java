@@ -269,6 +269,27 @@ class HostileInputTest {
         assertThat(storedEvents()).as("events in the store").isEqualTo(events);
     }
 
+    /** A body behind a head Tomcat refuses (a request line over the header limit) cannot be read; answered all the same. */
+    @Test
+    void aRequestWithAHeadOverTheLimitAndABodyIsAProblem() throws Exception {
+        byte[] body = "{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST " + MESSAGE + "?tag=" + "x".repeat(9000) + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        long events = storedEvents();
+
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.getOutputStream().write(head);
+            socket.getOutputStream().write(body);
+            socket.setSoTimeout(10_000);
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                    .contains("\"type\":\"urn:convtrail:problem:invalid-request\"");
+        }
+        assertThat(storedEvents()).as("events in the store").isEqualTo(events);
+    }
+
     private JsonNode userInput(UUID id) {
         JsonNode rows = parse(http().get().uri("/api/v1/conversation/audit/{id}?stage=USER_INPUT", id)
                 .retrieve().body(String.class));
