@@ -32,13 +32,7 @@ class SettingsValidationTest {
                                                  CapturedOutput output) {
         TestPostgres.Database database = TestPostgres.freshDatabase();
 
-        assertThatThrownBy(() -> new SpringApplicationBuilder(ConvtrailApplication.class)
-                .run("--server.port=0", "--" + TestTokens.SECRET_PROPERTY,
-                        "--spring.datasource.url=" + database.jdbcUrl(),
-                        "--spring.datasource.username=" + database.username(),
-                        "--spring.datasource.password=" + database.password(),
-                        "--" + property + "=" + value))
-                .isNotNull();
+        assertThatThrownBy(() -> start(database, property + "=" + value)).isNotNull();
 
         assertThat(output.getOut() + output.getErr())
                 .contains("APPLICATION FAILED TO START")
@@ -51,17 +45,21 @@ class SettingsValidationTest {
     void aSwitchThatIsNeitherTrueNorFalseStopsStartup(CapturedOutput output) {
         TestPostgres.Database database = TestPostgres.freshDatabase();
 
-        assertThatThrownBy(() -> new SpringApplicationBuilder(ConvtrailApplication.class)
-                .run("--server.port=0", "--" + TestTokens.SECRET_PROPERTY,
-                        "--spring.datasource.url=" + database.jdbcUrl(),
-                        "--spring.datasource.username=" + database.username(),
-                        "--spring.datasource.password=" + database.password(),
-                        "--convtrail.node.segment-balance.merge=maybe"))
-                .isNotNull();
+        assertThatThrownBy(() -> start(database, "convtrail.node.segment-balance.merge=maybe")).isNotNull();
 
         assertThat(output.getOut() + output.getErr())
                 .contains("APPLICATION FAILED TO START")
                 .contains("Failed to bind properties under 'convtrail.node.segment-balance.merge' to boolean")
                 .contains("Value: \"maybe\"");
+    }
+
+    /** Starts the application on the database with one setting added; a bad setting makes it throw. */
+    private static void start(TestPostgres.Database database, String setting) {
+        new SpringApplicationBuilder(ConvtrailApplication.class)
+                .run("--server.port=0", "--" + TestTokens.SECRET_PROPERTY,
+                        "--spring.datasource.url=" + database.jdbcUrl(),
+                        "--spring.datasource.username=" + database.username(),
+                        "--spring.datasource.password=" + database.password(),
+                        "--" + setting);
     }
 }
