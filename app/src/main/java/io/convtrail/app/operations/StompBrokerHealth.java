@@ -22,6 +22,9 @@ import org.springframework.stereotype.Component;
 class StompBrokerHealth implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(StompBrokerHealth.class);
+    /** DEGRADED with its own description: the projections' would tell the operator to look at the wrong thing. */
+    static final Status BROKER_DOWN = new Status(ProjectionsHealth.DEGRADED.getCode(),
+            "the STOMP broker relay is not connected: STOMP clients are refused; turns, reads and SSE go on");
 
     private final String address;
     private volatile boolean available;
@@ -47,7 +50,7 @@ class StompBrokerHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        return Health.status(available ? Status.UP : ProjectionsHealth.DEGRADED)
+        return Health.status(available ? Status.UP : BROKER_DOWN)
                 .withDetail("broker", available ? "UP" : "DOWN")
                 .withDetail("relay", address)
                 .build();

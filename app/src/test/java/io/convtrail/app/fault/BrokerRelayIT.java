@@ -52,7 +52,7 @@ class BrokerRelayIT {
         CompletableFuture<ServiceProcess> startingB = cluster.startAside("node-b", args("command"));
         a = cluster.start("node-a", args("command,query"));
         b = startingB.join();
-        broker.awaitStomp();
+        broker.awaitUp();
     }
 
     @AfterAll

@@ -31,16 +31,18 @@ final class PrivateRabbitMq implements AutoCloseable {
 
     private final Path home;
     private final Map<String, String> environment;
+    private final int amqpPort;
     private final int stompPort;
     private Process process;
 
-    private PrivateRabbitMq(Path home, Map<String, String> environment, int stompPort) {
+    private PrivateRabbitMq(Path home, Map<String, String> environment, int amqpPort, int stompPort) {
         this.home = home;
         this.environment = environment;
+        this.amqpPort = amqpPort;
         this.stompPort = stompPort;
     }
 
-    /** Writes its configuration under {@code home} and starts it (without waiting: see {@link #awaitStomp()}). */
+    /** Writes its configuration under {@code home} and starts it (without waiting: see {@link #awaitUp()}). */
     static PrivateRabbitMq start(Path home) throws IOException {
         Path dir = home.resolve("rabbitmq").toAbsolutePath();
         Files.createDirectories(dir);
@@ -58,7 +60,7 @@ final class PrivateRabbitMq implements AutoCloseable {
                 "RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString(),
                 "RABBITMQ_LOG_BASE", dir.resolve("log").toString(),
                 "RABBITMQ_PID_FILE", dir.resolve("rabbitmq.pid").toString());
-        PrivateRabbitMq broker = new PrivateRabbitMq(dir, environment, stomp);
+        PrivateRabbitMq broker = new PrivateRabbitMq(dir, environment, amqp, stomp);
         broker.launch();
         return broker;
     }
@@ -75,12 +77,17 @@ final class PrivateRabbitMq implements AutoCloseable {
         process = builder.start();
     }
 
-    /** Waits until its STOMP port answers (an Erlang VM takes 10 to 40 s to boot on a busy 2-core machine). */
-    PrivateRabbitMq awaitStomp() throws InterruptedException, IOException {
+    /**
+     * Waits until its STOMP port and then its AMQP port answer (an Erlang VM takes 10 to 40 s to boot on a busy
+     * 2-core machine). The AMQP listener opens last: a broker that opened STOMP and then failed to open AMQP
+     * stops again, and waiting for STOMP alone took it for up.
+     */
+    PrivateRabbitMq awaitUp() throws InterruptedException, IOException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (!reachable()) {
+        while (!reachable(stompPort) || !reachable(amqpPort)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("RabbitMQ did not open STOMP port " + stompPort + "; see " + home);
+                throw new IllegalStateException("RabbitMQ did not open STOMP port " + stompPort + " and AMQP port "
+                        + amqpPort + "; see " + home);
             }
             Thread.sleep(250);
         }
@@ -105,12 +112,12 @@ final class PrivateRabbitMq implements AutoCloseable {
     /** Starts it again on the same ports and data. */
     void restart() throws IOException, InterruptedException {
         launch();
-        awaitStomp();
+        awaitUp();
     }
 
-    private boolean reachable() {
+    private static boolean reachable(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(HOST, stompPort), 1_000);
+            socket.connect(new InetSocketAddress(HOST, port), 1_000);
             return true;
         } catch (IOException e) {
             return false;

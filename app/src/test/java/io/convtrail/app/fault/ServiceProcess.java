@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(180);
+    private static final Random RANDOM = new Random();
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     /**
      * The lock of the fault tests that run several service processes and load at once: the fault suite runs
@@ -60,9 +65,41 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    public static int freePort() throws IOException {
+    /**
+     * A port free now, for a process started next, taken below the kernel's ephemeral range: a port
+     * {@code new ServerSocket(0)} hands out is one the kernel may give the next outgoing connection as its
+     * source port (a node's connections to PostgreSQL, say) before the process binds it, and RabbitMQ
+     * failed to boot on such a port ({@code eaddrinuse}). Each port is handed out once per JVM.
+     */
+    public static synchronized int freePort() throws IOException {
+        int below = ephemeralRangeStart();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 10_000 + RANDOM.nextInt(below - 10_000);
+            if (HANDED_OUT.add(port) && bindable(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first port of {@code net.ipv4.ip_local_port_range} (32768 where it cannot be read). */
+    private static int ephemeralRangeStart() {
+        try {
+            int start = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+")[0]);
+            return start > 11_000 ? start : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

@@ -62,6 +62,8 @@ class StreamSettingsTest extends StreamClientTest {
         assertThat(answer.statusCode()).as("still in service").isEqualTo(200);
         JsonNode health = new ObjectMapper().readTree(answer.body());
         assertThat(health.at("/components/stompBroker/status").asText()).isEqualTo("DEGRADED");
+        assertThat(health.at("/components/stompBroker/description").asText()).as("says what is down")
+                .startsWith("the STOMP broker relay is not connected");
         assertThat(health.at("/components/stompBroker/details/broker").asText()).isEqualTo("DOWN");
         assertThat(health.at("/components/stompBroker/details/relay").asText()).isEqualTo("127.0.0.1:61999");
         assertThat(health.at("/components/db/status").asText()).isEqualTo("UP");
