@@ -20,10 +20,6 @@ record StepBracket(String step, String stepClass, String sourceFile, Long durati
         return of(io.convtrail.api.stage.StepBracket.read(payload));
     }
 
-    static StepBracket of(Stage stage, JsonNode payload) {
-        return of(io.convtrail.api.stage.StepBracket.read(stage, payload));
-    }
-
     /** A bracket of a known stage from its payload's text, read without a tree where it can be. */
     static StepBracket of(Stage stage, String payload, ObjectMapper json) throws JsonProcessingException {
         return of(io.convtrail.api.stage.StepBracket.read(stage, payload, json));
