@@ -43,6 +43,7 @@ final class RebuildScenario {
         long head = db.head();
         ReplayWatch watch = new ReplayWatch(db, head);
         String how;
+        CpuAccount account = CpuAccount.start(service, db);
         long start = System.nanoTime();
         watch.start();
         if (client.getBytes(ENDPOINT).statusCode() == 200) {
@@ -63,6 +64,7 @@ final class RebuildScenario {
         });
         watch.interrupt();
         watch.join();
+        CpuAccount.Usage cpu = account.stop();
         long from = start > 0 ? start : watch.firstBehindAt;
         boolean finished = watch.caughtUpAt != 0;
         long end = finished ? watch.caughtUpAt : System.nanoTime();
@@ -77,9 +79,16 @@ final class RebuildScenario {
         d.put("seconds", seconds);
         d.put("reset", how);
         d.put("processors", processors);
+        // CPU per replayed event, from the POST until the watch saw every processor at the head (with a restart the
+        // service's pid changed: its share is not measured)
+        d.put("cpuWindowSeconds", cpu.seconds());
+        d.put("serviceMicrosPerEvent", CpuAccount.Usage.per(cpu.serviceMs() * 1000, replayed));
+        d.put("postgresMicrosPerEvent", CpuAccount.Usage.per(cpu.postgresMs() * 1000, replayed));
+        d.put("machineMicrosPerEvent", CpuAccount.Usage.per(cpu.machineMs() * 1000, replayed));
         details.put("s4", d);
-        Progress.say(String.format("s4 rebuild: %d of %d events in %.1f s = %.0f events/s (%s)", replayed, head,
-                seconds, rate, how));
+        Progress.say(String.format("s4 rebuild: %d of %d events in %.1f s = %.0f events/s (%s); CPU per event: "
+                        + "service %.1f µs, PostgreSQL %.1f µs, machine %.1f µs", replayed, head, seconds, rate, how,
+                cpu.serviceMs() * 1000 / replayed, cpu.postgresMs() * 1000 / replayed, cpu.machineMs() * 1000 / replayed));
         String note = finished
                 ? String.format("%.1f s until every processor (%s) was at the head; %s", seconds, processors, how)
                 : String.format("stopped after %.0f s with the slowest processor at %d of %d (%s); %s", seconds,

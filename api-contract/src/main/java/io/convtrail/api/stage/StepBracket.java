@@ -1,6 +1,8 @@
 package io.convtrail.api.stage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.Stage;
 
 /**
@@ -57,6 +59,16 @@ public sealed interface StepBracket {
                     : payload.has("outcome") || payload.has("durationMs") ? Stage.STEP_EXIT : Stage.STEP_ENTER;
         }
         return read(stage, payload);
+    }
+
+    /**
+     * As {@link #read(Stage, JsonNode)} of {@code payload} parsed by {@code json}, without building the tree
+     * where the bracket's fields are plain strings and numbers ({@link StreamedBrackets}): two stored stages in
+     * three are brackets, and the trace reads each one, live and on every rebuild.
+     */
+    static StepBracket read(Stage stage, String payload, ObjectMapper json) throws JsonProcessingException {
+        StepBracket streamed = StreamedBrackets.read(stage, payload, json.getFactory());
+        return streamed != null ? streamed : read(stage, json.readTree(payload));
     }
 
     /** Reads a stored bracket of a known stage (STEP_EXIT, STEP_ERROR; any other is read as an enter). */

@@ -65,6 +65,9 @@ class ReplayedPagesTest {
         jdbc.sql("DROP TRIGGER IF EXISTS note_step_update ON trace_step").update();
         jdbc.sql("DROP FUNCTION IF EXISTS note_step_update()").update();
         jdbc.sql("DROP TABLE IF EXISTS updated_steps").update();
+        jdbc.sql("DROP TRIGGER IF EXISTS note_step_insert ON trace_step").update();
+        jdbc.sql("DROP FUNCTION IF EXISTS note_step_insert()").update();
+        jdbc.sql("DROP TABLE IF EXISTS inserted_steps").update();
         LocalApi.client(port).post().uri("/actuator/projections").contentType(MediaType.APPLICATION_JSON)
                 .body("{\"action\":\"retry-quarantined\"}").retrieve().toBodilessEntity();
     }
@@ -108,6 +111,39 @@ class ReplayedPagesTest {
         assertThat(jdbc.sql("SELECT status || ' ' || duration_ms || ' ' || (ended_at IS NOT NULL) FROM trace_step "
                         + "WHERE conversation_id = ?").param(conversation.id()).query(String.class).list())
                 .containsExactly("OK 7 true");
+    }
+
+    @Test
+    void aRebuildCopiesItsStepsInWithTheValuesTheInsertGives() {
+        ScriptedConversation conversation = new ScriptedConversation(commands).turn("hello")
+                .enter("AuditUserInputStep").enter("RulesStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))
+                .exit("RulesStep", 3).exit("AuditUserInputStep", 7).enter("ResponseStep")
+                .complete("GREETING", "IDLE");
+        caughtUp(store.head());
+        String live = steps(conversation.id());
+        jdbc.sql("CREATE TABLE inserted_steps (step_id bigint, conversation_id uuid, statement text)").update();
+        jdbc.sql("""
+                CREATE FUNCTION note_step_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO inserted_steps VALUES (NEW.step_id, NEW.conversation_id, split_part(current_query(), ' ', 1));
+                    RETURN NEW;
+                END $$""").update();
+        jdbc.sql("CREATE TRIGGER note_step_insert BEFORE INSERT ON trace_step FOR EACH ROW "
+                + "EXECUTE FUNCTION note_step_insert()").update();
+
+        rebuild();
+
+        assertThat(jdbc.sql("SELECT statement FROM inserted_steps WHERE conversation_id = ?").param(conversation.id())
+                .query(String.class).list()).containsExactly("COPY", "COPY", "COPY");
+        assertThat(steps(conversation.id())).isEqualTo(live);
+    }
+
+    private String steps(UUID conversationId) {
+        return String.join("\n", jdbc.sql("""
+                        SELECT concat_ws(' ', step_id, turn_id, step, step_class, source_file, status, started_at, ended_at,
+                                         duration_ms, error)
+                        FROM trace_step WHERE conversation_id = ? ORDER BY step_id""")
+                .param(conversationId).query(String.class).list());
     }
 
     @Test

@@ -76,6 +76,32 @@ class CopyRowsTest {
     }
 
     @Test
+    void rowsOverManyChunksOfTheCopyArriveWhole() {
+        template.execute("TRUNCATE inserted, copied");
+        Instant second = Instant.parse("2026-12-01T04:30:00Z");
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            // bodies of every length up to ~10 KB, one of ~300 KB: values and length words cross the chunks' ends
+            String body = i == 200 ? "ü€".repeat(100_000) : "é" + "x".repeat((i * 7_919) % 10_000);
+            rows.add(new Row(10_000 + i, UUID.randomUUID(), i % 3 == 0 ? null : UUID.randomUUID(), i, "AUDIT",
+                    "{\"i\":" + i + "}", body, second.plusNanos(i * 1_001L), "h".repeat(64)));
+        }
+        insert(rows);
+        CopyRows copy = new CopyRows("copied " + COLUMNS, 9);
+        for (Row row : rows) {
+            copy.row().bigint(row.id()).uuid(row.conversationId()).uuid(row.turnId()).integer(row.n()).text(row.kind())
+                    .text(row.payload()).text(row.body()).timestamptz(row.createdAt()).text(row.hash());
+        }
+
+        try {
+            assertThat(copy.copyInto(template)).isEqualTo(rows.size());
+            assertThat(table("copied")).isEqualTo(table("inserted")).hasSize(rows.size());
+        } finally {
+            template.execute("TRUNCATE inserted, copied");
+        }
+    }
+
+    @Test
     void aRowAlreadyThereFailsTheCopy() {
         template.execute("CREATE TABLE IF NOT EXISTS taken (id bigint PRIMARY KEY)");
         template.execute("INSERT INTO taken VALUES (42)");

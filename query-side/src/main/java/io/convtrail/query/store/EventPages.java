@@ -24,7 +24,8 @@ import java.util.stream.LongStream;
 /**
  * The event store read in large pages, for a rebuild: one query per page instead of Axon's
  * 100-event fetches, each event deserialised at most once however many projections handle it (the
- * payload stays unread until a handler needs it), stamped with its global index
+ * payload stays unread until a handler needs it; a stage event's is read without Jackson's databind,
+ * {@link PageSerializer}), stamped with its global index
  * ({@link PositionedEvents#GLOBAL_INDEX}) and carrying the gap-aware token Axon's own JDBC storage
  * engine would give it: an index skipped in the store (a transaction still in flight, or rolled
  * back) becomes a gap of the tokens after it, so the processors that continue from such a token
@@ -54,7 +55,7 @@ public class EventPages {
     public EventPages(EventPositions positions, @Qualifier("eventSerializer") Serializer serializer,
                       ObjectProvider<EventUpcaster> upcasters, Clock clock) {
         this.positions = positions;
-        this.serializer = serializer;
+        this.serializer = new PageSerializer(serializer);
         this.upcasters = upcasters;
         this.clock = clock;
     }

@@ -1,6 +1,8 @@
 package io.convtrail.query.trace;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.api.Stage;
 import io.convtrail.api.stage.StepBracket.Error;
 import io.convtrail.api.stage.StepBracket.Exit;
@@ -18,8 +20,9 @@ record StepBracket(String step, String stepClass, String sourceFile, Long durati
         return of(io.convtrail.api.stage.StepBracket.read(payload));
     }
 
-    static StepBracket of(Stage stage, JsonNode payload) {
-        return of(io.convtrail.api.stage.StepBracket.read(stage, payload));
+    /** A bracket of a known stage from its payload's text, read without a tree where it can be. */
+    static StepBracket of(Stage stage, String payload, ObjectMapper json) throws JsonProcessingException {
+        return of(io.convtrail.api.stage.StepBracket.read(stage, payload, json));
     }
 
     private static StepBracket of(io.convtrail.api.stage.StepBracket read) {

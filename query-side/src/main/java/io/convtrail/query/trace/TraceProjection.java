@@ -149,7 +149,7 @@ public class TraceProjection implements ReplayedPages {
 
     private StepBracket bracket(StageRecordedEvent e) {
         try {
-            return StepBracket.of(e.stage(), json.readTree(e.payloadJson()));
+            return StepBracket.of(e.stage(), e.payloadJson(), json);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("stage payload is not JSON at " + e.stage(), ex);
         }

@@ -162,6 +162,36 @@ class TraceRepository {
                 .update();
     }
 
+    /**
+     * Copies in a fresh batch's opened steps ({@link CopyRows}: new rows, as their STEP_ENTER stages are), with the
+     * values {@link #openSteps(List)} would insert. Answers false, copying nothing, where a step closed in the batch
+     * lacks the engine's durationMs or its end time: that insert computes those in the statement, so it writes them.
+     */
+    boolean copySteps(List<TraceWrites.OpenedStep> steps) {
+        for (TraceWrites.OpenedStep step : steps) {
+            if (step.close() != null && (step.close().exit().durationMs() == null || step.close().endedAt() == null)) {
+                return false;
+            }
+        }
+        CopyRows copy = new CopyRows("trace_step (step_id, conversation_id, turn_id, step, step_class, source_file, "
+                + "status, started_at, ended_at, duration_ms, error)", 11);
+        for (TraceWrites.OpenedStep step : steps) {
+            TraceWrites.ClosedStep close = step.close();
+            StepBracket enter = step.enter();
+            StepBracket exit = close == null ? null : close.exit();
+            copy.row().bigint(step.stepId()).uuid(step.conversationId()).uuid(step.turnId()).text(enter.step())
+                    .text(enter.stepClass() != null || exit == null ? enter.stepClass() : exit.stepClass())
+                    .text(enter.sourceFile() != null || exit == null ? enter.sourceFile() : exit.sourceFile())
+                    .text((close == null ? TraceStep.Status.RUNNING : close.status()).name())
+                    .timestamptz(step.startedAt())
+                    .timestamptz(close == null ? null : close.endedAt())
+                    .bigint(exit == null ? null : exit.durationMs())
+                    .text(close == null ? null : closeError(close));
+        }
+        copy.copyInto(template);
+        return true;
+    }
+
     private static String closeError(TraceWrites.ClosedStep step) {
         return step.status() == TraceStep.Status.ERROR ? step.exit().errorMessage() : null;
     }

@@ -22,7 +22,7 @@ import java.util.UUID;
  * innermost open step. A stage already stored was applied before and changes nothing. The walk runs
  * in memory over the batch, starting from the open steps stored by earlier batches (read once per
  * batch, in the same statement that finds the batch's stages stored already), and its rows are written with one statement per table and kind of change (a replay's stages
- * copied in).
+ * and opened steps copied in).
  */
 final class TraceWrites {
 
@@ -78,7 +78,9 @@ final class TraceWrites {
         } else {
             repository.insertStages(stageConversations, stageRows);
         }
-        repository.openSteps(opened);
+        if (!fresh || !repository.copySteps(opened)) {
+            repository.openSteps(opened);
+        }
         repository.closeSteps(closed);
         repository.endTurns(new ArrayList<>(ended.values()));
     }
