@@ -13,7 +13,16 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.async.SequencingPolicy;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.messaging.StreamableMessageSource;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.eventhandling.ErrorContext;
+import org.axonframework.eventhandling.ErrorHandler;
+import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.messaging.DefaultInterceptorChain;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.RollbackConfiguration;
+import org.axonframework.monitoring.MessageMonitor;
 import org.springframework.util.Assert;
 
 import java.time.Duration;
@@ -40,7 +49,8 @@ public final class DirectReader extends AbstractEventProcessor implements Stream
     record Settings(StreamableMessageSource<TrackedEventMessage<?>> source, TokenStore tokenStore,
                     TransactionManager transactions, SequencingPolicy<? super EventMessage<?>> policy,
                     ProjectionCommits commits, int maxSegments, int batchSize, int initialSegments,
-                    Duration claimInterval) {
+                    Duration claimInterval, MessageMonitor<? super EventMessage<?>> monitor,
+                    RollbackConfiguration rollback, ErrorHandler errors) {
     }
 
     private final Settings settings;
@@ -196,8 +206,33 @@ public final class DirectReader extends AbstractEventProcessor implements Stream
         reportIgnored(event);
     }
 
-    /** The batch's events through the interceptors and handlers, in the unit of work the caller prepared. */
-    void process(List<? extends EventMessage<?>> events, UnitOfWork<? extends EventMessage<?>> batch) throws Exception {
-        processInUnitOfWork(events, batch);
+    /**
+     * The batch's events through the interceptors and handlers, in the unit of work the caller prepared, as
+     * Axon's processors run a batch ({@code processInUnitOfWork}) but without Axon's correlation data
+     * interceptor, as a rebuild's pages run without it ({@code ReplayedProjection}): its providers copy each
+     * event's metadata into every message made while the event is handled, and a projection makes none that
+     * carries it on. A batch rolled back goes to the error handler, which propagates the failure.
+     */
+    void process(List<? extends EventMessage<?>> events, BatchingUnitOfWork<EventMessage<?>> batch) throws Exception {
+        List<MessageHandlerInterceptor<? super EventMessage<?>>> interceptors = getHandlerInterceptors().stream()
+                .filter(interceptor -> !(interceptor instanceof CorrelationDataInterceptor)).toList();
+        EventHandlerInvoker handlers = eventHandlerInvoker();
+        MessageMonitor<? super EventMessage<?>> monitor = settings.monitor();
+        ResultMessage<?> result = batch.executeWithResult(() -> {
+            MessageMonitor.MonitorCallback callback = monitor.onMessageIngested(batch.getMessage());
+            return new DefaultInterceptorChain<>(batch, interceptors, event -> {
+                try {
+                    handlers.handle(event, Segment.ROOT_SEGMENT);
+                    callback.reportSuccess();
+                    return null;
+                } catch (Exception e) {
+                    callback.reportFailure(e);
+                    throw e;
+                }
+            }).proceed();
+        }, settings.rollback());
+        if (result.isExceptional() && batch.isRolledBack()) {
+            settings.errors().handleError(new ErrorContext(getName(), result.exceptionResult(), events));
+        }
     }
 }

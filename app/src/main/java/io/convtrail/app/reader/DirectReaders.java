@@ -3,7 +3,11 @@ package io.convtrail.app.reader;
 import io.convtrail.query.projection.ProjectionCommits;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.ErrorHandler;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.messaging.unitofwork.RollbackConfiguration;
+import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.springboot.EventProcessorProperties;
 import org.springframework.beans.factory.BeanFactory;
@@ -28,18 +32,22 @@ public final class DirectReaders {
             StreamableMessageSource<TrackedEventMessage<?>> source = settings.getSource() == null
                     ? configuration.eventStore()
                     : beans.getBean(settings.getSource(), StreamableMessageSource.class);
+            MessageMonitor<? super EventMessage<?>> monitor = configuration.messageMonitor(DirectReader.class,
+                    processorName);
+            RollbackConfiguration rollback = parts.rollbackConfiguration(processorName);
+            ErrorHandler errors = parts.errorHandler(processorName);
             DirectReader.Builder builder = new DirectReader.Builder();
             builder.name(processorName)
                     .eventHandlerInvoker(handlers)
-                    .rollbackConfiguration(parts.rollbackConfiguration(processorName))
-                    .errorHandler(parts.errorHandler(processorName))
-                    .messageMonitor(configuration.messageMonitor(DirectReader.class, processorName));
+                    .rollbackConfiguration(rollback)
+                    .errorHandler(errors)
+                    .messageMonitor(monitor);
             return new DirectReader(builder, new DirectReader.Settings(source, parts.tokenStore(processorName),
                     parts.transactionManager(processorName), parts.sequencingPolicy(processorName),
                     beans.getBean(ProjectionCommits.class), Math.max(1, settings.getThreadCount()),
                     Math.max(1, settings.getBatchSize()),
                     settings.getInitialSegmentCount() == null ? 1 : settings.getInitialSegmentCount(),
-                    claimInterval(settings)));
+                    claimInterval(settings), monitor, rollback, errors));
         });
     }
 
