@@ -50,9 +50,13 @@ class NodeConfiguration implements WebMvcConfigurer {
         return new DormantProjections(environment);
     }
 
-    /** {@code axonProcessors} is asked for so that it exists, and has been emptied, before this runs. */
+    /**
+     * The processors {@link DormantProjections} took from Axon's auto-configuration: dormant tracking processors
+     * on a node without the query role, direct readers on a query node ({@code convtrail.read-side.reader}).
+     * {@code axonProcessors} is asked for so that it exists, and has been emptied, before this runs.
+     */
     @Autowired
-    void registerDormantProjections(EventProcessingConfigurer processing, DormantProjections dormant,
+    void registerTakenProcessors(EventProcessingConfigurer processing, DormantProjections dormant,
                                     EventProcessorProperties axonProcessors, BeanFactory beans) {
         dormant.taken().forEach((name, settings) -> {
             if (dormant.direct()) {
