@@ -20,6 +20,8 @@ import org.axonframework.messaging.DefaultInterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
+import org.axonframework.lifecycle.Lifecycle;
+import org.axonframework.lifecycle.Phase;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfiguration;
 import org.axonframework.monitoring.MessageMonitor;
@@ -43,7 +45,7 @@ import java.util.function.Function;
  * either kind exclude each other, and it answers what operators and the segment balance ask of a
  * streaming processor: status per segment, release, merge, reset for a rebuild.
  */
-public final class DirectReader extends AbstractEventProcessor implements StreamingEventProcessor {
+public final class DirectReader extends AbstractEventProcessor implements StreamingEventProcessor, Lifecycle {
 
     /** What the reader is built from, besides the handlers. */
     record Settings(StreamableMessageSource<TrackedEventMessage<?>> source, TokenStore tokenStore,
@@ -73,6 +75,13 @@ public final class DirectReader extends AbstractEventProcessor implements Stream
 
     Settings settings() {
         return settings;
+    }
+
+    /** Started and stopped with Axon's configuration, at the phase Axon's processors use. */
+    @Override
+    public void registerLifecycleHandlers(LifecycleRegistry lifecycle) {
+        lifecycle.onStart(Phase.INBOUND_EVENT_CONNECTORS, this::start);
+        lifecycle.onShutdown(Phase.INBOUND_EVENT_CONNECTORS, this::shutdownAsync);
     }
 
     @Override

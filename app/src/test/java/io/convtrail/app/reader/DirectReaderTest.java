@@ -85,6 +85,7 @@ class DirectReaderTest {
     @Test
     void aSegmentAnotherNodeHoldsIsLeftToItUntilItsClaimLapsesThenTakenOver() {
         StreamingEventProcessor audit = audit();
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit.processingStatus().size() == 2);
         audit.shutdownAsync().join();
         List<ScriptedConversation> conversations = new ArrayList<>();
         try {
