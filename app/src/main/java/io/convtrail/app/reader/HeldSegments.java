@@ -68,6 +68,10 @@ final class HeldSegments {
         return held.isEmpty();
     }
 
+    int size() {
+        return held.size();
+    }
+
     Held[] all() {
         return held.values().toArray(Held[]::new);
     }

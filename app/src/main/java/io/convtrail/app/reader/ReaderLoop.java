@@ -184,10 +184,13 @@ final class ReaderLoop {
             publish();
             return;
         }
-        List<TrackedEventMessage<?>> batch = new ArrayList<>(settings.batchSize());
+        // batch-size per held segment, as a tracking processor's thread counts only its own segment's events:
+        // the same rows per segment and batch, one commit for all of them
+        int limit = settings.batchSize() * held.size();
+        List<TrackedEventMessage<?>> batch = new ArrayList<>(Math.min(limit, 1024));
         do {
             batch.add(stream.nextAvailable());
-        } while (batch.size() < settings.batchSize() && stream.hasNextAvailable());
+        } while (batch.size() < limit && stream.hasNextAvailable());
         apply(batch);
         caughtUp = caughtUp || !stream.hasNextAvailable();
         publish();
