@@ -10,6 +10,8 @@ import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.springboot.EventProcessorProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.convtrail.app.reader.DirectReaders;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -48,11 +50,19 @@ class NodeConfiguration implements WebMvcConfigurer {
         return new DormantProjections(environment);
     }
 
-    /** {@code axonProcessors} is asked for so that it exists, and has been emptied, before this runs. */
+    /**
+     * The processors {@link DormantProjections} took from Axon's auto-configuration: dormant tracking processors
+     * on a node without the query role, direct readers on a query node ({@code convtrail.read-side.reader}).
+     * {@code axonProcessors} is asked for so that it exists, and has been emptied, before this runs.
+     */
     @Autowired
-    void registerDormantProjections(EventProcessingConfigurer processing, DormantProjections dormant,
-                                    EventProcessorProperties axonProcessors) {
+    void registerTakenProcessors(EventProcessingConfigurer processing, DormantProjections dormant,
+                                    EventProcessorProperties axonProcessors, BeanFactory beans) {
         dormant.taken().forEach((name, settings) -> {
+            if (dormant.direct()) {
+                DirectReaders.register(processing, name, settings, beans);
+                return;
+            }
             log.info("Event processor {} is not started: this node has no query role", name);
             processing.registerTrackingEventProcessor(name, Configuration::eventStore, configuration ->
                     TrackingEventProcessorConfiguration.forParallelProcessing(settings.getThreadCount())
@@ -72,10 +82,12 @@ class NodeConfiguration implements WebMvcConfigurer {
     SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, ProjectionTokens tokens,
                                     ProjectionCommits commits, TurnRunnerRegistry runner,
                                     JdbcConnectionDetails database, SegmentBalance balance,
-                                    EventProcessorProperties axonProcessors) {
+                                    EventProcessorProperties axonProcessors, DormantProjections taken) {
         Map<String, Integer> segments = new HashMap<>();
         if (balance.merge()) {
-            axonProcessors.getProcessors().forEach((name, settings) -> {
+            Map<String, EventProcessorProperties.ProcessorSettings> processors = new HashMap<>(taken.taken());
+            processors.putAll(axonProcessors.getProcessors());
+            processors.forEach((name, settings) -> {
                 if (settings.getInitialSegmentCount() != null) {
                     segments.put(name, settings.getInitialSegmentCount());
                 }

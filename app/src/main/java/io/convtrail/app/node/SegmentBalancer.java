@@ -7,7 +7,7 @@ import io.convtrail.query.projection.ProjectionTokens;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.Segment;
-import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -45,7 +45,8 @@ import java.util.stream.Collectors;
  * <p>
  * Fewer segments: a projection whose token table holds more segments than its {@code initial-segment-count}
  * (made when the default was higher; the count only applies when the table is first made) is merged down
- * to it with Axon's {@link TrackingEventProcessor#mergeSegment}, only by a node that holds both segments
+ * to it with the processor's {@link StreamingEventProcessor#mergeSegment} (Axon's tracking processor's, or a
+ * {@code DirectReader}'s), only by a node that holds both segments
  * of a pair, so no claim of another node is ever waited on or broken (Axon's merge claims the other
  * segment itself and fails, changing nothing, if it cannot). Until then a node gives up whole pairs
  * rather than halves of two, so that each node's share can be merged where it is. The merged segment
@@ -101,13 +102,13 @@ public final class SegmentBalancer implements SmartLifecycle {
         nodes.add(runner.nodeName());
         queryNodes = List.copyOf(nodes);
         for (String projection : ProjectionConfiguration.PROJECTIONS) {
-            processing.eventProcessor(projection, TrackingEventProcessor.class)
-                    .filter(TrackingEventProcessor::isRunning)
+            processing.eventProcessor(projection, StreamingEventProcessor.class)
+                    .filter(StreamingEventProcessor::isRunning)
                     .ifPresent(processor -> balance(projection, processor, nodes));
         }
     }
 
-    private void balance(String projection, TrackingEventProcessor processor, Set<String> nodes) {
+    private void balance(String projection, StreamingEventProcessor processor, Set<String> nodes) {
         Long quiet = quietUntil.get(projection);
         if (quiet != null && System.nanoTime() - quiet < 0) {
             return;
@@ -156,7 +157,7 @@ public final class SegmentBalancer implements SmartLifecycle {
      * half's events, which the merged segment, under the lower id, now owns. Axon completes the merge
      * in its transaction, before the commit, so they forget before the merged layout can be read.
      */
-    private boolean merge(String projection, TrackingEventProcessor processor, Map<Integer, String> owners,
+    private boolean merge(String projection, StreamingEventProcessor processor, Map<Integer, String> owners,
                           Map<Integer, EventTrackerStatus> status, int excess) {
         List<Integer> lower = new ArrayList<>();
         for (int segment : status.keySet()) {

@@ -26,6 +26,9 @@ import java.time.Duration;
  * @param pollInterval  how often the lag is read from the database while turns run or wait (one query of
  *                      the store's head and one of the projections' tokens, for the whole node)
  * @param retryAfter    the Retry-After of a refused turn
+ * @param reader        which processor runs the projections on a query node: {@code direct}, one reader per
+ *                      projection for all the segments the node holds, or {@code axon}, Axon's tracking
+ *                      processor (a thread per segment); nodes of either kind share a database's segments
  */
 @Validated
 @ConfigurationProperties("convtrail.read-side")
@@ -35,5 +38,9 @@ public record ReadSideProperties(
         @DefaultValue("1s") @PositiveOrZero Duration inFlight,
         @DefaultValue("5s") @PositiveOrZero Duration maxWait,
         @DefaultValue("20ms") @Positive Duration pollInterval,
-        @DefaultValue("1s") @PositiveOrZero Duration retryAfter) {
+        @DefaultValue("1s") @PositiveOrZero Duration retryAfter,
+        @DefaultValue(DEFAULT_READER) ReadSideReader reader) {
+
+    /** The default of {@code reader}, also read before the properties are bound (DormantProjections). */
+    public static final String DEFAULT_READER = "direct";
 }

@@ -9,7 +9,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
-import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
@@ -72,7 +72,7 @@ class SegmentMergeTest {
             before.add(conversation());
         }
         long head = events.createHeadToken().position().orElseThrow();
-        TrackingEventProcessor audit = processing.eventProcessor(AUDIT, TrackingEventProcessor.class).orElseThrow();
+        StreamingEventProcessor audit = processing.eventProcessor(AUDIT, StreamingEventProcessor.class).orElseThrow();
         await().atMost(Duration.ofSeconds(30)).until(() -> audit.processingStatus().values().stream()
                 .allMatch(status -> status.getCurrentPosition().orElse(-1) >= head));
         Map<UUID, Long> counts = new HashMap<>();

@@ -53,6 +53,19 @@ class SettingsValidationTest {
                 .contains("Value: \"maybe\"");
     }
 
+    /** The read side's reader is one of two; another name is refused before any processor is registered. */
+    @Test
+    void aReaderThatIsNeitherDirectNorAxonStopsStartup(CapturedOutput output) {
+        TestPostgres.Database database = TestPostgres.freshDatabase();
+
+        assertThatThrownBy(() -> start(database, "convtrail.read-side.reader=pooled")).isNotNull();
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("Failed to bind properties under 'convtrail.read-side.reader'")
+                .contains("Value: \"pooled\"");
+    }
+
     /** Starts the application on the database with one setting added; a bad setting makes it throw. */
     private static void start(TestPostgres.Database database, String setting) {
         new SpringApplicationBuilder(ConvtrailApplication.class)

@@ -84,6 +84,28 @@ public class ProjectionCommits {
         };
     }
 
+    /**
+     * Marks a batch whose processor reports its commit itself ({@link #committed(String, Map)}: a reader that
+     * stores several segments' tokens in one batch), so that the interceptor registers no second callback.
+     */
+    public static void reportedByProcessor(UnitOfWork<?> batch) {
+        batch.resources().put(REGISTERED, Boolean.TRUE);
+    }
+
+    /** A batch of the projection committed the tokens of these segments (one batch may store several). */
+    public void committed(String processor, Map<Integer, TrackingToken> tokens) {
+        Signal signal = signal(processor);
+        synchronized (signal) {
+            signal.commits++;
+            tokens.forEach((segment, token) -> {
+                if (token != null) {
+                    signal.committed.put(segment, token);
+                }
+            });
+            signal.notifyAll();
+        }
+    }
+
     /** A batch of the projection committed outside its processor (a rebuild's page written directly). */
     public void committed(String processor) {
         committed(processor, null, null);
