@@ -31,6 +31,11 @@ final class CpuAccount {
         this.startedAt = (before + System.nanoTime()) / 2;
     }
 
+    /** Starts counting now for the service the bench started. */
+    static CpuAccount start(ServiceProcess service, BenchDatabase db) {
+        return start(List.of(service.pid()), db);
+    }
+
     /** Starts counting now; the service is the given processes together. */
     static CpuAccount start(List<Long> servicePids, BenchDatabase db) {
         return new CpuAccount(List.copyOf(servicePids), db);
