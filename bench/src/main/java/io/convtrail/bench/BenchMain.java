@@ -33,6 +33,11 @@ public final class BenchMain {
         Progress.say("convtrail bench on " + Machine.oneLine(Machine.describe()));
         List<Figure> figures = new ArrayList<>();
         Map<String, Object> details = new LinkedHashMap<>();
+        if (options.drivesTarget()) {
+            driveTarget(options, run, figures, details, json);
+            printTable(figures, json);
+            return;
+        }
         try (BenchDatabase db = BenchDatabase.open(options)) {
             run.put("database", db.describe());
             Progress.say("database: " + db.describe() + "; starting convtrail, log in " + log);
@@ -41,7 +46,7 @@ public final class BenchMain {
                 Progress.say("convtrail is up at " + service.baseUrl() + " (pid " + service.pid() + ")");
                 TurnDriver driver = new TurnDriver(client, options.messages(), options.readAfterTurn());
                 if (options.runs(1)) {
-                    ServiceProcess measured = service;
+                    List<Long> measured = List.of(service.pid());
                     figures.addAll(Phases.timed("scenario 1+2",
                             () -> new ThroughputScenario(options, db, driver, measured).run(details)));
                 }
@@ -110,6 +115,35 @@ public final class BenchMain {
                 service.close();
             }
         }
+        printTable(figures, json);
+    }
+
+    /**
+     * Scenario 1 against a service the bench did not start ({@code --target-url}): the same clients and turns, CPU
+     * charged to the given pids and to the live backends of the given database.
+     */
+    private static void driveTarget(BenchOptions options, Map<String, Object> run, List<Figure> figures,
+                                    Map<String, Object> details, Path json) throws Exception {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("url", options.targetUrl());
+        target.put("pids", options.targetPids());
+        run.put("target", target);
+        try (BenchDatabase db = BenchDatabase.open(options);
+             ConvtrailApi client = new ConvtrailApi(options.targetUrl(), BenchTokens::authorization)) {
+            run.put("database", db.describe());
+            Phases.service(options.targetPids().get(0));
+            Progress.say("driving the service at " + options.targetUrl() + " (pids " + options.targetPids()
+                    + ", not started by the bench); database: " + db.describe());
+            TurnDriver driver = new TurnDriver(client, options.messages(), options.readAfterTurn());
+            figures.addAll(Phases.timed("scenario 1",
+                    () -> new ThroughputScenario(options, db, driver, options.targetPids()).run(details)));
+        } finally {
+            run.put("phases", Phases.all());
+            Report.json(json, run, figures, details);
+        }
+    }
+
+    private static void printTable(List<Figure> figures, Path json) {
         System.out.println();
         System.out.println(Report.table(figures));
         System.out.println("Machine: " + Machine.oneLine(Machine.describe()));

@@ -41,7 +41,9 @@ public record BenchOptions(
         Path appJar,
         List<String> appJvmArgs,
         List<String> appArgs,
-        Path resultsDir) {
+        Path resultsDir,
+        String targetUrl,
+        List<Long> targetPids) {
 
     /** A whole loan application in the demo flow: intent, three slots (the tool runs on the third), confirmation. */
     static final String DEMO_APPLICATION = "I want to apply for a loan|10000|36|ann@example.com|yes";
@@ -81,6 +83,11 @@ public record BenchOptions(
               --app-jar=app/target/convtrail.jar
               --app-jvm-args="-Xmx1g ..."  --app-args="--some.property=value ..."
               --results=bench/results
+              --target-url=http://127.0.0.1:8080 --target-pids=1234[,5678] --db-url=…
+                                         drive a service already running there instead of starting convtrail
+                                         (another engine speaking ConvEngine's API, say): scenario 1 only (turns/s,
+                                         latency, CPU per turn of those pids and of the live backends of --db-url's
+                                         database); no event-store figures and no /actuator/info baseline
             """;
 
     static BenchOptions parse(String[] args) {
@@ -109,8 +116,10 @@ public record BenchOptions(
             }
         }
         Values v = new Values(given, quick);
+        String targetUrl = v.string("target-url", null, null);
+        String allScenarios = targetUrl == null ? "1,2,3,4,5,6,7,9" : "1";
         BenchOptions options = new BenchOptions(
-                new TreeSet<>(v.ints("scenarios", "1,2,3,4,5,6,7,9", "1,2,3,4,5,6,7,9")),
+                new TreeSet<>(v.ints("scenarios", allScenarios, allScenarios)),
                 v.ints("clients", "1,16,64", "1,4"),
                 v.integer("warmup-seconds", 30, 1),
                 v.integer("turn-seconds", 20, 2),
@@ -137,11 +146,45 @@ public record BenchOptions(
                 v.path("app-jar", "app/target/convtrail.jar"),
                 v.words("app-jvm-args"),
                 v.words("app-args"),
-                v.path("results", "bench/results"));
+                v.path("results", "bench/results"),
+                targetUrl,
+                v.longs("target-pids"));
         if (!v.unused().isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) " + v.unused() + "\n" + USAGE);
         }
+        options.checkTarget();
         return options;
+    }
+
+    /** Whether the bench drives a service it did not start ({@code --target-url}) instead of convtrail. */
+    boolean drivesTarget() {
+        return targetUrl != null;
+    }
+
+    /**
+     * A running service is measured only where the bench can charge its CPU and knows nothing of its store: its pids,
+     * its database (for PostgreSQL's share), scenario 1 alone.
+     */
+    private void checkTarget() {
+        if (targetUrl == null) {
+            if (!targetPids.isEmpty()) {
+                throw new IllegalArgumentException("--target-pids needs --target-url\n" + USAGE);
+            }
+            return;
+        }
+        if (!targetUrl.startsWith("http://") && !targetUrl.startsWith("https://")) {
+            throw new IllegalArgumentException("--target-url must be an http(s) URL, not " + targetUrl);
+        }
+        if (targetPids.isEmpty()) {
+            throw new IllegalArgumentException("--target-url needs --target-pids: the processes whose CPU a turn costs");
+        }
+        if (databaseUrl == null) {
+            throw new IllegalArgumentException("--target-url needs --db-url: the database the service runs on");
+        }
+        if (!scenarios.equals(Set.of(1))) {
+            throw new IllegalArgumentException("--target-url runs scenario 1 only, not " + scenarios
+                    + ": the others read convtrail's own tables or restart the service");
+        }
     }
 
     boolean runs(int scenario) {
@@ -179,6 +222,16 @@ public record BenchOptions(
                 }
             }
             return values;
+        }
+
+        List<Long> longs(String name) {
+            List<Long> values = new ArrayList<>();
+            for (String part : string(name, "", null).split(",")) {
+                if (!part.isBlank()) {
+                    values.add(Long.parseLong(part.trim()));
+                }
+            }
+            return List.copyOf(values);
         }
 
         Path path(String name, String full) {

@@ -32,10 +32,22 @@ final class CommitTimes {
                    coalesce((extract(epoch FROM pg_xact_commit_timestamp(a.xmin)) * 1000000)::bigint, 0)
             FROM audit_event a JOIN domainevententry d ON d.globalindex = a.audit_id
             """;
+    /**
+     * The same rows without commit times: an external server without track_commit_timestamp refuses
+     * pg_xact_commit_timestamp (ERROR, not null), and the rest of a scenario still holds.
+     */
+    private static final String ROWS_UNTIMED = """
+            SELECT a.conversation_id, a.seq, a.audit_id, 0::bigint, 0::bigint
+            FROM audit_event a
+            """;
+
+    private static String rows(BenchDatabase db) throws Exception {
+        return db.tracksCommitTimestamps() ? ROWS : ROWS_UNTIMED;
+    }
 
     static CommitTimes after(BenchDatabase db, List<UUID> conversations, long afterIndex) throws Exception {
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement(ROWS + "WHERE a.conversation_id = ANY(?) AND a.audit_id > ?")) {
+             PreparedStatement s = c.prepareStatement(rows(db) + "WHERE a.conversation_id = ANY(?) AND a.audit_id > ?")) {
             Array ids = c.createArrayOf("uuid", conversations.stream().distinct().toArray());
             s.setArray(1, ids);
             s.setLong(2, afterIndex);
@@ -49,7 +61,7 @@ final class CommitTimes {
      */
     static CommitTimes sampled(BenchDatabase db, long afterIndex, long toIndex, long every) throws Exception {
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement(ROWS + "WHERE a.audit_id > ? AND a.audit_id <= ? AND a.audit_id % ? = 0")) {
+             PreparedStatement s = c.prepareStatement(rows(db) + "WHERE a.audit_id > ? AND a.audit_id <= ? AND a.audit_id % ? = 0")) {
             s.setLong(1, afterIndex);
             s.setLong(2, toIndex);
             s.setLong(3, Math.max(1, every));

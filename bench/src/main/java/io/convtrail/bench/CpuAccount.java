@@ -1,16 +1,17 @@
 package io.convtrail.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Where a step's CPU went, from /proc: the service JVM, PostgreSQL (see {@link BenchDatabase#serverCpu()}), the
+ * Where a step's CPU went, from /proc: the service (its JVM, or the processes given with {@code --target-pids}), PostgreSQL (see {@link BenchDatabase#serverCpu()}), the
  * bench's own JVM (its clients) and the whole machine, so that the three can be checked against the machine and
  * what is left over (other programs on a shared machine) shows.
  */
 final class CpuAccount {
 
-    private final long servicePid;
+    private final List<Long> servicePids;
     private final BenchDatabase db;
     private final long startedAt;
     private final long service;
@@ -18,11 +19,11 @@ final class CpuAccount {
     private final long bench;
     private final long machine;
 
-    private CpuAccount(long servicePid, BenchDatabase db) {
-        this.servicePid = servicePid;
+    private CpuAccount(List<Long> servicePids, BenchDatabase db) {
+        this.servicePids = servicePids;
         this.db = db;
         long before = System.nanoTime();
-        this.service = ProcessCpu.ofProcess(servicePid);
+        this.service = ProcessCpu.ofProcesses(servicePids);
         this.postgres = db.serverCpu();
         this.bench = ProcessCpu.ofProcess(ProcessHandle.current().pid());
         this.machine = ProcessCpu.machine()[0];
@@ -30,15 +31,20 @@ final class CpuAccount {
         this.startedAt = (before + System.nanoTime()) / 2;
     }
 
-    /** Starts counting now. */
+    /** Starts counting now for the service the bench started. */
     static CpuAccount start(ServiceProcess service, BenchDatabase db) {
-        return new CpuAccount(service.pid(), db);
+        return start(List.of(service.pid()), db);
+    }
+
+    /** Starts counting now; the service is the given processes together. */
+    static CpuAccount start(List<Long> servicePids, BenchDatabase db) {
+        return new CpuAccount(List.copyOf(servicePids), db);
     }
 
     /** CPU milliseconds each part spent since the start; NaN where it could not be read. */
     Usage stop() {
         long before = System.nanoTime();
-        long serviceNow = ProcessCpu.ofProcess(servicePid);
+        long serviceNow = ProcessCpu.ofProcesses(servicePids);
         long postgresUsed = db.serverCpu().since(postgres);
         long benchNow = ProcessCpu.ofProcess(ProcessHandle.current().pid());
         long machineNow = ProcessCpu.machine()[0];

@@ -30,6 +30,19 @@ final class ProcessCpu {
         return f == null ? -1 : (f[UTIME] + f[STIME]) * TICK_NANOS;
     }
 
+    /** CPU time of the processes together so far, or -1 when any of them is gone: its share would be missing. */
+    static long ofProcesses(List<Long> pids) {
+        long total = 0;
+        for (long pid : pids) {
+            long nanos = ofProcess(pid);
+            if (nanos < 0) {
+                return -1;
+            }
+            total += nanos;
+        }
+        return total;
+    }
+
     /**
      * CPU time of the process, of its children it has reaped ({@code cutime + cstime}: a server's ended
      * connections) and of every live descendant; -1 when the root is gone. Its difference over a window holds

@@ -24,18 +24,25 @@ final class ThroughputScenario {
     private final BenchOptions options;
     private final BenchDatabase db;
     private final TurnDriver driver;
-    private final ServiceProcess service;
+    /** The processes whose CPU a turn costs: convtrail's JVM, or those of a service the bench did not start. */
+    private final List<Long> servicePids;
+    /** Whether the service is convtrail on the bench's database, so that its event store and read side are watched. */
+    private final boolean ownStore;
     /** The 1-client step's CPU per turn and read-side figures, once measured: the context of the others. */
     private StepCost context;
 
-    ThroughputScenario(BenchOptions options, BenchDatabase db, TurnDriver driver, ServiceProcess service) {
+    ThroughputScenario(BenchOptions options, BenchDatabase db, TurnDriver driver, List<Long> servicePids) {
         this.options = options;
         this.db = db;
         this.driver = driver;
-        this.service = service;
+        this.servicePids = List.copyOf(servicePids);
+        this.ownStore = !options.drivesTarget();
     }
 
-    /** What a step cost: CPU ms per turn of the service and of PostgreSQL (NaN: not measured), and its read side. */
+    /**
+     * What a step cost: CPU ms per turn of the service and of PostgreSQL (NaN: not measured), and its read side (null
+     * for a service the bench did not start).
+     */
     private record StepCost(double serviceMs, double postgresMs, ReadSideLag.Result readSide) {
         double togetherMs() {
             return serviceMs + postgresMs;
@@ -47,80 +54,119 @@ final class ThroughputScenario {
         for (int clients : options.clients()) {
             String tag = clients + (clients == 1 ? " client" : " clients");
             driver.fresh(clients, options.warmupSeconds(), options.turnsPerConversation(), "s1 warm-up, " + tag);
-            TurnDriver.Run turns;
-            double[] appends;
-            long before;
-            long after;
-            CpuAccount.Usage cpu;
-            ReadSideLag.Result lag;
-            try (ReadSideLag readSide = new ReadSideLag(db)) {
-                long stoppedAt;
-                try (AppendRateSampler sampler = new AppendRateSampler(db)) {
-                    before = sampler.first();
-                    CpuAccount account = CpuAccount.start(service, db);
-                    turns = Phases.timed("1 turns, " + tag, () -> driver.fresh(clients, options.turnSeconds(),
-                            options.turnsPerConversation(), "s1 " + tag));
-                    stoppedAt = System.nanoTime();
-                    cpu = account.stop();
-                    after = db.head();
-                    appends = sampler.perSecond();
-                }
-                lag = readSide.finish(after, stoppedAt, Math.max(30, 3 * options.turnSeconds()),
-                        "s1 read side catching up, " + tag);
-            }
-            TurnDriver.Run info = driver.gets(INFO, clients, Math.min(5, options.turnSeconds()),
-                    "s1 baseline GET " + INFO + ", " + tag);
+            Step step = ownStore ? measureWithStore(clients, tag) : measure(clients, tag);
+            TurnDriver.Run turns = step.turns();
+            CpuAccount.Usage cpu = step.cpu();
+            // a service the bench did not start need not have convtrail's actuator: no HTTP baseline then
+            TurnDriver.Run info = ownStore ? driver.gets(INFO, clients, Math.min(5, options.turnSeconds()),
+                    "s1 baseline GET " + INFO + ", " + tag) : null;
             Percentiles latency = Percentiles.of(turns.latencies());
-            Percentiles infoLatency = Percentiles.of(info.latencies());
+            Percentiles infoLatency = info == null ? null : Percentiles.of(info.latencies());
+            String infoRate = info == null ? null : "GET " + INFO + " req/s";
             double turnRate = turns.medianTurnsPerSecond();
             boolean targeted = clients == 16;
-            figures.add(Figure.rate("1", "turns/s, " + tag, "turns/s", turnRate, "GET " + INFO + " req/s",
-                    info.medianTurnsPerSecond(), targeted ? "≥ 500" : null, targeted ? turnRate >= 500 : null,
-                    null));
-            figures.add(Figure.latency("1", "turn latency, " + tag, latency, "GET " + INFO + " latency",
-                    infoLatency, null, null, null));
+            figures.add(Figure.rate("1", "turns/s, " + tag, "turns/s", turnRate, infoRate,
+                    info == null ? Double.NaN : info.medianTurnsPerSecond(), targeted ? "≥ 500" : null,
+                    targeted ? turnRate >= 500 : null, null));
+            figures.add(Figure.latency("1", "turn latency, " + tag, latency,
+                    info == null ? null : "GET " + INFO + " latency", infoLatency, null, null, null));
             StepCost cost = new StepCost(perTurn(cpu.serviceMs(), turns.turns()),
-                    perTurn(cpu.postgresMs(), turns.turns()), lag);
+                    perTurn(cpu.postgresMs(), turns.turns()), step.readSide());
             figures.addAll(costFigures(clients, tag, cost, cpu, turns.turns()));
             if (clients == 1) {
                 context = cost;
             }
-            long events = after - before;
             Map<String, Object> level = new LinkedHashMap<>();
             level.put("turns", turns.turns());
             level.put("failedTurns", turns.failures());
             level.put("statuses", turns.statuses());
+            level.put("turnLatencyP50Ms", latency.p50Millis());
+            level.put("turnLatencyP99Ms", latency.p99Millis());
             level.put("turnLatencyMaxMs", latency.maxMicros() / 1000.0);
-            level.put("eventsAppended", events);
-            level.put("eventsPerTurn", turns.turns() == 0 ? 0.0 : (double) events / turns.turns());
-            long commits = db.queryLong("SELECT count(DISTINCT xmin::text) FROM domainevententry WHERE globalindex > "
-                    + before + " AND globalindex <= " + after);
-            level.put("commitsPerTurn", turns.turns() == 0 ? 0.0 : (double) commits / turns.turns());
             level.put("cpu", cpu.perTurn(turns.turns()));
-            level.put("readSide", lag.details());
-            if (options.runs(2)) {
-                RawAppendBound.Result raw = new RawAppendBound(db).insertAgain(before, after);
-                double appendRate = Percentiles.median(appends);
-                double ratio = raw.medianRowsPerSecond() == 0 ? 0 : appendRate / raw.medianRowsPerSecond();
-                figures.add(Figure.rate("2", "events appended/s, " + tag, "events/s", appendRate,
-                        "raw batched JDBC insert, same rows", raw.medianRowsPerSecond(), "≥ 50 % of raw",
-                        ratio >= 0.5, String.format("%d rows of %.0f B", raw.rows(), raw.meanRowBytes())));
-                level.put("rawRows", raw.rows());
-                level.put("rawMeanRowBytes", raw.meanRowBytes());
-                level.put("rawSeconds", raw.seconds());
+            if (ownStore) {
+                storeFigures(clients, tag, step, level, figures);
             }
             details.put("s1." + clients, level);
-            Progress.say(String.format("s1 %s: %.0f turns/s, p50 %.1f ms, p99 %.1f ms, %.1f events and %.1f "
-                            + "event-store commits per turn", tag, turnRate, latency.p50Millis(), latency.p99Millis(),
-                    level.get("eventsPerTurn"), level.get("commitsPerTurn")));
+            Progress.say(String.format("s1 %s: %.0f turns/s, p50 %.1f ms, p99 %.1f ms%s", tag, turnRate,
+                    latency.p50Millis(), latency.p99Millis(), ownStore ? String.format(", %.1f events and %.1f "
+                            + "event-store commits per turn", level.get("eventsPerTurn"), level.get("commitsPerTurn"))
+                            : ""));
             Progress.say(String.format("s1 %s: CPU per turn service %.2f ms, PostgreSQL %.2f ms, bench %.2f ms, "
-                            + "machine %.2f ms; commit→read model p99 %.1f ms, %d events behind (p99), all projections "
-                            + "at the head %s after the load", tag, cost.serviceMs(), cost.postgresMs(),
+                            + "machine %.2f ms%s", tag, cost.serviceMs(), cost.postgresMs(),
                     perTurn(cpu.benchMs(), turns.turns()), perTurn(cpu.machineMs(), turns.turns()),
-                    lag.commitToReadModel().p99Millis(), lag.behindP99(),
-                    lag.caughtUpMillis() < 0 ? "not within " + lag.timeoutSeconds() + " s" : lag.caughtUpMillis() + " ms"));
+                    step.readSide() == null ? "" : readSideLine(step.readSide())));
         }
         return figures;
+    }
+
+    /** One measured step: its turns, their CPU, and with convtrail's store, the read side and the head before/after. */
+    private record Step(TurnDriver.Run turns, CpuAccount.Usage cpu, ReadSideLag.Result readSide, long before,
+                        long after, double[] appends) {
+    }
+
+    /** A service the bench did not start: turns and CPU only (its store is not convtrail's). */
+    private Step measure(int clients, String tag) throws Exception {
+        CpuAccount account = CpuAccount.start(servicePids, db);
+        TurnDriver.Run turns = Phases.timed("1 turns, " + tag, () -> driver.fresh(clients, options.turnSeconds(),
+                options.turnsPerConversation(), "s1 " + tag));
+        return new Step(turns, account.stop(), null, 0, 0, null);
+    }
+
+    /** convtrail: the same, while the event store's head and the projections' tokens are watched. */
+    private Step measureWithStore(int clients, String tag) throws Exception {
+        TurnDriver.Run turns;
+        double[] appends;
+        long before;
+        long after;
+        CpuAccount.Usage cpu;
+        ReadSideLag.Result lag;
+        try (ReadSideLag readSide = new ReadSideLag(db)) {
+            long stoppedAt;
+            try (AppendRateSampler sampler = new AppendRateSampler(db)) {
+                before = sampler.first();
+                CpuAccount account = CpuAccount.start(servicePids, db);
+                turns = Phases.timed("1 turns, " + tag, () -> driver.fresh(clients, options.turnSeconds(),
+                        options.turnsPerConversation(), "s1 " + tag));
+                stoppedAt = System.nanoTime();
+                cpu = account.stop();
+                after = db.head();
+                appends = sampler.perSecond();
+            }
+            lag = readSide.finish(after, stoppedAt, Math.max(30, 3 * options.turnSeconds()),
+                    "s1 read side catching up, " + tag);
+        }
+        return new Step(turns, cpu, lag, before, after, appends);
+    }
+
+    /** Events and commits per turn, and scenario 2: the step's appends against the raw JDBC bound. */
+    private void storeFigures(int clients, String tag, Step step, Map<String, Object> level, List<Figure> figures)
+            throws Exception {
+        long turns = step.turns().turns();
+        long events = step.after() - step.before();
+        level.put("eventsAppended", events);
+        level.put("eventsPerTurn", turns == 0 ? 0.0 : (double) events / turns);
+        long commits = db.queryLong("SELECT count(DISTINCT xmin::text) FROM domainevententry WHERE globalindex > "
+                + step.before() + " AND globalindex <= " + step.after());
+        level.put("commitsPerTurn", turns == 0 ? 0.0 : (double) commits / turns);
+        level.put("readSide", step.readSide().details());
+        if (options.runs(2)) {
+            RawAppendBound.Result raw = new RawAppendBound(db).insertAgain(step.before(), step.after());
+            double appendRate = Percentiles.median(step.appends());
+            double ratio = raw.medianRowsPerSecond() == 0 ? 0 : appendRate / raw.medianRowsPerSecond();
+            figures.add(Figure.rate("2", "events appended/s, " + tag, "events/s", appendRate,
+                    "raw batched JDBC insert, same rows", raw.medianRowsPerSecond(), "≥ 50 % of raw",
+                    ratio >= 0.5, String.format("%d rows of %.0f B", raw.rows(), raw.meanRowBytes())));
+            level.put("rawRows", raw.rows());
+            level.put("rawMeanRowBytes", raw.meanRowBytes());
+            level.put("rawSeconds", raw.seconds());
+        }
+    }
+
+    private static String readSideLine(ReadSideLag.Result lag) {
+        return String.format("; commit→read model p99 %.1f ms, %d events behind (p99), all projections at the head %s "
+                        + "after the load", lag.commitToReadModel().p99Millis(), lag.behindP99(),
+                lag.caughtUpMillis() < 0 ? "not within " + lag.timeoutSeconds() + " s" : lag.caughtUpMillis() + " ms");
     }
 
     /** CPU per turn and the read side of one step, each beside the 1-client step; targets on loaded steps. */
@@ -143,6 +189,9 @@ final class ThroughputScenario {
                 String.format("bench JVM %.2f ms, whole machine %.2f ms (other processes %.2f ms) per turn",
                         perTurn(cpu.benchMs(), turns), perTurn(cpu.machineMs(), turns), perTurn(cpu.otherMs(), turns))));
         ReadSideLag.Result lag = cost.readSide();
+        if (lag == null) {
+            return figures;
+        }
         Percentiles commit = lag.commitToReadModel();
         figures.add(Figure.latency("1", "commit→read model (audit row), " + tag, commit, baseline,
                 base == null ? null : base.readSide().commitToReadModel(), loaded ? "p99 ≤ 50 ms" : null,
