@@ -50,6 +50,16 @@ public final class ScriptedConversation {
         this.clock = start;
     }
 
+    /** A conversation of one complete greeting turn: the user's input inside its step, then no rule matched. */
+    public static ScriptedConversation greeting(CommandGateway commands) {
+        return new ScriptedConversation(commands)
+                .turn("hello")
+                .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))
+                .exit("AuditUserInputStep", 1)
+                .stage(Stage.RULE_NO_MATCH, Map.of())
+                .complete("GREETING", "IDLE");
+    }
+
     public UUID id() {
         return conversationId;
     }

@@ -1,6 +1,5 @@
 package io.convtrail.app.node;
 
-import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.LocalApi;
 import io.convtrail.app.ScriptedConversation;
@@ -69,7 +68,7 @@ class SegmentMergeTest {
         RestClient http = LocalApi.strict(port);
         List<ScriptedConversation> before = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            before.add(conversation());
+            before.add(ScriptedConversation.greeting(commands));
         }
         long head = events.createHeadToken().position().orElseThrow();
         StreamingEventProcessor audit = processing.eventProcessor(AUDIT, StreamingEventProcessor.class).orElseThrow();
@@ -114,22 +113,13 @@ class SegmentMergeTest {
             assertThat(audit.processingStatus()).hasSize(2);
         });
         assertThat(audit.processingStatus().values()).noneMatch(status -> status.isErrorState());
-        ScriptedConversation after = conversation();
+        ScriptedConversation after = ScriptedConversation.greeting(commands);
         await().atMost(Duration.ofSeconds(20)).until(() -> rows(after.id()) == counts.get(before.get(0).id()));
         for (ScriptedConversation c : before) {
             await().atMost(Duration.ofSeconds(20)).until(() -> rows(c.id()) == counts.get(c.id()));
             assertThat(http.get().uri("/api/v1/conversation/audit/{id}", c.id()).retrieve().body(String.class))
                     .as("audit of %s", c.id()).isEqualTo(audits.get(c.id()));
         }
-    }
-
-    private ScriptedConversation conversation() {
-        return new ScriptedConversation(commands)
-                .turn("hello")
-                .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))
-                .exit("AuditUserInputStep", 1)
-                .stage(Stage.RULE_NO_MATCH, Map.of())
-                .complete("GREETING", "IDLE");
     }
 
     private long rows(UUID conversationId) {

@@ -1,6 +1,5 @@
 package io.convtrail.app.reader;
 
-import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.ScriptedConversation;
 import io.convtrail.app.runner.TurnRunnerRegistry;
@@ -61,7 +60,7 @@ class DirectReaderTest {
     void oneThreadReadsForBothSegmentsOfAProjectionAndCommitsTheirTokensTogether() {
         List<ScriptedConversation> conversations = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            conversations.add(conversation());
+            conversations.add(ScriptedConversation.greeting(commands));
         }
         long head = events.createHeadToken().position().orElseThrow();
         StreamingEventProcessor audit = audit();
@@ -93,7 +92,7 @@ class DirectReaderTest {
             jdbc.sql("UPDATE tokenentry SET owner = 'other-node', timestamp = ? WHERE processorname = ? AND segment = 1")
                     .params(Instant.now().plusSeconds(15).toString(), AUDIT).update();
             for (int i = 0; i < 8; i++) {
-                conversations.add(conversation());
+                conversations.add(ScriptedConversation.greeting(commands));
             }
         } finally {
             audit.start();
@@ -121,15 +120,6 @@ class DirectReaderTest {
         return conversations.stream()
                 .filter(c -> tokens.stored(AUDIT, c.id()).orElseThrow().segment() == segment)
                 .findFirst().orElseThrow(() -> new AssertionError("no conversation in segment " + segment));
-    }
-
-    private ScriptedConversation conversation() {
-        return new ScriptedConversation(commands)
-                .turn("hello")
-                .enter("AuditUserInputStep").stage(Stage.USER_INPUT, Map.of("text", "hello"))
-                .exit("AuditUserInputStep", 1)
-                .stage(Stage.RULE_NO_MATCH, Map.of())
-                .complete("GREETING", "IDLE");
     }
 
     private long rows(UUID conversationId) {
