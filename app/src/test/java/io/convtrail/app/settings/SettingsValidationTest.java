@@ -43,27 +43,27 @@ class SettingsValidationTest {
     /** A value of the wrong type is Spring Boot's binding failure: the property, its value and why, in one report. */
     @Test
     void aSwitchThatIsNeitherTrueNorFalseStopsStartup(CapturedOutput output) {
-        TestPostgres.Database database = TestPostgres.freshDatabase();
-
-        assertThatThrownBy(() -> start(database, "convtrail.node.segment-balance.merge=maybe")).isNotNull();
-
-        assertThat(output.getOut() + output.getErr())
-                .contains("APPLICATION FAILED TO START")
-                .contains("Failed to bind properties under 'convtrail.node.segment-balance.merge' to boolean")
-                .contains("Value: \"maybe\"");
+        assertBindingStopsStartup(output, "convtrail.node.segment-balance.merge", "maybe",
+                "Failed to bind properties under 'convtrail.node.segment-balance.merge' to boolean");
     }
 
     /** The read side's reader is one of two; another name is refused before any processor is registered. */
     @Test
     void aReaderThatIsNeitherDirectNorAxonStopsStartup(CapturedOutput output) {
+        assertBindingStopsStartup(output, "convtrail.read-side.reader", "pooled",
+                "Failed to bind properties under 'convtrail.read-side.reader'");
+    }
+
+    /** The setting stops the start with Spring Boot's report: the property's failure and its value. */
+    private static void assertBindingStopsStartup(CapturedOutput output, String property, String value, String failure) {
         TestPostgres.Database database = TestPostgres.freshDatabase();
 
-        assertThatThrownBy(() -> start(database, "convtrail.read-side.reader=pooled")).isNotNull();
+        assertThatThrownBy(() -> start(database, property + "=" + value)).isNotNull();
 
         assertThat(output.getOut() + output.getErr())
                 .contains("APPLICATION FAILED TO START")
-                .contains("Failed to bind properties under 'convtrail.read-side.reader'")
-                .contains("Value: \"pooled\"");
+                .contains(failure)
+                .contains("Value: \"" + value + "\"");
     }
 
     /** Starts the application on the database with one setting added; a bad setting makes it throw. */
