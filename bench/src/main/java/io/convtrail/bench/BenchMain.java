@@ -45,6 +45,7 @@ public final class BenchMain {
             try (ConvtrailApi client = new ConvtrailApi(service.baseUrl(), BenchTokens::authorization)) {
                 Progress.say("convtrail is up at " + service.baseUrl() + " (pid " + service.pid() + ")");
                 TurnDriver driver = new TurnDriver(client, options.messages(), options.readAfterTurn());
+                warmUp(options, driver, List.of(service.pid()), db, details);
                 if (options.runs(1)) {
                     List<Long> measured = List.of(service.pid());
                     figures.addAll(Phases.timed("scenario 1+2",
@@ -118,6 +119,15 @@ public final class BenchMain {
         printTable(figures, json);
     }
 
+    /** The service's JIT warm-up ({@link JitWarmUp}), unless turned off. */
+    private static void warmUp(BenchOptions options, TurnDriver driver, List<Long> pids, BenchDatabase db,
+                               Map<String, Object> details) throws Exception {
+        if (options.jitWarmupSeconds() > 0) {
+            details.put("jitWarmUp", Phases.timed("JIT warm-up", () -> JitWarmUp.run(driver, pids, db,
+                    options.jitWarmupSeconds(), options.turnsPerConversation())));
+        }
+    }
+
     /**
      * Scenario 1 against a service the bench did not start ({@code --target-url}): the same clients and turns, CPU
      * charged to the given pids and to the live backends of the given database.
@@ -135,6 +145,7 @@ public final class BenchMain {
             Progress.say("driving the service at " + options.targetUrl() + " (pids " + options.targetPids()
                     + ", not started by the bench); database: " + db.describe());
             TurnDriver driver = new TurnDriver(client, options.messages(), options.readAfterTurn());
+            warmUp(options, driver, options.targetPids(), db, details);
             figures.addAll(Phases.timed("scenario 1",
                     () -> new ThroughputScenario(options, db, driver, options.targetPids()).run(details)));
         } finally {

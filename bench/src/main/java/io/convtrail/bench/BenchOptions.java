@@ -16,6 +16,7 @@ import java.util.TreeSet;
 public record BenchOptions(
         Set<Integer> scenarios,
         List<Integer> clients,
+        int jitWarmupSeconds,
         int warmupSeconds,
         int turnSeconds,
         int turnsPerConversation,
@@ -63,6 +64,10 @@ public record BenchOptions(
                                          read-your-writes on and off (convtrail.read.consistency-timeout=0);
                                          12: two nodes against one on one database)
               --clients=1,16,64          scenario 1 concurrency levels
+              --jit-warmup-seconds=300   before any step, 16 clients run turns on the fresh service until its JIT
+                                         compiler's share of the service's CPU falls under 10 % in a 10 s slice, at
+                                         most this long (0: no such warm-up; --quick: 0); each step then runs
+                                         --warmup-seconds of its own and prints the compiler's and GC's share
               --warmup-seconds=30 --turn-seconds=20 --turns-per-conversation=5
               --messages=a|b|c           turn messages, in order on each conversation (default: a loan application)
               --read-after-turn=false    scenario 1: each turn is followed by GET /audit/{id} of its conversation
@@ -121,6 +126,7 @@ public record BenchOptions(
         BenchOptions options = new BenchOptions(
                 new TreeSet<>(v.ints("scenarios", allScenarios, allScenarios)),
                 v.ints("clients", "1,16,64", "1,4"),
+                v.integer("jit-warmup-seconds", 300, 0),
                 v.integer("warmup-seconds", 30, 1),
                 v.integer("turn-seconds", 20, 2),
                 v.integer("turns-per-conversation", 5, 5),
@@ -153,6 +159,10 @@ public record BenchOptions(
             throw new IllegalArgumentException("unknown option(s) " + v.unused() + "\n" + USAGE);
         }
         options.checkTarget();
+        if (options.jitWarmupSeconds() < 0) {
+            throw new IllegalArgumentException("--jit-warmup-seconds must be 0 (none) or more, not "
+                    + options.jitWarmupSeconds());
+        }
         return options;
     }
 

@@ -15,6 +15,8 @@ final class CpuAccount {
     private final BenchDatabase db;
     private final long startedAt;
     private final long service;
+    /** The service's JIT compiler and GC threads' CPU so far, {jit, gc}: parts of {@link #service}. */
+    private final long[] jitAndGc;
     private final BenchDatabase.ServerCpu postgres;
     private final long bench;
     private final long machine;
@@ -24,6 +26,7 @@ final class CpuAccount {
         this.db = db;
         long before = System.nanoTime();
         this.service = ProcessCpu.ofProcesses(servicePids);
+        this.jitAndGc = jitAndGc(servicePids);
         this.postgres = db.serverCpu();
         this.bench = ProcessCpu.ofProcess(ProcessHandle.current().pid());
         this.machine = ProcessCpu.machine()[0];
@@ -45,21 +48,50 @@ final class CpuAccount {
     Usage stop() {
         long before = System.nanoTime();
         long serviceNow = ProcessCpu.ofProcesses(servicePids);
+        long[] jitAndGcNow = jitAndGc(servicePids);
         long postgresUsed = db.serverCpu().since(postgres);
         long benchNow = ProcessCpu.ofProcess(ProcessHandle.current().pid());
         long machineNow = ProcessCpu.machine()[0];
         double seconds = ((before + System.nanoTime()) / 2 - startedAt) / 1e9;
-        return new Usage(seconds, millis(service, serviceNow), postgresUsed < 0 ? Double.NaN : postgresUsed / 1e6,
+        return new Usage(seconds, millis(service, serviceNow), millis(jitAndGc[0], jitAndGcNow[0]),
+                millis(jitAndGc[1], jitAndGcNow[1]), postgresUsed < 0 ? Double.NaN : postgresUsed / 1e6,
                 millis(bench, benchNow), (machineNow - machine) / 1e6, postgres.scope());
+    }
+
+    /** {jit, gc} CPU of the processes together, -1 where any is gone. */
+    private static long[] jitAndGc(List<Long> pids) {
+        long[] total = new long[2];
+        for (long pid : pids) {
+            long[] own = ProcessCpu.ofJitAndGc(pid);
+            if (own[0] < 0) {
+                return new long[]{-1, -1};
+            }
+            total[0] += own[0];
+            total[1] += own[1];
+        }
+        return total;
     }
 
     private static double millis(long before, long after) {
         return before < 0 || after < before ? Double.NaN : (after - before) / 1e6;
     }
 
-    /** CPU milliseconds over a window of {@code seconds}. {@code postgresScope}: which processes PostgreSQL is. */
-    record Usage(double seconds, double serviceMs, double postgresMs, double benchMs, double machineMs,
-                 String postgresScope) {
+    /**
+     * CPU milliseconds over a window of {@code seconds}. {@code serviceJitMs} and {@code serviceGcMs}: the part of
+     * the service's that its JIT compiler and its garbage collector spent. {@code postgresScope}: which processes
+     * PostgreSQL is.
+     */
+    record Usage(double seconds, double serviceMs, double serviceJitMs, double serviceGcMs, double postgresMs,
+                 double benchMs, double machineMs, String postgresScope) {
+
+        /** "JIT 7 %, GC 12 % of it", or empty when the threads could not be read. */
+        String jitAndGcShares() {
+            if (Double.isNaN(serviceJitMs) || Double.isNaN(serviceGcMs) || !(serviceMs > 0)) {
+                return "";
+            }
+            return String.format("; JIT compiler %.0f %%, GC %.0f %% of it", 100 * serviceJitMs / serviceMs,
+                    100 * serviceGcMs / serviceMs);
+        }
 
         /** What the machine spent outside the three: other programs (a shared machine), the kernel's own work. */
         double otherMs() {
@@ -70,6 +102,8 @@ final class CpuAccount {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("windowSeconds", seconds);
             m.put("serviceMsPerTurn", per(serviceMs, turns));
+            m.put("serviceJitMsPerTurn", per(serviceJitMs, turns));
+            m.put("serviceGcMsPerTurn", per(serviceGcMs, turns));
             m.put("postgresMsPerTurn", per(postgresMs, turns));
             m.put("postgresScope", Double.isNaN(postgresMs) ? "not measured" : postgresScope);
             m.put("benchMsPerTurn", per(benchMs, turns));

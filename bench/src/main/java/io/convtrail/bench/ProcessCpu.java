@@ -76,6 +76,43 @@ final class ProcessCpu {
         return total;
     }
 
+    /**
+     * CPU time so far of the process's JIT compiler threads ({@code C1/C2 CompilerThread}, the code cache sweeper) and
+     * of its garbage collector's threads ({@code GC Thread#n}, G1's concurrent, refinement and service threads), as
+     * {jit, gc}; {-1, -1} when the process is gone. A Java service keeps compiling for minutes under a new load, so
+     * a window's CPU holds a transient that a long-running service does not pay: this tells how much.
+     */
+    static long[] ofJitAndGc(long pid) {
+        long jit = 0;
+        long gc = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks) {
+                String line;
+                try {
+                    line = Files.readString(task.resolve("stat"));
+                } catch (IOException | RuntimeException e) {
+                    continue; // a thread that ended meanwhile
+                }
+                String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+                boolean isJit = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")
+                        || name.startsWith("Sweeper thread");
+                boolean isGc = name.startsWith("GC Thread") || name.startsWith("G1 ");
+                if (isJit || isGc) {
+                    String[] f = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+                    long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+                    if (isJit) {
+                        jit += nanos;
+                    } else {
+                        gc += nanos;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new long[]{-1, -1};
+        }
+        return new long[]{jit, gc};
+    }
+
     /** {busy, all} CPU time of every core together; busy leaves out idle, iowait and time stolen by the host. */
     static long[] machine() {
         try {

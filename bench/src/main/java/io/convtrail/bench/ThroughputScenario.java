@@ -92,8 +92,9 @@ final class ThroughputScenario {
                     latency.p50Millis(), latency.p99Millis(), ownStore ? String.format(", %.1f events and %.1f "
                             + "event-store commits per turn", level.get("eventsPerTurn"), level.get("commitsPerTurn"))
                             : ""));
-            Progress.say(String.format("s1 %s: CPU per turn service %.2f ms, PostgreSQL %.2f ms, bench %.2f ms, "
-                            + "machine %.2f ms%s", tag, cost.serviceMs(), cost.postgresMs(),
+            Progress.say(String.format("s1 %s: CPU per turn service %.2f ms (%s), PostgreSQL %.2f ms, bench %.2f ms, "
+                            + "machine %.2f ms%s", tag, cost.serviceMs(), cpu.jitAndGcShares().replaceFirst("^; ", ""),
+                    cost.postgresMs(),
                     perTurn(cpu.benchMs(), turns.turns()), perTurn(cpu.machineMs(), turns.turns()),
                     step.readSide() == null ? "" : readSideLine(step.readSide())));
         }
@@ -177,7 +178,7 @@ final class ThroughputScenario {
         List<Figure> figures = new ArrayList<>();
         figures.add(Figure.rate("1", "CPU per turn, service, " + tag, Figure.CPU_PER_TURN, cost.serviceMs(), baseline,
                 base == null ? Double.NaN : base.serviceMs(), null, null,
-                String.format("%.2f cores", cpu.serviceMs() / 1000 / cpu.seconds())));
+                String.format("%.2f cores%s", cpu.serviceMs() / 1000 / cpu.seconds(), cpu.jitAndGcShares())));
         figures.add(Figure.rate("1", "CPU per turn, PostgreSQL, " + tag, Figure.CPU_PER_TURN, cost.postgresMs(),
                 baseline, base == null ? Double.NaN : base.postgresMs(), null, null,
                 Double.isNaN(cpu.postgresMs()) ? "not measured: the server's processes are not on this machine"

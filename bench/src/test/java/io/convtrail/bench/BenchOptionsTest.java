@@ -46,6 +46,14 @@ class BenchOptionsTest {
         refused("http(s) URL", "--target-url=127.0.0.1:8081", "--target-pids=41", DB);
     }
 
+    @Test
+    void theServiceIsWarmedUntilItsJitSettlesExceptInASmokeRun() {
+        assertEquals(300, BenchOptions.parse(new String[]{}).jitWarmupSeconds());
+        assertEquals(0, BenchOptions.parse(new String[]{"--quick"}).jitWarmupSeconds());
+        assertEquals(60, BenchOptions.parse(new String[]{"--quick", "--jit-warmup-seconds=60"}).jitWarmupSeconds());
+        refused("0 (none) or more", "--jit-warmup-seconds=-1");
+    }
+
     private static void refused(String because, String... args) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(args));
         assertTrue(e.getMessage().contains(because), e.getMessage());
