@@ -2,8 +2,9 @@ package io.convtrail.app.readside;
 
 /**
  * The event store's head at the watcher's recent readings, so a reading can tell the events appended
- * within the in-flight window from older ones. A ring of the newest readings, enough to reach one
- * window back at the poll interval. Used only by the watcher's thread.
+ * within the in-flight window from older ones, and how long ago the oldest event a projection has not
+ * committed was appended. A ring of the newest readings, enough to reach one window (and the longest
+ * delay a turn may start at) back at the poll interval. Used only by the watcher's thread.
  * <p>
  * It answers the head at the first reading inside the window, not the last one before it: the events
  * appended since that reading are certainly younger than the window, however sparse the readings
@@ -32,6 +33,21 @@ final class HeadHistory {
     void clear() {
         size = 0;
         newest = -1;
+    }
+
+    /**
+     * When the event after {@code position} was first seen: the {@link System#nanoTime()} of the oldest reading kept
+     * whose head was past it (so the event is at least that old); {@code noneSince} if no reading was past it. When
+     * even the oldest reading kept was past it, that reading's time: the event is older still.
+     */
+    long firstPast(long position, long noneSince) {
+        for (int i = size - 1; i >= 0; i--) {
+            int at = Math.floorMod(newest - i, heads.length);
+            if (heads[at] > position) {
+                return readAt[at];
+            }
+        }
+        return noneSince;
     }
 
     /** The head at the oldest reading kept that was taken at or after {@code nanos}; -1 if there is none. */
