@@ -15,7 +15,10 @@ final class HeadHistory {
     private final long[] readAt;
     private final long[] heads;
     private int newest = -1;
+    /** Readings since the last pause: what the in-flight window may reach. */
     private int size;
+    /** Readings kept, across pauses: an event a reading before a pause saw is older than that reading still. */
+    private int kept;
 
     HeadHistory(int capacity) {
         this.readAt = new long[capacity];
@@ -27,12 +30,18 @@ final class HeadHistory {
         readAt[newest] = nanos;
         heads[newest] = head;
         size = Math.min(size + 1, heads.length);
+        kept = Math.min(kept + 1, heads.length);
     }
 
-    /** Forgets every reading (after a pause: what was appended meanwhile is not in flight). */
+    /** Forgets every reading for the in-flight window (after a pause: what was appended meanwhile is not in flight). */
     void clear() {
         size = 0;
-        newest = -1;
+    }
+
+    /** Forgets every reading (the head went back: a store emptied under a running node, as tests do). */
+    void forget() {
+        size = 0;
+        kept = 0;
     }
 
     /**
@@ -41,7 +50,7 @@ final class HeadHistory {
      * even the oldest reading kept was past it, that reading's time: the event is older still.
      */
     long firstPast(long position, long noneSince) {
-        for (int i = size - 1; i >= 0; i--) {
+        for (int i = kept - 1; i >= 0; i--) {
             int at = Math.floorMod(newest - i, heads.length);
             if (heads[at] > position) {
                 return readAt[at];

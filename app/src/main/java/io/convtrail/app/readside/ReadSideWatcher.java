@@ -178,6 +178,8 @@ class ReadSideWatcher implements DisposableBean {
         // not across a pause: what was appended meanwhile (scripts, other nodes) is not this node's turns
         if (previous.head >= 0 && head >= previous.head && !previous.olderThan(ACTIVE_NANOS)) {
             turnSize.observe(head - previous.head, previous.admitted());
+        } else if (head < previous.head) {
+            heads.forget();
         } else {
             heads.clear();
         }

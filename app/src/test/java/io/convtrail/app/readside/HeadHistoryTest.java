@@ -46,6 +46,20 @@ class HeadHistoryTest {
     }
 
     @Test
+    void anEventSeenBeforeAPauseKeepsItsAge() {
+        HeadHistory history = new HeadHistory(4);
+        history.add(100, 10);
+        history.clear();
+        history.add(5_000, 90);
+
+        assertThat(history.firstPast(5, 5_000)).as("event 6 was seen before the pause").isEqualTo(100);
+        assertThat(history.firstPast(10, 5_000)).as("event 11 came during the pause: first seen after it")
+                .isEqualTo(5_000);
+        history.forget();
+        assertThat(history.firstPast(5, 6_000)).isEqualTo(6_000);
+    }
+
+    @Test
     void keepsOnlyTheNewestReadings() {
         HeadHistory history = new HeadHistory(2);
         history.add(100, 10);
