@@ -1,6 +1,5 @@
 package io.convtrail.app.fault;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,11 +51,11 @@ class MixedReadersIT {
     void aDirectAndAnAxonReaderShareEachProjectionAndProjectEveryEventOnce() throws Exception {
         FaultClient onAxon = new FaultClient(axon.baseUrl());
         long deadline = System.nanoTime() + BALANCED.toNanos();
-        Map<String, Map<String, Integer>> shares = shares(onAxon.get("/actuator/projections"));
+        Map<String, Map<String, Integer>> shares = onAxon.segmentShares();
         while (!oneEach(shares)) {
             assertThat(System.nanoTime()).as("segments shared by both nodes: %s", shares).isLessThan(deadline);
             Thread.sleep(500);
-            shares = shares(onAxon.get("/actuator/projections"));
+            shares = onAxon.segmentShares();
         }
 
         LoanDrivers drivers = new LoanDrivers(new FaultClient(direct.baseUrl()), 4);
@@ -70,7 +68,7 @@ class MixedReadersIT {
 
         assertThat(drivers.answeredTurns()).as("turns answered during the load").isGreaterThan(4);
         drivers.assertRecordComplete();
-        assertThat(oneEach(shares(onAxon.get("/actuator/projections")))).as("the segments stayed shared").isTrue();
+        assertThat(oneEach(onAxon.segmentShares())).as("the segments stayed shared").isTrue();
         assertThat(duplicateAuditRows()).as("audit rows standing twice for one event").isZero();
         for (ServiceProcess node : List.of(direct, axon)) {
             assertThat(node.logLines()).as("a failed projection batch on %s", node.baseUrl())
@@ -78,18 +76,6 @@ class MixedReadersIT {
         }
         System.out.printf("MixedReadersIT: %d turns, audit and trace shared by a direct and an Axon reader%n",
                 drivers.answeredTurns());
-    }
-
-    /** Each projection's segments per node: {projection: {node: count}}. */
-    private static Map<String, Map<String, Integer>> shares(JsonNode projections) {
-        Map<String, Map<String, Integer>> shares = new TreeMap<>();
-        projections.get("projections").fields().forEachRemaining(projection -> {
-            Map<String, Integer> perNode = new TreeMap<>();
-            projection.getValue().get("owners").fields().forEachRemaining(owner ->
-                    perNode.put(owner.getKey(), owner.getValue().size()));
-            shares.put(projection.getKey(), perNode);
-        });
-        return shares;
     }
 
     /** Audit and trace (2 segments each): one on each node. */
