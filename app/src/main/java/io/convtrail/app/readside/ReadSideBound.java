@@ -1,7 +1,5 @@
 package io.convtrail.app.readside;
 
-import java.time.Duration;
-
 /**
  * What a reading of the read side is held to before a new turn may start: at most {@code maxLag} events
  * behind the store's head (those appended within the in-flight window not counted), and, unless
@@ -19,9 +17,5 @@ record ReadSideBound(long maxLag, long maxDelayNanos) {
 
     boolean overDelay(long delayNanos) {
         return maxDelayNanos > 0 && delayNanos > maxDelayNanos;
-    }
-
-    Duration maxDelay() {
-        return Duration.ofNanos(maxDelayNanos);
     }
 }
