@@ -15,7 +15,8 @@ import java.time.Duration;
 /**
  * Admits a new turn only while the audit and trace projections are at most {@code max-lag} events
  * behind the event store's head, not counting the events still in flight (appended within
- * {@code in-flight} of the reading), and counting the turns already let in on the same reading
+ * {@code in-flight} of the reading), and hold no event appended more than {@code max-delay} ago
+ * uncommitted, counting the turns already let in on the same reading
  * ({@link ReadSideReading}; {@link ReadSideWatcher} keeps the reading in memory); otherwise the turn
  * waits, without polling, for the next readings until there is room, at most {@code max-wait}. A turn
  * that finds the read side still over the bound then is
@@ -23,13 +24,14 @@ import java.time.Duration;
  * thereby run no faster than the read side records them, and the record and the live streams stay
  * current under any load. Meters: {@code convtrail.turn.backpressure.wait} (turns that waited, and
  * how long), {@code convtrail.turn.backpressure.refused}, {@code convtrail.turn.backpressure.lag.events},
- * {@code convtrail.turn.backpressure.behind.events}.
+ * {@code convtrail.turn.backpressure.behind.events}, {@code convtrail.turn.backpressure.delay}.
  */
 @Component
 @EnableConfigurationProperties(ReadSideProperties.class)
 class ReadSideGate implements TurnBackpressure {
 
     private final ReadSideProperties properties;
+    private final ReadSideBound bound;
     private final ReadSideWatcher watcher;
     private final Timer waits;
     private final Counter refusals;
@@ -38,6 +40,7 @@ class ReadSideGate implements TurnBackpressure {
 
     ReadSideGate(ReadSideProperties properties, ReadSideWatcher watcher, MeterRegistry meters) {
         this.properties = properties;
+        this.bound = ReadSideBound.of(properties);
         this.watcher = watcher;
         this.freshNanos = Math.max(properties.pollInterval().toNanos() * 10, Duration.ofMillis(250).toNanos());
         this.waits = Timer.builder("convtrail.turn.backpressure.wait")
@@ -55,6 +58,12 @@ class ReadSideGate implements TurnBackpressure {
                         w -> w.current().applies ? w.current().behind : Double.NaN)
                 .description("of those, the events appended before the in-flight window: what the bound counts")
                 .register(meters);
+        Gauge.builder("convtrail.turn.backpressure.delay", watcher,
+                        w -> w.current().applies ? w.current().delayNanos / 1e6 : Double.NaN)
+                .description("how long ago the oldest event the slowest live audit or trace projection had not committed "
+                        + "was appended, when last read (0: none): what max-delay bounds")
+                .baseUnit("milliseconds")
+                .register(meters);
     }
 
     @Override
@@ -65,7 +74,7 @@ class ReadSideGate implements TurnBackpressure {
         watcher.demand();
         ReadSideReading reading = watcher.current();
         boolean fresh = !reading.olderThan(freshNanos);
-        if (fresh && reading.tryAdmit(properties.maxLag())) {
+        if (fresh && reading.tryAdmit(bound)) {
             return;
         }
         // held back: a fresh reading had no room; otherwise (the first turn after a pause) only waiting for one
@@ -78,7 +87,7 @@ class ReadSideGate implements TurnBackpressure {
                 reading = watcher.awaitAfter(seen, deadline);
                 // a reading after the one this turn found is recent enough, however late this thread wakes
                 if (reading != seen) {
-                    if (reading.tryAdmit(properties.maxLag())) {
+                    if (reading.tryAdmit(bound)) {
                         break;
                     }
                     heldBack = true;
@@ -92,13 +101,16 @@ class ReadSideGate implements TurnBackpressure {
         if (heldBack) {
             waits.record(waited);
         }
-        if (reading.holdsBack(properties.maxLag())) {
+        if (reading.holdsBack(bound)) {
             refusals.increment();
+            String why = reading.behind > properties.maxLag()
+                    ? reading.behind + " of them appended over " + properties.inFlight().toMillis() + " ms ago, more than the "
+                    + properties.maxLag() + " a new turn may start at"
+                    : "the oldest of them appended " + reading.delayNanos / 1_000_000 + " ms ago, longer than the "
+                    + properties.maxDelay().toMillis() + " ms a new turn may start at";
             throw new RefusedException(Refusal.READ_SIDE_BEHIND, null, "The read side (audit and trace) is "
-                    + reading.events + " events behind the event store, " + reading.behind + " of them appended over "
-                    + properties.inFlight().toMillis() + " ms ago, more than the " + properties.maxLag()
-                    + " a new turn may start at; waited " + waited.toMillis() + " ms. Nothing was recorded; retry "
-                    + "shortly.", properties.retryAfter())
+                    + reading.events + " events behind the event store, " + why + "; waited " + waited.toMillis()
+                    + " ms. Nothing was recorded; retry shortly.", properties.retryAfter())
                     .with("lagEvents", reading.events)
                     .with("maxLag", properties.maxLag());
         }

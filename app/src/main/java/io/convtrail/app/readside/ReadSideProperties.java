@@ -22,6 +22,9 @@ import java.time.Duration;
  *                      2 × {@code maxLag} of them, so the whole lag stays inside the store's cache). The
  *                      bound then holds turns back only when the projections fall behind, not because
  *                      a faster flow of turns has more events in flight
+ * @param maxDelay      how long ago the oldest event the audit or trace projection has not committed may have
+ *                      been appended when a new turn starts; 0 turns this bound off (then {@code maxLag} alone
+ *                      holds turns back). Read at every reading, so it is seen {@code pollInterval} late at most
  * @param maxWait       how long a new turn waits for the read side before it is refused with 503
  * @param pollInterval  how often the lag is read from the database while turns run or wait (one query of
  *                      the store's head and one of the projections' tokens, for the whole node)
@@ -36,6 +39,7 @@ public record ReadSideProperties(
         @DefaultValue("true") boolean backpressure,
         @DefaultValue("2000") @Min(1) long maxLag,
         @DefaultValue("1s") @PositiveOrZero Duration inFlight,
+        @DefaultValue("25ms") @PositiveOrZero Duration maxDelay,
         @DefaultValue("5s") @PositiveOrZero Duration maxWait,
         @DefaultValue("20ms") @Positive Duration pollInterval,
         @DefaultValue("1s") @PositiveOrZero Duration retryAfter,

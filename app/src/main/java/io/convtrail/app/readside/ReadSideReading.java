@@ -16,7 +16,7 @@ final class ReadSideReading {
 
     /** Before the first reading: old, so the first turn waits for a fresh one. */
     static final ReadSideReading NONE_YET =
-            new ReadSideReading(0, 0, false, -1, 1, System.nanoTime() - Long.MAX_VALUE / 2);
+            new ReadSideReading(0, 0, 0, false, -1, 1, System.nanoTime() - Long.MAX_VALUE / 2);
 
     /** Events the slowest live projection (audit or trace) has not yet committed. */
     final long events;
@@ -28,6 +28,11 @@ final class ReadSideReading {
      * could not be read (the database is away; the turn itself will say so).
      */
     final boolean applies;
+    /**
+     * How long ago the oldest event the slowest live projection has not committed was appended (as first seen
+     * by a reading; 0 when it has committed every event): what {@code max-delay} bounds.
+     */
+    final long delayNanos;
     /** The store's head (max global index) at the reading; -1 unknown. */
     final long head;
     final double eventsPerTurn;
@@ -35,9 +40,11 @@ final class ReadSideReading {
     final long readAt;
     private final AtomicInteger admitted = new AtomicInteger();
 
-    ReadSideReading(long events, long behind, boolean applies, long head, double eventsPerTurn, long readAt) {
+    ReadSideReading(long events, long behind, long delayNanos, boolean applies, long head, double eventsPerTurn,
+                    long readAt) {
         this.events = events;
         this.behind = behind;
+        this.delayNanos = delayNanos;
         this.applies = applies;
         this.head = head;
         this.eventsPerTurn = eventsPerTurn;
@@ -45,19 +52,25 @@ final class ReadSideReading {
     }
 
     static ReadSideReading unknown(long head, double eventsPerTurn) {
-        return new ReadSideReading(0, 0, false, head, eventsPerTurn, System.nanoTime());
+        return new ReadSideReading(0, 0, 0, false, head, eventsPerTurn, System.nanoTime());
     }
 
-    /** Whether the read side is over the bound: a turn that cannot get in on such a reading in time is refused. */
-    boolean holdsBack(long maxLag) {
-        return applies && behind > maxLag;
+    /** Whether the read side is over a bound: a turn that cannot get in on such a reading in time is refused. */
+    boolean holdsBack(ReadSideBound bound) {
+        return applies && (behind > bound.maxLag() || bound.overDelay(delayNanos));
     }
 
-    /** Lets a turn in if the events of the turns already let in on this reading leave room for it under the bound. */
-    boolean tryAdmit(long maxLag) {
+    /**
+     * Lets a turn in if the read side is within the delay bound and the events of the turns already let in on this
+     * reading leave room for it under the event bound.
+     */
+    boolean tryAdmit(ReadSideBound bound) {
+        if (applies && bound.overDelay(delayNanos)) {
+            return false;
+        }
         while (true) {
             int before = admitted.get();
-            if (applies && behind + before * eventsPerTurn > maxLag) {
+            if (applies && behind + before * eventsPerTurn > bound.maxLag()) {
                 return false;
             }
             if (admitted.compareAndSet(before, before + 1)) {

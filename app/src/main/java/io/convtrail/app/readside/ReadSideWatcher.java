@@ -82,7 +82,9 @@ class ReadSideWatcher implements DisposableBean {
         this.pollNanos = properties.pollInterval().toNanos();
         this.inFlightNanos = properties.inFlight().toNanos();
         this.maxInFlight = 2 * properties.maxLag();
-        this.heads = new HeadHistory((int) Math.min(4096, inFlightNanos / pollNanos + 2));
+        // far enough back for the in-flight window and past the delay bound (a delay beyond what is kept reads as its span)
+        long reach = Math.max(inFlightNanos, 2 * properties.maxDelay().toNanos());
+        this.heads = new HeadHistory((int) Math.min(4096, reach / pollNanos + 2));
     }
 
     /** The lag as last read; the watcher starts (or wakes) at the first turn. */
@@ -176,6 +178,8 @@ class ReadSideWatcher implements DisposableBean {
         // not across a pause: what was appended meanwhile (scripts, other nodes) is not this node's turns
         if (previous.head >= 0 && head >= previous.head && !previous.olderThan(ACTIVE_NANOS)) {
             turnSize.observe(head - previous.head, previous.admitted());
+        } else if (head < previous.head) {
+            heads.forget();
         } else {
             heads.clear();
         }
@@ -184,9 +188,11 @@ class ReadSideWatcher implements DisposableBean {
         if (slowest.isEmpty()) {
             return ReadSideReading.unknown(head, turnSize.events());
         }
-        long events = slowest.values().stream().mapToLong(position -> Math.max(0, head - position)).max().orElse(0);
+        long slowestPosition = slowest.values().stream().mapToLong(Long::longValue).min().orElse(head);
+        long events = Math.max(0, head - slowestPosition);
+        long delay = now - heads.firstPast(slowestPosition, now);
         return new ReadSideReading(events, behind(events, head, heads.headSince(now - inFlightNanos), maxInFlight),
-                true, head, turnSize.events(), now);
+                delay, true, head, turnSize.events(), now);
     }
 
     /**

@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** A plain HTTP client of the service under a fault: every answer is kept, none is assumed. */
@@ -84,6 +86,18 @@ final class FaultClient {
         List<String> stages = new ArrayList<>();
         get("/api/v1/conversation/audit/" + conversationId).forEach(row -> stages.add(row.get("stage").asText()));
         return stages;
+    }
+
+    /** Each projection's segments per node, from {@code /actuator/projections}: {projection: {node: count}}. */
+    Map<String, Map<String, Integer>> segmentShares() throws IOException, InterruptedException {
+        Map<String, Map<String, Integer>> shares = new TreeMap<>();
+        get("/actuator/projections").get("projections").fields().forEachRemaining(projection -> {
+            Map<String, Integer> perNode = new TreeMap<>();
+            projection.getValue().get("owners").fields().forEachRemaining(owner ->
+                    perNode.put(owner.getKey(), owner.getValue().size()));
+            shares.put(projection.getKey(), perNode);
+        });
+        return shares;
     }
 
     /** Waits until every projection has reached the event store's head. */

@@ -201,11 +201,11 @@ class ScaleOutIT {
     private void theQueryNodesShareEveryProjectionsSegments() throws Exception {
         FaultClient onC = new FaultClient(c.baseUrl());
         long deadline = System.nanoTime() + BALANCED.toNanos();
-        Map<String, Map<String, Integer>> shares = shares(onC.get("/actuator/projections"));
+        Map<String, Map<String, Integer>> shares = onC.segmentShares();
         while (!balanced(shares)) {
             assertThat(System.nanoTime()).as("segments shared by node-b and node-c: %s", shares).isLessThan(deadline);
             Thread.sleep(500);
-            shares = shares(onC.get("/actuator/projections"));
+            shares = onC.segmentShares();
         }
         JsonNode status = onC.get("/actuator/projections");
         assertThat(status.get("queryNodes")).extracting(JsonNode::asText).containsExactly("node-b", "node-c");
@@ -215,18 +215,6 @@ class ScaleOutIT {
             assertThat(owners(onC.get("/actuator/projections"))).as("the shared segments stay put").isEqualTo(owners);
         }
         System.out.printf("ScaleOutIT: segments per node %s, unchanged for 7.5 s%n", shares);
-    }
-
-    /** Each projection's segments per node: {projection: {node: count}}. */
-    private static Map<String, Map<String, Integer>> shares(JsonNode projections) {
-        Map<String, Map<String, Integer>> shares = new TreeMap<>();
-        projections.get("projections").fields().forEachRemaining(projection -> {
-            Map<String, Integer> perNode = new TreeMap<>();
-            projection.getValue().get("owners").fields().forEachRemaining(owner ->
-                    perNode.put(owner.getKey(), owner.getValue().size()));
-            shares.put(projection.getKey(), perNode);
-        });
-        return shares;
     }
 
     /** Audit and trace (2 segments each) one and one; the one-segment index on either node. */

@@ -32,6 +32,34 @@ class HeadHistoryTest {
     }
 
     @Test
+    void anEventIsAsOldAsTheFirstReadingThatSawIt() {
+        HeadHistory history = new HeadHistory(4);
+        history.add(100, 10);
+        history.add(120, 30);
+        history.add(140, 70);
+
+        assertThat(history.firstPast(10, 140)).as("event 11 was first seen at 120").isEqualTo(120);
+        assertThat(history.firstPast(30, 140)).isEqualTo(140);
+        assertThat(history.firstPast(70, 140)).as("every event committed: the reading's own time").isEqualTo(140);
+        assertThat(history.firstPast(5, 140)).as("seen before what is kept: at least as old as the oldest kept")
+                .isEqualTo(100);
+    }
+
+    @Test
+    void anEventSeenBeforeAPauseKeepsItsAge() {
+        HeadHistory history = new HeadHistory(4);
+        history.add(100, 10);
+        history.clear();
+        history.add(5_000, 90);
+
+        assertThat(history.firstPast(5, 5_000)).as("event 6 was seen before the pause").isEqualTo(100);
+        assertThat(history.firstPast(10, 5_000)).as("event 11 came during the pause: first seen after it")
+                .isEqualTo(5_000);
+        history.forget();
+        assertThat(history.firstPast(5, 6_000)).isEqualTo(6_000);
+    }
+
+    @Test
     void keepsOnlyTheNewestReadings() {
         HeadHistory history = new HeadHistory(2);
         history.add(100, 10);

@@ -2,47 +2,63 @@ package io.convtrail.app.readside;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Turns let in on one reading fill the room under the bound at their estimated size, and no more. */
 class ReadSideReadingTest {
 
-    private static final long MAX_LAG = 500;
+    private static final ReadSideBound BOUND = ReadSideBound.events(500);
 
     @Test
     void turnsFillTheRoomUnderTheBoundAtTheirEstimatedSize() {
-        ReadSideReading reading = new ReadSideReading(100, 100, true, 10_000, 40, System.nanoTime());
+        ReadSideReading reading = new ReadSideReading(100, 100, 0, true, 10_000, 40, System.nanoTime());
 
         int admitted = 0;
-        while (reading.tryAdmit(MAX_LAG)) {
+        while (reading.tryAdmit(BOUND)) {
             admitted++;
         }
 
         assertThat(admitted).as("100 behind + 11 turns of 40 events = 540 > 500").isEqualTo(11);
-        assertThat(reading.holdsBack(MAX_LAG)).as("within the bound: a turn waits for the next reading, "
+        assertThat(reading.holdsBack(BOUND)).as("within the bound: a turn waits for the next reading, "
                 + "it is not refused").isFalse();
     }
 
     @Test
     void aReadSideOverTheBoundLetsNoTurnIn() {
-        ReadSideReading reading = new ReadSideReading(501, 501, true, 10_000, 40, System.nanoTime());
+        ReadSideReading reading = new ReadSideReading(501, 501, 0, true, 10_000, 40, System.nanoTime());
 
-        assertThat(reading.tryAdmit(MAX_LAG)).isFalse();
-        assertThat(reading.holdsBack(MAX_LAG)).isTrue();
+        assertThat(reading.tryAdmit(BOUND)).isFalse();
+        assertThat(reading.holdsBack(BOUND)).isTrue();
     }
 
     @Test
     void eventsInFlightHoldNoTurnBack() {
-        ReadSideReading reading = new ReadSideReading(2_400, 100, true, 10_000, 40, System.nanoTime());
+        ReadSideReading reading = new ReadSideReading(2_400, 100, 0, true, 10_000, 40, System.nanoTime());
 
         int admitted = 0;
-        while (reading.tryAdmit(MAX_LAG)) {
+        while (reading.tryAdmit(BOUND)) {
             admitted++;
         }
 
         assertThat(admitted).as("only the 100 events older than the in-flight window count: 11 turns fit")
                 .isEqualTo(11);
-        assertThat(reading.holdsBack(MAX_LAG)).isFalse();
+        assertThat(reading.holdsBack(BOUND)).isFalse();
+    }
+
+    @Test
+    void aReadSideHoldingAnEventLongerThanTheDelayBoundLetsNoTurnIn() {
+        ReadSideBound bound = new ReadSideBound(500, TimeUnit.MILLISECONDS.toNanos(25));
+        ReadSideReading late = new ReadSideReading(100, 100, TimeUnit.MILLISECONDS.toNanos(26), true, 10_000, 40,
+                System.nanoTime());
+        ReadSideReading current = new ReadSideReading(100, 100, TimeUnit.MILLISECONDS.toNanos(24), true, 10_000, 40,
+                System.nanoTime());
+
+        assertThat(late.tryAdmit(bound)).as("few events behind, but the oldest waits longer than 25 ms").isFalse();
+        assertThat(late.holdsBack(bound)).isTrue();
+        assertThat(current.tryAdmit(bound)).isTrue();
+        assertThat(late.tryAdmit(ReadSideBound.events(500))).as("the delay bound off: events alone count").isTrue();
     }
 
     @Test
@@ -50,9 +66,9 @@ class ReadSideReadingTest {
         ReadSideReading reading = ReadSideReading.unknown(10_000, 40);
 
         for (int i = 0; i < 1000; i++) {
-            assertThat(reading.tryAdmit(MAX_LAG)).isTrue();
+            assertThat(reading.tryAdmit(BOUND)).isTrue();
         }
-        assertThat(reading.holdsBack(MAX_LAG)).isFalse();
+        assertThat(reading.holdsBack(BOUND)).isFalse();
     }
 
     @Test

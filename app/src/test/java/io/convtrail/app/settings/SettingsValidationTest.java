@@ -27,7 +27,8 @@ class SettingsValidationTest {
             "convtrail.turn.max-message-size | 0   | convtrail.turn.max-message-size = \"0B\" (from \"convtrail.turn.max-message-size\" from property source \"commandLineArgs\"): must be greater than 0 [environment variable CONVTRAIL_TURN_MAXMESSAGESIZE]",
             "convtrail.stream.sse.heartbeat  | 0s  | convtrail.stream.sse.heartbeat = \"PT0S\": must be greater than 0 [environment variable CONVTRAIL_STREAM_SSE_HEARTBEAT]",
             "convtrail.request.max-json-depth| 1   | convtrail.request.max-json-depth = \"1\" (from \"convtrail.request.max-json-depth\" from property source \"commandLineArgs\"): must be greater than or equal to 2 [environment variable CONVTRAIL_REQUEST_MAXJSONDEPTH]",
-            "convtrail.node.heartbeat        | 1m  | convtrail.node.liveness-timeout must be longer than convtrail.node.heartbeat"})
+            "convtrail.node.heartbeat        | 1m  | convtrail.node.liveness-timeout must be longer than convtrail.node.heartbeat",
+            "convtrail.read-side.max-delay   | -5ms | convtrail.read-side.max-delay = \"PT-0.005S\" (from \"convtrail.read-side.max-delay\" from property source \"commandLineArgs\"): must be greater than or equal to 0 [environment variable CONVTRAIL_READSIDE_MAXDELAY]"})
     void aBadSettingStopsStartupWithOneClearLine(String property, String value, String expected,
                                                  CapturedOutput output) {
         TestPostgres.Database database = TestPostgres.freshDatabase();
