@@ -12,9 +12,9 @@ import java.util.function.Supplier;
  * Inserts a live batch's rows, which are new to their table but for a rare event applied twice: first with a plain
  * {@code INSERT} inside a savepoint, and only if a row is there already (a unique violation) again with
  * {@code ON CONFLICT DO NOTHING}, which skips it. An {@code INSERT … ON CONFLICT} costs PostgreSQL a speculative
- * insertion per row (each unique index searched before the row is written, the row confirmed after), about 3 µs of
- * a 4 µs row of {@code audit_event}; the savepoint costs two short statements per batch (docs/performance.md,
- * branch {@code pg6}). Any other failure is rethrown as it was, the savepoint rolled back.
+ * insertion per row (each unique index searched before the row is written, the row confirmed after): 2–3 µs more per
+ * row, a third of an {@code audit_event} row's cost; the savepoint costs two short statements per batch
+ * (docs/performance.md, branch {@code pg6}). Any other failure is rethrown as it was, the savepoint rolled back.
  */
 @Component
 public class NewRows {
