@@ -96,6 +96,9 @@ class PoisonEventTest {
         JsonNode held = status.at("/projections/trace/quarantine/0");
         assertThat(held.get("eventId").asText()).isEqualTo(eventId);
         assertThat(held.get("conversationId").asText()).isEqualTo(poisoned.id().toString());
+        assertThat(held.get("globalIndex").asLong()).as("its position in the store")
+                .isEqualTo(jdbc.sql("SELECT globalindex FROM domainevententry WHERE eventidentifier = ?")
+                        .param(eventId).query(Long.class).single());
         assertThat(held.get("error").asText()).contains("stage refused for the test");
         assertThat(held.get("sqlState").asText()).isEqualTo("P0001");
         assertThat(status.at("/projections/audit/quarantined").asLong()).isZero();

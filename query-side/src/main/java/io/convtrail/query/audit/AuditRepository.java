@@ -9,6 +9,7 @@ import io.convtrail.api.stream.StreamKind;
 import io.convtrail.query.json.IsoInstants;
 import io.convtrail.query.json.StoredInstants;
 import io.convtrail.query.projection.CopyRows;
+import io.convtrail.query.projection.NewRows;
 import io.convtrail.query.projection.SqlArrays;
 import io.convtrail.query.stream.StreamHistory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,11 +47,13 @@ public class AuditRepository implements StreamHistory {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final StreamEnvelopes envelopes;
+    private final NewRows newRows;
 
-    public AuditRepository(JdbcClient jdbc, JdbcTemplate template, StreamEnvelopes envelopes) {
+    public AuditRepository(JdbcClient jdbc, JdbcTemplate template, StreamEnvelopes envelopes, NewRows newRows) {
         this.jdbc = jdbc;
         this.template = template;
         this.envelopes = envelopes;
+        this.newRows = newRows;
     }
 
     /** A turn boundary to store: {@code auditId} is the turn event's global index. */
@@ -58,11 +61,18 @@ public class AuditRepository implements StreamHistory {
                               Instant at) {
     }
 
-    /** Inserts the rows that are not there yet, in one statement; answers the auditIds it inserted. */
+    /**
+     * Inserts the rows that are not there yet, in one statement (two where one is there already: {@link NewRows});
+     * answers the auditIds it inserted.
+     */
     public Set<Long> insertAll(List<StoredEvent> rows) {
         if (rows.isEmpty()) {
             return Set.of();
         }
+        return newRows.insert(() -> insertAll(rows, ""), () -> insertAll(rows, "ON CONFLICT DO NOTHING"));
+    }
+
+    private Set<Long> insertAll(List<StoredEvent> rows, String onConflict) {
         return new HashSet<>(jdbc.sql("""
                         INSERT INTO audit_event (audit_id, conversation_id, seq, turn_id, kind, stage, payload_json,
                                                  created_at, hash)
@@ -70,8 +80,8 @@ public class AuditRepository implements StreamHistory {
                                              CAST(:seqs AS bigint[]), CAST(:turnIds AS uuid[]), CAST(:kinds AS text[]),
                                              CAST(:stages AS text[]), CAST(:payloads AS text[]),
                                              CAST(:createdAts AS timestamptz[]), CAST(:hashes AS text[]))
-                        ON CONFLICT DO NOTHING
-                        RETURNING audit_id""")
+                        %s
+                        RETURNING audit_id""".formatted(onConflict))
                 .param("auditIds", SqlArrays.of("bigint", rows, StoredEvent::auditId))
                 .param("conversationIds", SqlArrays.of("uuid", rows, StoredEvent::conversationId))
                 .param("seqs", SqlArrays.of("bigint", rows, StoredEvent::sequence))

@@ -27,11 +27,12 @@ final class HeldEvents {
     void hold(String processor, EventMessage<?> event, ProjectionFailure failure) {
         String conversationId = null;
         Long sequence = null;
+        Long position = null;
         if (event instanceof DomainEventMessage<?> domain) {
             conversationId = domain.getAggregateIdentifier();
             sequence = domain.getSequenceNumber();
+            position = positions.globalIndexOf(conversationId, sequence).orElse(null);
         }
-        Long position = positions.globalIndexOf(event.getIdentifier()).orElse(null);
         Instant now = clock.instant();
         quarantine.hold(new QuarantinedEvent(processor, event.getIdentifier(), position, conversationId, sequence,
                 event.getPayloadType().getName(), failure.detail(), failure.sqlState(), 1, now, now));

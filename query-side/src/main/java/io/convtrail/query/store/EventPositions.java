@@ -101,9 +101,16 @@ public class EventPositions {
                 .map(Instant::parse);
     }
 
-    public Optional<Long> globalIndexOf(String eventIdentifier) {
-        return jdbc.sql("SELECT globalindex FROM domainevententry WHERE eventidentifier = :eventId")
-                .param("eventId", eventIdentifier)
+    /**
+     * The global index of an aggregate's event, empty when it is not stored. Found on the
+     * (aggregate, sequence) key: the table has no index on the event identifier (V61).
+     */
+    public Optional<Long> globalIndexOf(String aggregateIdentifier, long aggregateSequence) {
+        return jdbc.sql("""
+                        SELECT globalindex FROM domainevententry
+                        WHERE aggregateidentifier = :aggregateId AND sequencenumber = :sequence""")
+                .param("aggregateId", aggregateIdentifier)
+                .param("sequence", aggregateSequence)
                 .query(Long.class)
                 .optional();
     }

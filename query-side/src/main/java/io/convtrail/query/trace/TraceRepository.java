@@ -7,6 +7,7 @@ import io.convtrail.query.trace.TraceRows.StepRow;
 import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 import io.convtrail.query.projection.CopyRows;
+import io.convtrail.query.projection.NewRows;
 import io.convtrail.query.json.StoredInstants;
 import io.convtrail.query.projection.SqlArrays;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,10 +34,12 @@ class TraceRepository {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final NewRows newRows;
 
-    TraceRepository(JdbcClient jdbc, JdbcTemplate template) {
+    TraceRepository(JdbcClient jdbc, JdbcTemplate template, NewRows newRows) {
         this.jdbc = jdbc;
         this.template = template;
+        this.newRows = newRows;
     }
 
     /** Receives the stored open steps, innermost (last entered) first within each turn. */
@@ -85,17 +88,25 @@ class TraceRepository {
                 .update();
     }
 
-    /** Stores stages (the i-th of {@code conversationIds} is the i-th row's) unless they are already there. */
+    /**
+     * Stores stages (the i-th of {@code conversationIds} is the i-th row's) unless they are already there, in one
+     * statement (two where one is there already: {@link NewRows}).
+     */
     void insertStages(List<UUID> conversationIds, List<StageRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
-        jdbc.sql("""
+        newRows.insert(() -> insertStages(conversationIds, rows, ""),
+                () -> insertStages(conversationIds, rows, "ON CONFLICT DO NOTHING"));
+    }
+
+    private int insertStages(List<UUID> conversationIds, List<StageRow> rows, String onConflict) {
+        return jdbc.sql("""
                         INSERT INTO trace_stage (audit_id, conversation_id, turn_id, step_id, stage, created_at, payload)
                         SELECT * FROM unnest(CAST(:auditIds AS bigint[]), CAST(:conversationIds AS uuid[]),
                                              CAST(:turnIds AS uuid[]), CAST(:stepIds AS bigint[]), CAST(:stages AS text[]),
                                              CAST(:createdAts AS timestamptz[]), CAST(:payloads AS text[]))
-                        ON CONFLICT DO NOTHING""")
+                        """ + onConflict)
                 .param("auditIds", SqlArrays.of("bigint", rows, StageRow::auditId))
                 .param("conversationIds", SqlArrays.of("uuid", conversationIds, id -> id))
                 .param("turnIds", SqlArrays.of("uuid", rows, StageRow::turnId))
