@@ -9,7 +9,6 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -20,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Axon's JDBC event store exactly as its Spring Boot auto-configuration builds it, except that the
- * events of one commit are appended with one statement ({@link MultiRowAppend}), and that the store's
+ * events of one commit are appended with one statement ({@link MultiRowAppend}), a tracked event's timestamp
+ * is parsed once ({@link ParsedTimestampStorageEngine}), and that the store's
  * reader looks for other nodes' events every {@link EventStoreProperties#pollInterval()} instead of
  * every second. The schema is Axon's default ({@code V1__event_store.sql}) unless a bean says otherwise:
  * Axon defines its own only when it builds the engine itself.
@@ -55,7 +55,7 @@ class EventStoreConfiguration {
                                           Configuration configuration, ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           ObjectProvider<EventSchema> eventSchema) {
-        return JdbcEventStorageEngine.builder()
+        return new ParsedTimestampStorageEngine(ParsedTimestampStorageEngine.withGapSettings()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
@@ -63,8 +63,6 @@ class EventStoreConfiguration {
                 .snapshotFilter(configuration.snapshotFilter())
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
-                .schema(eventSchema.getIfAvailable(EventSchema::new))
-                .appendEvents(new MultiRowAppend())
-                .build();
+                .appendEvents(new MultiRowAppend()), eventSchema.getIfAvailable(EventSchema::new));
     }
 }
