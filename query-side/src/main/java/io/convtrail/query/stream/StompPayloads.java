@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@code tail}: {@code content-length}, the blank line, the body as the broker's message converter
  * writes it, NUL), and each session's {@link StompSink} writes its own headers between the two. The
  * bytes are what Spring's {@code StompEncoder} writes for the same headers, in its order. The last
- * encodings are kept by the identity of their envelope, a slot per hash, the newest wins; an event read
- * from history (one subscription's catch-up) simply misses and is encoded for that one alone.
+ * encodings are kept by the identity of their envelope, in a slot chosen by conversation and sequence (so a
+ * conversation's last 1,024 events never share one), the newest wins; an event read from history (one
+ * subscription's catch-up) simply misses and is encoded for that one alone.
  */
 final class StompPayloads {
 
@@ -37,7 +38,9 @@ final class StompPayloads {
 
     Encoded of(StreamEvent event) {
         StreamEnvelope envelope = event.envelope();
-        int slot = System.identityHashCode(envelope) & (SLOTS - 1);
+        // a conversation's events in flight have consecutive sequences: each its own slot (by identity hash, 5 events
+        // in flight shared one now and then, and the senders of both encoded them again by turns)
+        int slot = (int) (event.conversationId().hashCode() + event.sequence()) & (SLOTS - 1);
         Encoded kept = recent.get(slot);
         if (kept != null && kept.envelope == envelope) {
             return kept;
