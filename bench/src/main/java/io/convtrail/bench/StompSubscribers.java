@@ -109,6 +109,11 @@ final class StompSubscribers implements AutoCloseable {
         final CompletableFuture<Void> subscribed = new CompletableFuture<>();
         private final StringBuilder buffer = new StringBuilder();
         private volatile WebSocket socket;
+        /**
+         * The CONNECT frame's send: the JDK's WebSocket refuses a send while another is pending ("Send pending"), and
+         * the server's CONNECTED can arrive before the send of CONNECT has completed, so SUBSCRIBE waits for it.
+         */
+        private volatile CompletableFuture<WebSocket> connectSent = CompletableFuture.completedFuture(null);
 
         Session(UUID conversationId) {
             this.receipts = new Receipts(conversationId, SEQUENCE_KEYS);
@@ -123,8 +128,8 @@ final class StompSubscribers implements AutoCloseable {
         @Override
         public void onOpen(WebSocket webSocket) {
             socket = webSocket;
-            webSocket.sendText("CONNECT\naccept-version:1.1,1.2\nhost:localhost\nheart-beat:0,0\nAuthorization:"
-                    + BenchTokens.authorization("/api") + "\n\n\0", true);
+            connectSent = webSocket.sendText("CONNECT\naccept-version:1.1,1.2\nhost:localhost\nheart-beat:0,0\n"
+                    + "Authorization:" + BenchTokens.authorization("/api") + "\n\n\0", true);
             webSocket.request(1);
         }
 
@@ -145,8 +150,8 @@ final class StompSubscribers implements AutoCloseable {
 
         private void handle(WebSocket webSocket, String frame, long now) {
             if (frame.startsWith("CONNECTED")) {
-                webSocket.sendText("SUBSCRIBE\nid:0\ndestination:/topic/convengine/audit/" + receipts.conversationId
-                        + "\n\n\0", true).whenComplete((ws, e) -> {
+                connectSent.thenCompose(sent -> webSocket.sendText("SUBSCRIBE\nid:0\ndestination:/topic/convengine/audit/"
+                        + receipts.conversationId + "\n\n\0", true)).whenComplete((ws, e) -> {
                     if (e != null) {
                         subscribed.completeExceptionally(e);
                     } else {
