@@ -3,7 +3,6 @@ package io.convtrail.app.consistency;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convtrail.app.ConvtrailIntegrationTest;
-import io.convtrail.app.LocalApi;
 import io.convtrail.app.ScriptedConversation;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -14,10 +13,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.web.client.RestClient;
 
 import javax.sql.DataSource;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +58,7 @@ class TurnBackpressureTest {
 
     @Test
     void aTurnWaitsWhileTheAuditIsTooFarBehindAndRunsOnceItHasCaughtUp() throws Exception {
-        long waitedBefore = waitedTurns();
+        long waitedBefore = gate().waitedTurns();
         CompletableFuture<ResponseEntity<String>> answer;
         try (HeldAuditProjection held = new HeldAuditProjection(jdbc, dataSource)) {
             ScriptedConversation behind = HeldAuditProjection.recordTurnOf(commands, BEYOND_THE_BOUND);
@@ -69,20 +66,20 @@ class TurnBackpressureTest {
             TimeUnit.MILLISECONDS.sleep(500);
             assertThat(held.auditRows(behind.id())).as("the audit is held (the test's premise)").isZero();
 
-            answer = CompletableFuture.supplyAsync(() -> say(UUID.randomUUID()));
+            answer = CompletableFuture.supplyAsync(() -> gate().say(UUID.randomUUID()));
             // the first turn of a fresh context can take seconds to reach the gate on a loaded machine (its
             // request path is cold): until it does, no reading exists and the hold must not end yet
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (Double.isNaN(lagRead()) && !answer.isDone() && System.nanoTime() < deadline) {
+            while (Double.isNaN(gate().lagRead()) && !answer.isDone() && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(20);
             }
-            assertThat(lagRead()).as("the turn reached the gate and the lag was read").isGreaterThan(20);
+            assertThat(gate().lagRead()).as("the turn reached the gate and the lag was read").isGreaterThan(20);
 
             TimeUnit.MILLISECONDS.sleep(1000);
             assertThat(answer).as("the turn is held back while the audit is 60 events behind").isNotDone();
         }
         assertThat(answer.get(30, TimeUnit.SECONDS).getStatusCode().value()).isEqualTo(200);
-        assertThat(waitedTurns()).isEqualTo(waitedBefore + 1);
+        assertThat(gate().waitedTurns()).isEqualTo(waitedBefore + 1);
     }
 
     @Test
@@ -96,7 +93,7 @@ class TurnBackpressureTest {
             TimeUnit.MILLISECONDS.sleep(500);
             assertThat(held.auditRows(behind.id())).as("the audit is held (the test's premise)").isZero();
             started = System.nanoTime();
-            refused = say(id);
+            refused = gate().say(id);
         }
 
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("waited max-wait first")
@@ -111,19 +108,7 @@ class TurnBackpressureTest {
                 .param(id.toString()).query(Long.class).single()).as("nothing of the turn stored").isZero();
     }
 
-    private ResponseEntity<String> say(UUID conversationId) {
-        RestClient http = LocalApi.client(port);
-        return http.post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("conversationId", conversationId.toString(), "message", "What are your interest rates?"))
-                .retrieve().toEntity(String.class);
-    }
-
-    /** The lag the node last read (NaN before its first reading, i.e. before a turn reached the gate). */
-    private double lagRead() {
-        return meters.get("convtrail.turn.backpressure.lag.events").gauge().value();
-    }
-
-    private long waitedTurns() {
-        return meters.get("convtrail.turn.backpressure.wait").timer().count();
+    private BackpressureGate gate() {
+        return new BackpressureGate(port, meters);
     }
 }

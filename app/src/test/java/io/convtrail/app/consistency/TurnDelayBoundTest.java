@@ -1,20 +1,17 @@
 package io.convtrail.app.consistency;
 
 import io.convtrail.app.ConvtrailIntegrationTest;
-import io.convtrail.app.LocalApi;
 import io.convtrail.app.ScriptedConversation;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import javax.sql.DataSource;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,40 +46,26 @@ class TurnDelayBoundTest {
 
     @Test
     void aTurnWaitsWhileTheAuditHoldsAnEventLongerThanTheDelayBoundThoughFewEventsBehind() throws Exception {
-        long waitedBefore = waitedTurns();
+        long waitedBefore = gate().waitedTurns();
         CompletableFuture<ResponseEntity<String>> held;
         try (HeldAuditProjection hold = new HeldAuditProjection(jdbc, dataSource)) {
             ScriptedConversation behind = HeldAuditProjection.recordTurnOf(commands, 3);
             // the node first reads the lag at this turn: the held records are new to it, so it goes in
-            assertThat(say(UUID.randomUUID()).getStatusCode().value()).isEqualTo(200);
+            assertThat(gate().say(UUID.randomUUID()).getStatusCode().value()).isEqualTo(200);
             assertThat(hold.auditRows(behind.id())).as("the audit is held (the test's premise)").isZero();
             TimeUnit.MILLISECONDS.sleep(300);
 
-            held = CompletableFuture.supplyAsync(() -> say(UUID.randomUUID()));
+            held = CompletableFuture.supplyAsync(() -> gate().say(UUID.randomUUID()));
             TimeUnit.MILLISECONDS.sleep(1000);
-            assertThat(delayRead()).as("the oldest held event, as the node read it").isGreaterThan(200);
-            assertThat(lagRead()).as("few events behind: the event bound alone would let turns in").isLessThan(1000);
+            assertThat(gate().delayRead()).as("the oldest held event, as the node read it").isGreaterThan(200);
+            assertThat(gate().lagRead()).as("few events behind: the event bound alone would let turns in").isLessThan(1000);
             assertThat(held).as("the turn is held back while the audit holds an event over 200 ms").isNotDone();
         }
         assertThat(held.get(30, TimeUnit.SECONDS).getStatusCode().value()).isEqualTo(200);
-        assertThat(waitedTurns()).isEqualTo(waitedBefore + 1);
+        assertThat(gate().waitedTurns()).isEqualTo(waitedBefore + 1);
     }
 
-    private ResponseEntity<String> say(UUID conversationId) {
-        return LocalApi.client(port).post().uri("/api/v1/conversation/message").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("conversationId", conversationId.toString(), "message", "What are your interest rates?"))
-                .retrieve().toEntity(String.class);
-    }
-
-    private double delayRead() {
-        return meters.get("convtrail.turn.backpressure.delay").gauge().value();
-    }
-
-    private double lagRead() {
-        return meters.get("convtrail.turn.backpressure.lag.events").gauge().value();
-    }
-
-    private long waitedTurns() {
-        return meters.get("convtrail.turn.backpressure.wait").timer().count();
+    private BackpressureGate gate() {
+        return new BackpressureGate(port, meters);
     }
 }
