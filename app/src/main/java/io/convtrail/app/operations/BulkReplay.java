@@ -6,56 +6,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
  * A rebuild's replay: one reader streams the event store once, in pages of {@code pageSize} events,
  * and hands each page to every projection being rebuilt ({@link ReplayedProjection}), each in its
- * own transaction with its tokens. Each projection applies its pages in order on a thread of its own,
- * up to {@link #PAGES_AHEAD} pages behind the reader, not in step with the others: one that is done
- * with a page goes on with the next while another still writes its own, so neither waits at the end
- * of every page for the slower one (with both cores to fill, that wait left one of them idle). The
- * reader prepares the pages meanwhile ({@link ReplayedProjection#prepare}: their tokens, and each
- * payload deserialised once for all projections) and a fetcher reads the one after it: the service's
- * work on one overlaps PostgreSQL's on another, and no single thread does the reading and the
- * preparing of every page. When a page comes back short the reader has reached the head:
- * once every projection has applied it, the projections' processors are started again and continue,
- * live, from the tokens the replay stored (with any gap it saw, so an event committed late is read
- * then). A page that fails is
+ * own transaction with its tokens, the projections side by side (one thread each) while the reader
+ * prepares the next page ({@link ReplayedProjection#prepare}: its tokens, and each payload deserialised
+ * once for all projections) and a fetcher reads the one after it: the service's work on one overlaps
+ * PostgreSQL's on another, and no single thread does the reading and the preparing of every page.
+ * When a page comes back short the reader has reached the head:
+ * the projections' processors are started again and continue, live, from the tokens the replay
+ * stored (with any gap it saw, so an event committed late is read then). A page that fails is
  * applied again (a suspect event is then isolated and quarantined, as the processor's retry does),
  * after a pause growing to {@link #MAX_PAUSE} while it keeps failing, the claims renewed meanwhile.
  * If the claims are lost (another node took a segment whose claim expired) or the replay is stopped,
- * it ends where each projection's last page committed (no later page of it is applied), and the
- * processors (here or on the next start) complete the replay from there at their own pace.
+ * it ends where its last page committed, and the processors (here or on the next start) complete
+ * the replay from there at their own pace.
  */
 final class BulkReplay implements Runnable {
 
     static final Duration MAX_PAUSE = Duration.ofSeconds(5);
-    /**
-     * Pages a projection may have waiting or being applied: enough for one to run a page or two ahead of
-     * another that meets a slower page, few enough that the pages held stay a few megabytes.
-     */
-    static final int PAGES_AHEAD = 3;
     private static final Logger log = LoggerFactory.getLogger(BulkReplay.class);
 
     private final List<ReplayedProjection> projections;
     private final EventPages pages;
     private final int pageSize;
     private final Consumer<String> resume;
-    /** Per projection, the global index of the last event whose rows and tokens are committed (-1 before its first page). */
-    private final AtomicLongArray positions;
+    private volatile long position = -1;
     private volatile boolean stopped;
     private volatile boolean done;
     private Thread thread;
@@ -66,10 +52,6 @@ final class BulkReplay implements Runnable {
         this.pages = pages;
         this.pageSize = pageSize;
         this.resume = resume;
-        this.positions = new AtomicLongArray(projections.size());
-        for (int i = 0; i < projections.size(); i++) {
-            positions.set(i, -1);
-        }
     }
 
     void start() {
@@ -82,18 +64,9 @@ final class BulkReplay implements Runnable {
         return projections.stream().map(ReplayedProjection::name).toList();
     }
 
-    /** The global index up to which every projection's rows and tokens are committed (-1 before the first page). */
+    /** The global index of the last event whose rows and tokens are committed (-1 before the first page). */
     long position() {
-        long slowest = Long.MAX_VALUE;
-        for (int i = 0; i < positions.length(); i++) {
-            slowest = Math.min(slowest, positions.get(i));
-        }
-        return slowest;
-    }
-
-    /** The global index of the last event whose rows and tokens the projection committed (-1 before its first page). */
-    long position(String name) {
-        return positions.get(names().indexOf(name));
+        return position;
     }
 
     /** Whether the replay still runs: the processors are not yet started again. */
@@ -113,78 +86,60 @@ final class BulkReplay implements Runnable {
     @Override
     public void run() {
         boolean handOver = true;
-        List<ExecutorService> appliers = projections.stream().map(projection ->
-                Executors.newSingleThreadExecutor(task -> {
-                    Thread applier = new Thread(task, "rebuild-applier-" + projection.name());
-                    applier.setDaemon(true);
-                    return applier;
-                })).toList();
+        ExecutorService appliers = Executors.newFixedThreadPool(projections.size(), task -> {
+            Thread applier = new Thread(task, "rebuild-applier");
+            applier.setDaemon(true);
+            return applier;
+        });
         ExecutorService fetcher = Executors.newSingleThreadExecutor(task -> {
             Thread reading = new Thread(task, "rebuild-fetcher");
             reading.setDaemon(true);
             return reading;
         });
-        // per projection, its pages handed over and not yet seen applied, oldest first; each runs after the one
-        // before it has been applied, and not at all if that one failed
-        List<Deque<CompletableFuture<Void>>> handedOver = new ArrayList<>();
-        projections.forEach(projection -> handedOver.add(new ArrayDeque<>()));
         try {
             EventPages.Page page = pages.after(null, pageSize);
             Future<EventPages.Page> fetching = next(fetcher, page);
+            List<ReplayedProjection.Prepared> prepared = prepared(page);
             while (!stopped && !page.events().isEmpty()) {
-                List<ReplayedProjection.Prepared> prepared = prepared(page);
-                long last = page.last().getIndex();
+                EventPages.Page current = page;
+                List<ReplayedProjection.Prepared> applying = prepared;
+                List<Future<Void>> applied = new ArrayList<>(projections.size());
                 for (int i = 0; i < projections.size(); i++) {
-                    Deque<CompletableFuture<Void>> its = handedOver.get(i);
-                    while (its.size() >= PAGES_AHEAD) {
-                        awaited(its.removeFirst());
-                    }
-                    CompletableFuture<Void> before = its.isEmpty() ? CompletableFuture.completedFuture(null) : its.getLast();
-                    int projection = i;
-                    ReplayedProjection.Prepared handed = prepared.get(i);
-                    its.addLast(before.thenRunAsync(() -> applied(projection, handed, last), appliers.get(i)));
+                    ReplayedProjection projection = projections.get(i);
+                    ReplayedProjection.Prepared its = applying.get(i);
+                    applied.add(appliers.submit(() -> {
+                        applyUntilStored(projection, its);
+                        return (Void) null;
+                    }));
                 }
-                // the next page is read by the fetcher meanwhile; the projections apply theirs
+                // the next page is prepared while this one is applied and the one after it is read
                 page = awaited(fetching);
                 fetching = next(fetcher, page);
-            }
-            for (Deque<CompletableFuture<Void>> its : handedOver) {
-                while (!its.isEmpty()) {
-                    awaited(its.removeFirst());
+                prepared = prepared(page);
+                for (Future<Void> done : applied) {
+                    awaited(done);
                 }
+                position = current.last().getIndex();
             }
             handOver = !stopped;
         } catch (UnableToClaimTokenException e) {
             log.error("Rebuild of {} lost its segment claims at position {} ({}); the processors go on from there",
-                    names(), position(), e.getMessage());
+                    names(), position, e.getMessage());
         } catch (InterruptedException e) {
             handOver = false;
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.error("Rebuild of {} stopped at position {}; the processors go on from there", names(), position(), e);
+            log.error("Rebuild of {} stopped at position {}; the processors go on from there", names(), position, e);
         } finally {
             fetcher.shutdownNow();
-            appliers.forEach(ExecutorService::shutdownNow);
+            appliers.shutdownNow();
             // a page still being applied elsewhere rolls back before the processors take over
-            for (ExecutorService applier : appliers) {
-                handOver &= terminated(applier);
-            }
+            handOver &= terminated(appliers);
             if (handOver) {
                 names().forEach(resume);
             }
             done = true;
         }
-    }
-
-    /** Applies the projection's page (in its applier's thread), then notes how far it has committed. */
-    private void applied(int projection, ReplayedProjection.Prepared page, long last) {
-        try {
-            applyUntilStored(projections.get(projection), page);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-        }
-        positions.set(projection, last);
     }
 
     /** The page after {@code page}, read by the fetcher meanwhile; none after the short (or empty) page at the head. */
@@ -214,7 +169,7 @@ final class BulkReplay implements Runnable {
                     throw new InterruptedException("rebuild stopped");
                 }
                 log.warn("Rebuild of {}: a page after position {} failed ({}); applying it again",
-                        projection.name(), position(projection.name()), e.toString());
+                        projection.name(), position, e.toString());
                 log.debug("Rebuild page failure", e);
                 Thread.sleep(pause);
                 projection.extendClaims();
@@ -223,9 +178,9 @@ final class BulkReplay implements Runnable {
         }
     }
 
-    private static boolean terminated(ExecutorService applier) {
+    private static boolean terminated(ExecutorService appliers) {
         try {
-            return applier.awaitTermination(MAX_PAUSE.toSeconds() * 6, TimeUnit.SECONDS);
+            return appliers.awaitTermination(MAX_PAUSE.toSeconds() * 6, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -269,10 +269,10 @@ public class ProjectionsEndpoint {
         boolean replayed = current != null && current.running() && current.names().contains(name);
         Long position;
         if (replayed) {
-            // the rebuild's reader holds every segment: they all stand where the projection's last page committed
-            long committed = current.position(name);
-            position = committed;
-            claims(name).forEach(claim -> segments.add(new SegmentStatus(claim.segment(), committed, false, null)));
+            // the rebuild's reader holds every segment: they all stand where its last page committed
+            position = current.position();
+            claims(name).forEach(claim -> segments.add(new SegmentStatus(claim.segment(), current.position(),
+                    false, null)));
         } else {
             long slowest = Long.MAX_VALUE;
             for (EventTrackerStatus s : processor.processingStatus().values()) {

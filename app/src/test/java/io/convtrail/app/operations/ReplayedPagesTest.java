@@ -22,8 +22,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +42,6 @@ import static org.awaitility.Awaitility.await;
 class ReplayedPagesTest {
 
     private static final String MARKER = "refused-by-the-direct-write";
-    /** The advisory lock the trace's held writes wait for. */
-    private static final long HELD = 715_015;
 
     @LocalServerPort
     int port;
@@ -63,10 +59,7 @@ class ReplayedPagesTest {
     SeenByInterceptors seen;
 
     @AfterEach
-    void dropTrigger(@Autowired ProjectionsEndpoint endpoint) {
-        endpoint.pageSize(ProjectionsEndpoint.PAGE_SIZE);
-        jdbc.sql("DROP TRIGGER IF EXISTS hold_trace ON trace_stage").update();
-        jdbc.sql("DROP FUNCTION IF EXISTS hold_trace()").update();
+    void dropTrigger() {
         jdbc.sql("DROP TRIGGER IF EXISTS refuse_direct ON audit_event").update();
         jdbc.sql("DROP FUNCTION IF EXISTS refuse_direct()").update();
         jdbc.sql("DROP TRIGGER IF EXISTS note_step_update ON trace_step").update();
@@ -92,43 +85,6 @@ class ReplayedPagesTest {
         assertThat(seen.replayed).isEmpty();
         // its stages and its verbose message
         assertThat(rows("audit_event", conversation.id())).isEqualTo(conversation.recorded() + 1);
-        assertThat(rows("trace_stage", conversation.id())).isPositive();
-    }
-
-    @Test
-    void aProjectionHeldUpOnAPageDoesNotHoldTheOthersAtThatPage(@Autowired ProjectionsEndpoint endpoint,
-                                                                 @Autowired DataSource dataSource) throws Exception {
-        ScriptedConversation conversation = new ScriptedConversation(commands);
-        for (int turn = 0; turn < 4; turn++) {
-            conversation.turn("hello " + turn).stage(Stage.USER_INPUT, Map.of("text", "hello"))
-                    .stage(Stage.RULE_MATCH, Map.of("note", "n")).complete("GREETING", "IDLE");
-        }
-        long head = store.head();
-        caughtUp(head);
-        endpoint.pageSize(3);
-        // the trace's writes wait for a lock this test holds until the audit has gone past its first pages
-        jdbc.sql("""
-                CREATE FUNCTION hold_trace() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    PERFORM pg_advisory_xact_lock_shared(%d);
-                    RETURN NEW;
-                END $$""".formatted(HELD)).update();
-        jdbc.sql("CREATE TRIGGER hold_trace BEFORE INSERT ON trace_stage FOR EACH ROW EXECUTE FUNCTION hold_trace()")
-                .update();
-        try (Connection holder = dataSource.getConnection()) {
-            holder.createStatement().execute("SELECT pg_advisory_lock(" + HELD + ")");
-            try {
-                LocalApi.client(port).post().uri("/actuator/projections").contentType(MediaType.APPLICATION_JSON)
-                        .body("{}").retrieve().toBodilessEntity();
-                // the audit two pages or more past the trace, which waits on its page
-                await().atMost(Duration.ofSeconds(30)).until(this::status, s ->
-                        position(s, "audit") >= position(s, "trace") + 6 && s.get("projections").get("trace")
-                                .get("replaying").asBoolean());
-            } finally {
-                holder.createStatement().execute("SELECT pg_advisory_unlock(" + HELD + ")");
-            }
-        }
-        caughtUp(head);
         assertThat(rows("trace_stage", conversation.id())).isPositive();
     }
 
@@ -236,10 +192,6 @@ class ReplayedPagesTest {
                     return p.get("running").asBoolean() && !p.get("replaying").asBoolean()
                             && p.get("position").asLong(-1) >= head && p.get("lag").asLong(-1) == 0;
                 }));
-    }
-
-    private static long position(JsonNode status, String projection) {
-        return status.get("projections").get(projection).path("position").asLong(-1);
     }
 
     private JsonNode status() {
