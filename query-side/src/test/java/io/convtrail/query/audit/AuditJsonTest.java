@@ -114,10 +114,9 @@ class AuditJsonTest {
                 }
             }
         };
-        AuditJson.Timings timings = AuditJson.write(CONVERSATION, ContentOpener.of(CONVERSATION, ContentKey.NONE), rows,
+        long writeNanos = AuditJson.write(CONVERSATION, ContentOpener.of(CONVERSATION, ContentKey.NONE), rows,
                 slowClient);
-        assertThat(timings.writeNanos()).isGreaterThanOrEqualTo(300_000_000L);
-        assertThat(timings.openNanos()).isLessThan(300_000_000L);
+        assertThat(writeNanos).isGreaterThanOrEqualTo(300_000_000L);
     }
 
     private static String assertSameAsBefore(ContentOpener opener, List<String> payloads) throws IOException {
