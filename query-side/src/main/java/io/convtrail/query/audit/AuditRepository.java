@@ -8,7 +8,6 @@ import io.convtrail.api.stream.StreamEvent;
 import io.convtrail.api.stream.StreamKind;
 import io.convtrail.query.json.IsoInstants;
 import io.convtrail.query.json.StoredInstants;
-import io.convtrail.query.projection.CopiedRows;
 import io.convtrail.query.projection.CopyRows;
 import io.convtrail.query.projection.NewRows;
 import io.convtrail.query.projection.SqlArrays;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * The one owner of the raw-audit read model's SQL: {@code audit_event} (one row per stage or verbose
@@ -177,26 +175,6 @@ public class AuditRepository implements StreamHistory {
                 .query((rs, i) -> new StoredAuditRow(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
                         StoredInstants.read(rs, 4)))
                 .list();
-    }
-
-    /**
-     * {@link #readAudit(FindConversationAuditQuery)}'s rows handed to {@code rows} one by one as PostgreSQL
-     * sends them ({@link CopiedRows}), for an answer rendered while the rest are still being read. The
-     * query's values are written into the statement: a uuid, numbers and an enum's name.
-     */
-    public void readAudit(FindConversationAuditQuery q, Consumer<StoredAuditRow> rows) {
-        String select = """
-                SELECT audit_id, stage, payload_json, created_at
-                FROM audit_event
-                WHERE conversation_id = '%s' AND kind = '%s' AND audit_id > %d%s
-                ORDER BY audit_id
-                LIMIT %d""".formatted(q.conversationId(), StreamKind.AUDIT.name(),
-                q.afterAuditId() == null ? -1L : q.afterAuditId(),
-                q.stage() == null ? "" : " AND stage = '" + q.stage().name() + "'",
-                q.limit() == null ? Integer.MAX_VALUE : q.limit());
-        CopiedRows.read(template, select, 4, row -> rows.accept(new StoredAuditRow(row.bigint(0),
-                Stage.valueOf(row.ascii(1)), row.utf8(2),
-                row.isNull(3) ? null : StoredInstants.ofMicros(row.timestamptzMicros(3)))));
     }
 
     @Override

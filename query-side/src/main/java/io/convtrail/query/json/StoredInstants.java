@@ -38,24 +38,10 @@ public final class StoredInstants {
                 micros = micros << 8 | (stored[i] & 0xFF);
             }
             if (micros != Long.MAX_VALUE && micros != Long.MIN_VALUE) {
-                return ofMicros(micros);
+                return Instant.ofEpochSecond(POSTGRES_EPOCH_SECOND + Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1_000L);
             }
         }
         return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    /**
-     * A {@code timestamptz} in PostgreSQL's binary form (microseconds since 2000-01-01T00:00:00Z) as the
-     * instant the driver reads for it: its infinities as {@code OffsetDateTime.MAX} and {@code MIN}.
-     */
-    public static Instant ofMicros(long micros) {
-        if (micros == Long.MAX_VALUE) {
-            return OffsetDateTime.MAX.toInstant();
-        }
-        if (micros == Long.MIN_VALUE) {
-            return OffsetDateTime.MIN.toInstant();
-        }
-        return Instant.ofEpochSecond(POSTGRES_EPOCH_SECOND + Math.floorDiv(micros, 1_000_000L),
-                Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 }
