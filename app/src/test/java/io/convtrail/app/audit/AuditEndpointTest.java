@@ -61,6 +61,14 @@ class AuditEndpointTest {
                 ResponseTypes.multipleInstancesOf(AuditRow.class)).join();
         assertThat(new String(answer, StandardCharsets.UTF_8))
                 .isEqualTo(new String(json.writeValueAsBytes(rows), StandardCharsets.UTF_8));
+
+        byte[] page = http.get().uri("/api/v1/conversation/audit/{id}?stage=USER_INPUT&afterAuditId={after}&limit=1",
+                c.id(), rows.get(0).auditId()).retrieve().body(byte[].class);
+        List<AuditRow> pageRows = queries.query(new FindConversationAuditQuery(c.id(), rows.get(0).auditId(), 1,
+                Stage.USER_INPUT), ResponseTypes.multipleInstancesOf(AuditRow.class)).join();
+        assertThat(pageRows).hasSize(1);
+        assertThat(new String(page, StandardCharsets.UTF_8))
+                .isEqualTo(new String(json.writeValueAsBytes(pageRows), StandardCharsets.UTF_8));
     }
 
     @Test
