@@ -62,6 +62,49 @@ class ReadSideReadingTest {
     }
 
     @Test
+    void underTheDelayBoundTurnsGoInAtTheProjectionsPaceNotAllAtOnce() {
+        ReadSideBound bound = new ReadSideBound(2_000, TimeUnit.MILLISECONDS.toNanos(25));
+        // 100 events not yet projected, room for 200 more within the delay bound at the projection's pace
+        ReadSideReading reading = new ReadSideReading(100, 0, TimeUnit.MILLISECONDS.toNanos(10), true, 10_000, 40,
+                System.nanoTime(), 200);
+
+        int admitted = 0;
+        while (reading.tryAdmit(bound)) {
+            admitted++;
+        }
+
+        assertThat(admitted).as("5 turns of 40 events fill the 200; the event bound alone would let in 50").isEqualTo(5);
+        assertThat(reading.holdsBack(bound)).as("paced turns wait for the next reading, they are not refused").isFalse();
+    }
+
+    @Test
+    void withLessThanATurnsRoomOneTurnGoesInAndWithNoneNoTurn() {
+        ReadSideBound bound = new ReadSideBound(2_000, TimeUnit.MILLISECONDS.toNanos(25));
+        ReadSideReading little = new ReadSideReading(100, 0, 0, true, 10_000, 40, System.nanoTime(), 10);
+        ReadSideReading none = new ReadSideReading(300, 0, 0, true, 10_000, 40, System.nanoTime(), -50);
+
+        assertThat(little.tryAdmit(bound)).as("a slow projection still lets a turn in per reading").isTrue();
+        assertThat(little.tryAdmit(bound)).isFalse();
+        assertThat(none.tryAdmit(bound)).as("more owed than the projection commits within the bound").isFalse();
+        assertThat(none.holdsBack(bound)).isFalse();
+    }
+
+    @Test
+    void theProjectionsPaceIsLearntOnlyWhileItHadEventsToProject() {
+        ProjectionRate pace = new ProjectionRate();
+        assertThat(pace.eventsWithin(TimeUnit.MILLISECONDS.toNanos(25))).as("no pace seen yet").isEqualTo(-1.0);
+
+        pace.observe(5, TimeUnit.MILLISECONDS.toNanos(20), 0);
+        assertThat(pace.eventsWithin(TimeUnit.MILLISECONDS.toNanos(25))).as("it was waiting for turns").isEqualTo(-1.0);
+
+        for (int i = 0; i < 200; i++) {
+            pace.observe(200, TimeUnit.MILLISECONDS.toNanos(20), 300);
+        }
+        assertThat(pace.eventsWithin(TimeUnit.MILLISECONDS.toNanos(25)))
+                .as("10,000 events/s: 250 in 25 ms").isEqualTo(250.0, org.assertj.core.data.Offset.offset(0.5));
+    }
+
+    @Test
     void withNoLiveProjectionEveryTurnGoesIn() {
         ReadSideReading reading = ReadSideReading.unknown(10_000, 40);
 
