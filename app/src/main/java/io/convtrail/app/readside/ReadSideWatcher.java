@@ -196,9 +196,10 @@ class ReadSideWatcher implements DisposableBean {
         long events = Math.max(0, head - slowestPosition);
         long delay = now - heads.firstPast(slowestPosition, now);
         long sincePrevious = now - previous.readAt;
-        if (continuing && previous.applies && slowestPosition < previous.head) {
-            // it did not reach the previous reading's head: it had events to project all the while
-            pace.observe(slowestPosition - (previous.head - previous.events), sincePrevious, previous.events);
+        if (continuing && previous.applies) {
+            // short of the previous reading's head it had events to project all the while: the growth is its pace
+            pace.observe(slowestPosition - (previous.head - previous.events), sincePrevious,
+                    slowestPosition >= previous.head);
         }
         return new ReadSideReading(events, behind(events, head, heads.headSince(now - inFlightNanos), maxInFlight),
                 delay, true, head, turnSize.events(), now, delayRoom(events, continuing ? sincePrevious : pollNanos));

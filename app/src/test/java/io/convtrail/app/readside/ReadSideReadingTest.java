@@ -2,6 +2,8 @@ package io.convtrail.app.readside;
 
 import org.junit.jupiter.api.Test;
 
+import org.assertj.core.data.Offset;
+
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,18 +92,22 @@ class ReadSideReadingTest {
     }
 
     @Test
-    void theProjectionsPaceIsLearntOnlyWhileItHadEventsToProject() {
+    void theProjectionsPaceIsLearntWhileItHadEventsToProjectAndProbedUpWhileItKeptUp() {
         ProjectionRate pace = new ProjectionRate();
-        assertThat(pace.eventsWithin(TimeUnit.MILLISECONDS.toNanos(25))).as("no pace seen yet").isEqualTo(-1.0);
+        long reading = TimeUnit.MILLISECONDS.toNanos(20);
+        long bound = TimeUnit.MILLISECONDS.toNanos(25);
+        assertThat(pace.eventsWithin(bound)).as("no pace seen yet").isEqualTo(-1.0);
+        pace.observe(5, reading, true);
+        assertThat(pace.eventsWithin(bound)).as("it kept up from the start: nothing to learn").isEqualTo(-1.0);
 
-        pace.observe(5, TimeUnit.MILLISECONDS.toNanos(20), 0);
-        assertThat(pace.eventsWithin(TimeUnit.MILLISECONDS.toNanos(25))).as("it was waiting for turns").isEqualTo(-1.0);
-
-        for (int i = 0; i < 200; i++) {
-            pace.observe(200, TimeUnit.MILLISECONDS.toNanos(20), 300);
+        for (int i = 0; i < 50; i++) {
+            pace.observe(200, reading, false);
         }
-        assertThat(pace.eventsWithin(TimeUnit.MILLISECONDS.toNanos(25)))
-                .as("10,000 events/s: 250 in 25 ms").isEqualTo(250.0, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(pace.eventsWithin(bound)).as("10,000 events/s: 250 in 25 ms").isEqualTo(250.0, Offset.offset(0.5));
+
+        pace.observe(100, reading, true);
+        assertThat(pace.eventsWithin(bound)).as("it kept up with what the turns gave it: probed a tenth higher")
+                .isEqualTo(275.0, Offset.offset(0.5));
     }
 
     @Test
