@@ -10,12 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * batch's latency even while the projections keep up. Each turn let in is counted against the room
  * left under the bound at an estimated number of events per turn, so that when the read side catches
  * up, the turns waiting for it go in a few per reading instead of all at once (which would overshoot
- * the bound by a turn's events per client). Under the delay bound the same count paces turns by time: a
- * reading lets in turns only while the events the slowest projection has yet to commit, those the turns
- * let in before still owe, and a turn's worth per turn let in on it fit in what that projection commits
- * within {@code max-delay} at the pace it was seen to keep ({@link #delayRoom}); so the turns waiting when
- * the delay falls under the bound go in a few per reading, not all at once to overshoot it by a turn's
- * events per client.
+ * the bound by a turn's events per client).
  */
 final class ReadSideReading {
 
@@ -43,22 +38,10 @@ final class ReadSideReading {
     final double eventsPerTurn;
     /** {@link System#nanoTime()} of the reading. */
     final long readAt;
-    /**
-     * Events the slowest projection commits within the delay bound at its pace, less the events it has not
-     * yet committed and those the turns let in before this reading still owe (negative: none fit);
-     * {@link Double#POSITIVE_INFINITY} when not paced (no delay bound, or no pace seen yet).
-     */
-    final double delayRoom;
     private final AtomicInteger admitted = new AtomicInteger();
 
     ReadSideReading(long events, long behind, long delayNanos, boolean applies, long head, double eventsPerTurn,
                     long readAt) {
-        this(events, behind, delayNanos, applies, head, eventsPerTurn, readAt, Double.POSITIVE_INFINITY);
-    }
-
-    ReadSideReading(long events, long behind, long delayNanos, boolean applies, long head, double eventsPerTurn,
-                    long readAt, double delayRoom) {
-        this.delayRoom = delayRoom;
         this.events = events;
         this.behind = behind;
         this.delayNanos = delayNanos;
@@ -88,10 +71,6 @@ final class ReadSideReading {
         while (true) {
             int before = admitted.get();
             if (applies && behind + before * eventsPerTurn > bound.maxLag()) {
-                return false;
-            }
-            // the first turn goes in on any room left (else a slow pace would let none in), the others on a turn's worth each
-            if (applies && (before == 0 ? delayRoom < 0 : (before + 1) * eventsPerTurn > delayRoom)) {
                 return false;
             }
             if (admitted.compareAndSet(before, before + 1)) {

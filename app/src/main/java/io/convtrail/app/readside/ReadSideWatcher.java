@@ -67,8 +67,6 @@ class ReadSideWatcher implements DisposableBean {
     private final Object demanded = new Object();
     private volatile ReadSideReading lag = ReadSideReading.NONE_YET;
     private final TurnSize turnSize = new TurnSize();
-    private final ProjectionRate pace = new ProjectionRate();
-    private final long maxDelayNanos;
     private volatile long lastDemand = System.nanoTime() - ACTIVE_NANOS;
     private volatile boolean idle;
     private volatile boolean stopped;
@@ -84,7 +82,6 @@ class ReadSideWatcher implements DisposableBean {
         this.pollNanos = properties.pollInterval().toNanos();
         this.inFlightNanos = properties.inFlight().toNanos();
         this.maxInFlight = 2 * properties.maxLag();
-        this.maxDelayNanos = properties.maxDelay().toNanos();
         // far enough back for the in-flight window and past the delay bound (a delay beyond what is kept reads as its span)
         long reach = Math.max(inFlightNanos, 2 * properties.maxDelay().toNanos());
         this.heads = new HeadHistory((int) Math.min(4096, reach / pollNanos + 2));
@@ -179,8 +176,7 @@ class ReadSideWatcher implements DisposableBean {
         Map<String, Long> slowest = slowestLive(segments, clock.instant().minus(liveClaim));
         ReadSideReading previous = lag;
         // not across a pause: what was appended meanwhile (scripts, other nodes) is not this node's turns
-        boolean continuing = previous.head >= 0 && head >= previous.head && !previous.olderThan(ACTIVE_NANOS);
-        if (continuing) {
+        if (previous.head >= 0 && head >= previous.head && !previous.olderThan(ACTIVE_NANOS)) {
             turnSize.observe(head - previous.head, previous.admitted());
         } else if (head < previous.head) {
             heads.forget();
@@ -195,29 +191,8 @@ class ReadSideWatcher implements DisposableBean {
         long slowestPosition = slowest.values().stream().mapToLong(Long::longValue).min().orElse(head);
         long events = Math.max(0, head - slowestPosition);
         long delay = now - heads.firstPast(slowestPosition, now);
-        long sincePrevious = now - previous.readAt;
-        if (continuing && previous.applies) {
-            // short of the previous reading's head it had events to project all the while: the growth is its pace
-            pace.observe(slowestPosition - (previous.head - previous.events), sincePrevious,
-                    slowestPosition >= previous.head);
-        }
         return new ReadSideReading(events, behind(events, head, heads.headSince(now - inFlightNanos), maxInFlight),
-                delay, true, head, turnSize.events(), now, delayRoom(events, continuing ? sincePrevious : pollNanos));
-    }
-
-    /**
-     * Events that may still be appended before the next reading without the oldest of them waiting longer than
-     * {@code max-delay}: what the slowest projection commits within the bound and the time to that reading (taken
-     * as long as the last one took), less what it has yet to commit; unbounded with no delay bound or no pace
-     * seen yet. Turns let in at this room follow the projection's pace instead of going in together whenever the
-     * delay falls under the bound.
-     */
-    private double delayRoom(long events, long readingNanos) {
-        if (maxDelayNanos <= 0) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double within = pace.eventsWithin(maxDelayNanos + Math.min(readingNanos, 4 * maxDelayNanos));
-        return within < 0 ? Double.POSITIVE_INFINITY : within - events;
+                delay, true, head, turnSize.events(), now);
     }
 
     /**
