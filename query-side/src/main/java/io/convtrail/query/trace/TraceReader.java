@@ -38,9 +38,9 @@ public class TraceReader {
     /** Writes the whole trace, the bytes Jackson writes for {@link ConversationTrace}. */
     public void writeTrace(UUID conversationId, OutputStream out) throws IOException {
         ContentOpener opener = opener(conversationId);
-        var trace = json.render(TraceRows.opened(opener, repository.turns(conversationId), TurnRow::opened),
-                TraceRows.opened(opener, repository.steps(conversationId), StepRow::opened),
-                repository.storedStages(conversationId), opener);
+        TraceRepository.Whole rows = repository.whole(conversationId);
+        var trace = json.render(TraceRows.opened(opener, rows.turns(), TurnRow::opened),
+                TraceRows.opened(opener, rows.steps(), StepRow::opened), rows.stages(), opener);
         json.write(conversationId, null, trace, out);
     }
 
