@@ -9,6 +9,7 @@ import io.convtrail.api.stream.StreamKind;
 import io.convtrail.query.json.IsoInstants;
 import io.convtrail.query.json.StoredInstants;
 import io.convtrail.query.projection.CopyRows;
+import io.convtrail.query.projection.KeyOrderReads;
 import io.convtrail.query.projection.NewRows;
 import io.convtrail.query.projection.SqlArrays;
 import io.convtrail.query.stream.StreamHistory;
@@ -48,12 +49,15 @@ public class AuditRepository implements StreamHistory {
     private final JdbcTemplate template;
     private final StreamEnvelopes envelopes;
     private final NewRows newRows;
+    private final KeyOrderReads reads;
 
-    public AuditRepository(JdbcClient jdbc, JdbcTemplate template, StreamEnvelopes envelopes, NewRows newRows) {
+    public AuditRepository(JdbcClient jdbc, JdbcTemplate template, StreamEnvelopes envelopes, NewRows newRows,
+                           KeyOrderReads reads) {
         this.jdbc = jdbc;
         this.template = template;
         this.envelopes = envelopes;
         this.newRows = newRows;
+        this.reads = reads;
     }
 
     /** A turn boundary to store: {@code auditId} is the turn event's global index. */
@@ -157,24 +161,22 @@ public class AuditRepository implements StreamHistory {
 
     /**
      * The audit rows of a query in auditId order, as stored: no {@code String} is made of a payload, so an
-     * answer can copy it without decoding and encoding it again.
+     * answer can copy it without decoding and encoding it again. Read along the primary key, in binary
+     * ({@link KeyOrderReads}).
      */
     public List<StoredAuditRow> readAudit(FindConversationAuditQuery q) {
-        return jdbc.sql("""
+        String stage = q.stage() == null ? null : q.stage().name();
+        return reads.inKeyOrder(() -> reads.inBinary("""
                         SELECT audit_id, stage, payload_json, created_at
                         FROM audit_event
-                        WHERE conversation_id = :conversationId AND kind = :kind
-                          AND audit_id > :after AND (CAST(:stage AS text) IS NULL OR stage = :stage)
+                        WHERE conversation_id = ? AND kind = ?
+                          AND audit_id > ? AND (CAST(? AS text) IS NULL OR stage = ?)
                         ORDER BY audit_id
-                        LIMIT :limit""")
-                .param("conversationId", q.conversationId())
-                .param("kind", StreamKind.AUDIT.name())
-                .param("after", q.afterAuditId() == null ? -1L : q.afterAuditId())
-                .param("stage", q.stage() == null ? null : q.stage().name())
-                .param("limit", q.limit() == null ? Integer.MAX_VALUE : q.limit())
-                .query((rs, i) -> new StoredAuditRow(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
-                        StoredInstants.read(rs, 4)))
-                .list();
+                        LIMIT ?""",
+                (rs, i) -> new StoredAuditRow(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
+                        StoredInstants.read(rs, 4)),
+                q.conversationId(), StreamKind.AUDIT.name(), q.afterAuditId() == null ? -1L : q.afterAuditId(),
+                stage, stage, q.limit() == null ? Integer.MAX_VALUE : q.limit()));
     }
 
     @Override

@@ -7,18 +7,14 @@ import io.convtrail.query.trace.TraceRows.StepRow;
 import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 import io.convtrail.query.projection.CopyRows;
+import io.convtrail.query.projection.KeyOrderReads;
 import io.convtrail.query.projection.NewRows;
 import io.convtrail.query.json.StoredInstants;
 import io.convtrail.query.projection.SqlArrays;
-import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -40,14 +36,13 @@ class TraceRepository {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final NewRows newRows;
-    private final TransactionTemplate readOnly;
+    private final KeyOrderReads reads;
 
-    TraceRepository(JdbcClient jdbc, JdbcTemplate template, NewRows newRows, PlatformTransactionManager transactions) {
+    TraceRepository(JdbcClient jdbc, JdbcTemplate template, NewRows newRows, KeyOrderReads reads) {
         this.jdbc = jdbc;
         this.template = template;
         this.newRows = newRows;
-        this.readOnly = new TransactionTemplate(transactions);
-        this.readOnly.setReadOnly(true);
+        this.reads = reads;
     }
 
     /** A whole conversation's rows, each list in its key's order. */
@@ -57,20 +52,11 @@ class TraceRepository {
     /**
      * The conversation's turns, steps and stages, each read along the index that holds it in that order
      * ({@code trace_turn_conversation_idx}, {@code trace_step_conversation_idx}, the stages' primary key),
-     * never sorted. Where one conversation holds a large share of a table (a test's, a bench's) the planner
-     * would otherwise read its stages with a parallel sequential scan and a sort, or a bitmap scan and a
-     * sort: it costs the conversation's rows as scattered over the table, and an in-order index scan as one
-     * random read per row, though the rows are in memory and the index gives them in order. Measured on
-     * 9,550 stages of a 66,739-row table: PostgreSQL's CPU per read 114–150 ms (parallel, the first runs of
-     * a statement on a connection) or 60–76 ms (bitmap, later runs) against 20–28 ms in the index's order.
-     * {@code enable_sort} off (for this read-only transaction alone) leaves the planner the one plan
-     * without a sort.
+     * never sorted ({@link KeyOrderReads}).
      */
     Whole whole(UUID conversationId) {
-        return readOnly.execute(status -> {
-            jdbc.sql("SET LOCAL enable_sort = off").update();
-            return new Whole(turns(conversationId), steps(conversationId), storedStages(conversationId));
-        });
+        return reads.inKeyOrder(
+                () -> new Whole(turns(conversationId), steps(conversationId), storedStages(conversationId)));
     }
 
     /** Receives the stored open steps, innermost (last entered) first within each turn. */
@@ -328,8 +314,8 @@ class TraceRepository {
     }
 
     List<StepRow> steps(UUID conversationId) {
-        return inBinary(STEP_COLUMNS + " FROM trace_step WHERE conversation_id = ? ORDER BY step_id", conversationId,
-                TraceRepository::stepRow);
+        return reads.inBinary(STEP_COLUMNS + " FROM trace_step WHERE conversation_id = ? ORDER BY step_id",
+                TraceRepository::stepRow, conversationId);
     }
 
     List<StageRow> stages(UUID conversationId) {
@@ -341,24 +327,8 @@ class TraceRepository {
 
     /** {@link #stages}, each payload as its stored UTF-8. */
     List<StoredStage> storedStages(UUID conversationId) {
-        return inBinary(STAGE_COLUMNS + " FROM trace_stage WHERE conversation_id = ? ORDER BY audit_id", conversationId,
-                TraceRepository::storedStage);
-    }
-
-    /**
-     * A conversation's rows in PostgreSQL's binary format from a statement's first run on a connection: the
-     * driver otherwise asks for text until its fifth, and parses every timestamp and number of those answers
-     * (thousands per trace, and a pool's connections each start over) where {@link StoredInstants} reads
-     * eight bytes. A negative threshold is the driver's switch for it (one more round trip on a connection's
-     * first run, to describe the columns).
-     */
-    private <R> List<R> inBinary(String sql, UUID conversationId, RowMapper<R> rows) {
-        return template.query(connection -> {
-            PreparedStatement select = connection.prepareStatement(sql);
-            select.unwrap(PGStatement.class).setPrepareThreshold(-1);
-            select.setObject(1, conversationId);
-            return select;
-        }, rows);
+        return reads.inBinary(STAGE_COLUMNS + " FROM trace_stage WHERE conversation_id = ? ORDER BY audit_id",
+                TraceRepository::storedStage, conversationId);
     }
 
     /**
