@@ -35,7 +35,11 @@ public class KeyOrderReads {
         this.readOnly.setReadOnly(true);
     }
 
-    /** Runs {@code reads} in one read-only transaction in which PostgreSQL sorts nothing it can read in order. */
+    /**
+     * Runs {@code reads} in one read-only transaction in which PostgreSQL sorts nothing it can read in order.
+     * Called inside a transaction already open (no caller does today), it joins it, and the setting then holds
+     * until that transaction ends.
+     */
     public <T> T inKeyOrder(Supplier<T> reads) {
         return readOnly.execute(status -> {
             template.execute("SET LOCAL enable_sort = off");
