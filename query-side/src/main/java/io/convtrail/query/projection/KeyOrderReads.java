@@ -2,6 +2,8 @@ package io.convtrail.query.projection;
 
 import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -55,13 +57,22 @@ public class KeyOrderReads {
      * switch for it (one more round trip on a connection's first run, to describe the columns).
      */
     public <R> List<R> inBinary(String sql, RowMapper<R> rows, Object... parameters) {
-        return template.query(connection -> {
+        return template.query(binary(sql, parameters), rows);
+    }
+
+    /** {@link #inBinary(String, RowMapper, Object...)}, each row handed to {@code rows} as it is read. */
+    public void inBinary(String sql, RowCallbackHandler rows, Object... parameters) {
+        template.query(binary(sql, parameters), rows);
+    }
+
+    private static PreparedStatementCreator binary(String sql, Object... parameters) {
+        return connection -> {
             PreparedStatement select = connection.prepareStatement(sql);
             select.unwrap(PGStatement.class).setPrepareThreshold(-1);
             for (int i = 0; i < parameters.length; i++) {
                 select.setObject(i + 1, parameters[i]);
             }
             return select;
-        }, rows);
+        };
     }
 }

@@ -38,9 +38,10 @@ public class TraceReader {
     /** Writes the whole trace, the bytes Jackson writes for {@link ConversationTrace}. */
     public void writeTrace(UUID conversationId, OutputStream out) throws IOException {
         ContentOpener opener = opener(conversationId);
-        TraceRepository.Whole rows = repository.whole(conversationId);
+        RenderedStages stages = new RenderedStages(opener);
+        TraceRepository.Whole rows = repository.whole(conversationId, stages);
         var trace = json.render(TraceRows.opened(opener, rows.turns(), TurnRow::opened),
-                TraceRows.opened(opener, rows.steps(), StepRow::opened), rows.stages(), opener);
+                TraceRows.opened(opener, rows.steps(), StepRow::opened), stages);
         json.write(conversationId, null, trace, out);
     }
 
@@ -58,9 +59,11 @@ public class TraceReader {
                 : repository.lastTurnIndex(conversationId).orElse(null);
         List<UUID> turnIds = page.stream().map(TurnRow::turnId).toList();
         ContentOpener opener = opener(conversationId);
+        RenderedStages stages = new RenderedStages(opener);
+        List<StepRow> steps = repository.stepsOfTurns(turnIds);
+        repository.stagesOfTurns(turnIds, stages);
         var trace = json.render(TraceRows.opened(opener, page, TurnRow::opened),
-                TraceRows.opened(opener, repository.stepsOfTurns(turnIds), StepRow::opened),
-                repository.storedStagesOfTurns(turnIds), opener);
+                TraceRows.opened(opener, steps, StepRow::opened), stages);
         json.write(conversationId, new TraceJson.Paging(fromTurn, lastTurn, nextFromTurn,
                 nextFromTurn == null ? null : nextPage.apply(nextFromTurn)), trace, out);
     }

@@ -4,7 +4,6 @@ import io.convtrail.api.rest.TraceStep;
 import io.convtrail.api.rest.TraceTurn;
 import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
-import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 import io.convtrail.query.projection.CopyRows;
 import io.convtrail.query.projection.KeyOrderReads;
@@ -45,18 +44,22 @@ class TraceRepository {
         this.reads = reads;
     }
 
-    /** A whole conversation's rows, each list in its key's order. */
-    record Whole(List<TurnRow> turns, List<StepRow> steps, List<StoredStage> stages) {
+    /** A whole conversation's turns and steps, each list in its key's order. */
+    record Whole(List<TurnRow> turns, List<StepRow> steps) {
     }
 
     /**
-     * The conversation's turns, steps and stages, each read along the index that holds it in that order
-     * ({@code trace_turn_conversation_idx}, {@code trace_step_conversation_idx}, the stages' primary key),
-     * never sorted ({@link KeyOrderReads}).
+     * The conversation's turns, steps and stages (these rendered into {@code stages} as they are read), each
+     * read along the index that holds it in that order ({@code trace_turn_conversation_idx},
+     * {@code trace_step_conversation_idx}, the stages' primary key), never sorted ({@link KeyOrderReads}).
      */
-    Whole whole(UUID conversationId) {
-        return reads.inKeyOrder(
-                () -> new Whole(turns(conversationId), steps(conversationId), storedStages(conversationId)));
+    Whole whole(UUID conversationId, RenderedStages stages) {
+        return reads.inKeyOrder(() -> {
+            Whole whole = new Whole(turns(conversationId), steps(conversationId));
+            reads.inBinary(STAGE_COLUMNS + " FROM trace_stage WHERE conversation_id = ? ORDER BY audit_id",
+                    rs -> renderStage(rs, stages), conversationId);
+            return whole;
+        });
     }
 
     /** Receives the stored open steps, innermost (last entered) first within each turn. */
@@ -325,12 +328,6 @@ class TraceRepository {
                 .list();
     }
 
-    /** {@link #stages}, each payload as its stored UTF-8. */
-    List<StoredStage> storedStages(UUID conversationId) {
-        return reads.inBinary(STAGE_COLUMNS + " FROM trace_stage WHERE conversation_id = ? ORDER BY audit_id",
-                TraceRepository::storedStage, conversationId);
-    }
-
     /**
      * At most {@code limit} turns from the turn with index {@code fromIndex} on: a range read of
      * {@code trace_turn_conversation_idx}, whatever the conversation's length.
@@ -371,16 +368,17 @@ class TraceRepository {
 
     /**
      * The stages of these turns (an index range per turn, {@code trace_stage_turn_idx}), in auditId order,
-     * each payload as its stored UTF-8.
+     * rendered into {@code stages} as they are read.
      */
-    List<StoredStage> storedStagesOfTurns(List<UUID> turnIds) {
+    void stagesOfTurns(List<UUID> turnIds, RenderedStages stages) {
         if (turnIds.isEmpty()) {
-            return List.of();
+            return;
         }
-        return jdbc.sql(STAGE_COLUMNS + " FROM trace_stage WHERE turn_id IN (:turnIds) ORDER BY audit_id")
+        jdbc.sql(STAGE_COLUMNS + " FROM trace_stage WHERE turn_id IN (:turnIds) ORDER BY audit_id")
                 .param("turnIds", turnIds)
-                .query(TraceRepository::storedStage)
-                .list();
+                .query(rs -> {
+                    renderStage(rs, stages);
+                });
     }
 
     void clear() {
@@ -409,9 +407,13 @@ class TraceRepository {
                 instant(rs, 5), rs.getString(6));
     }
 
-    private static StoredStage storedStage(ResultSet rs, int rowNum) throws SQLException {
-        return new StoredStage(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, Long.class), rs.getString(4),
-                instant(rs, 5), rs.getBytes(6));
+    /** A stage row rendered as it is read: its stage name and payload as their stored UTF-8, no object but the turn's id. */
+    private static void renderStage(ResultSet rs, RenderedStages into) throws SQLException {
+        long stepId = rs.getLong(3);
+        if (rs.wasNull()) {
+            stepId = TraceGroups.NO_STEP;
+        }
+        into.add(rs.getLong(1), rs.getObject(2, UUID.class), stepId, rs.getBytes(4), instant(rs, 5), rs.getBytes(6));
     }
 
     /** Read from the driver's bytes ({@link StoredInstants}), where a Timestamp goes through a Calendar. */

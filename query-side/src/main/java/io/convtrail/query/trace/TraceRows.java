@@ -39,32 +39,11 @@ final class TraceRows {
         }
     }
 
-    /**
-     * What grouping reads of a stage: its turn, the step it was recorded in (null outside steps and for the
-     * brackets themselves) and its stage name.
-     */
-    interface StagePlace {
-        UUID turnId();
-
-        Long stepId();
-
-        String stage();
-    }
-
-    record StageRow(long auditId, UUID turnId, Long stepId, String stage, Instant createdAt, String payloadJson)
-            implements StagePlace {
+    record StageRow(long auditId, UUID turnId, Long stepId, String stage, Instant createdAt, String payloadJson) {
 
         StageRow opened(ContentOpener opener) {
             String opened = opener.stagePayload(payloadJson);
             return opened == payloadJson ? this : new StageRow(auditId, turnId, stepId, stage, createdAt, opened);
         }
-    }
-
-    /**
-     * A stage as the HTTP answer reads it: the payload's stored UTF-8 straight from the driver, sealed
-     * values still sealed, so a payload with nothing to open is copied into the answer as it is.
-     */
-    record StoredStage(long auditId, UUID turnId, Long stepId, String stage, Instant createdAt, byte[] payloadUtf8)
-            implements StagePlace {
     }
 }

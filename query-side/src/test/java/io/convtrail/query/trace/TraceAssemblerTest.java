@@ -47,6 +47,37 @@ class TraceAssemblerTest {
     }
 
     @Test
+    void nestedStepsEachHoldTheirOwnStagesAndAStepOrStageWithoutItsOwnerIsOnlyInTheFlatLists() {
+        UUID otherTurn = UUID.randomUUID();
+        List<TurnRow> turns = List.of(new TurnRow(TURN, 1, "hi", T0, T0.plusMillis(9), null, null,
+                TraceTurn.Status.COMPLETED, null));
+        List<StepRow> steps = List.of(step(21, TURN, "Outer"), step(22, TURN, "Inner"), step(30, otherTurn, "Orphan"));
+        List<StageRow> stages = List.of(
+                stage(20, null, "USER_INPUT"),
+                stage(21, null, "STEP_ENTER"),
+                stage(22, null, "STEP_ENTER"),
+                stage(23, 22L, "RULE_MATCH"),
+                stage(24, 21L, "RULE_MATCH"),
+                stage(25, 22L, "RULE_MATCH"),
+                stage(26, null, "STEP_EXIT"),
+                stage(27, 99L, "MCP_TOOL_CALL"),
+                stage(28, null, "STEP_EXIT"),
+                new StageRow(29, otherTurn, null, "ASSISTANT_OUTPUT", T0, "{}"),
+                stage(31, null, "ASSISTANT_OUTPUT"));
+
+        ConversationTrace trace = TraceAssembler.assemble(CONVERSATION, turns, steps, stages);
+
+        assertThat(trace.stages()).extracting("auditId").containsExactly(20L, 21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L,
+                29L, 31L);
+        assertThat(trace.steps().get(0).stages()).extracting("auditId").containsExactly(24L);
+        assertThat(trace.steps().get(1).stages()).extracting("auditId").containsExactly(23L, 25L);
+        assertThat(trace.steps().get(2).stages()).isEmpty();
+        TraceTurn turn = trace.turns().get(0);
+        assertThat(turn.steps()).extracting("step").containsExactly("Outer", "Inner");
+        assertThat(turn.stagesOutsideSteps()).extracting("auditId").containsExactly(20L, 31L);
+    }
+
+    @Test
     void aRunningTurnHasNoEndAndNoDuration() {
         ConversationTrace trace = TraceAssembler.assemble(CONVERSATION,
                 List.of(new TurnRow(TURN, 1, "hi", T0, null, null, null, TraceTurn.Status.RUNNING, null)), List.of(), List.of());
@@ -62,6 +93,10 @@ class TraceAssemblerTest {
         assertThat(trace.stages()).hasSize(1);
         assertThat(trace.steps()).isEmpty();
         assertThat(trace.turns()).isEmpty();
+    }
+
+    private static StepRow step(long stepId, UUID turnId, String name) {
+        return new StepRow(stepId, turnId, name, null, null, TraceStep.Status.OK, T0, T0.plusMillis(1), 1L, null);
     }
 
     private static StageRow stage(long auditId, Long stepId, String stage) {

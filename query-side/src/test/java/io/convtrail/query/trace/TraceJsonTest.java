@@ -11,7 +11,6 @@ import io.convtrail.api.rest.TraceStep;
 import io.convtrail.api.rest.TraceTurn;
 import io.convtrail.query.trace.TraceRows.StageRow;
 import io.convtrail.query.trace.TraceRows.StepRow;
-import io.convtrail.query.trace.TraceRows.StoredStage;
 import io.convtrail.query.trace.TraceRows.TurnRow;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +18,10 @@ import javax.crypto.SecretKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,7 +69,7 @@ class TraceJsonTest {
     void theWholeTraceIsWhatJacksonWritesForConversationTrace() throws Exception {
         TraceJson json = new TraceJson();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        json.write(CONVERSATION, null, json.render(turns, steps, stored(stages), NO_KEY), out);
+        json.write(CONVERSATION, null, render(json, turns, steps, stages, NO_KEY), out);
 
         ConversationTrace records = TraceAssembler.assemble(CONVERSATION, turns, steps, stages);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(new String(MAPPER.writeValueAsBytes(records), StandardCharsets.UTF_8));
@@ -81,7 +82,7 @@ class TraceJsonTest {
         for (TraceJson.Paging paging : List.of(new TraceJson.Paging(1, 7, 3, "/next?fromTurn=3&turns=2"),
                 new TraceJson.Paging(9, null, null, null))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            json.write(CONVERSATION, paging, json.render(turns, steps, stored(stages), NO_KEY), out);
+            json.write(CONVERSATION, paging, render(json, turns, steps, stages, NO_KEY), out);
 
             TracePage page = new TracePage(CONVERSATION, paging.fromTurn(), paging.lastTurn(), paging.nextFromTurn(),
                     paging.next(), records.steps(), records.stages(), records.turns());
@@ -93,7 +94,7 @@ class TraceJsonTest {
     void anEmptyTraceHasEmptyLists() throws Exception {
         TraceJson json = new TraceJson();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        json.write(CONVERSATION, null, json.render(List.of(), List.of(), List.of(), NO_KEY), out);
+        json.write(CONVERSATION, null, render(json, List.of(), List.of(), List.of(), NO_KEY), out);
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("{\"conversationId\":\"" + CONVERSATION + "\",\"steps\":[],\"stages\":[],\"turns\":[]}");
     }
@@ -109,7 +110,7 @@ class TraceJsonTest {
                 ContentOpener.of(CONVERSATION, ContentKey.ERASED))) {
             TraceJson json = new TraceJson();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            json.write(CONVERSATION, null, json.render(turns, steps, stored(sealed), opener), out);
+            json.write(CONVERSATION, null, render(json, turns, steps, sealed, opener), out);
 
             ConversationTrace records = TraceAssembler.assemble(CONVERSATION, turns, steps,
                     TraceRows.opened(opener, sealed, StageRow::opened));
@@ -119,9 +120,60 @@ class TraceJsonTest {
         }
     }
 
-    private static List<StoredStage> stored(List<StageRow> rows) {
-        return rows.stream().map(row -> new StoredStage(row.auditId(), row.turnId(), row.stepId(), row.stage(),
-                row.createdAt(), row.payloadJson().getBytes(StandardCharsets.UTF_8))).toList();
+    @Test
+    void aLongTraceOfNestedStepsIsWhatJacksonWritesWhateverTheBlocksAndChunks() throws Exception {
+        List<TurnRow> manyTurns = new ArrayList<>();
+        List<StepRow> manySteps = new ArrayList<>();
+        List<StageRow> manyStages = new ArrayList<>();
+        Random random = new Random(15);
+        long auditId = 100;
+        for (int t = 1; t <= 40; t++) {
+            UUID turn = UUID.randomUUID();
+            manyTurns.add(new TurnRow(turn, t, "turn " + t + " ü", T0.plusSeconds(t), T0.plusSeconds(t).plusMillis(t),
+                    "I" + t, "S" + t, TraceTurn.Status.COMPLETED, "ANSWERED"));
+            manyStages.add(stage(auditId++, turn, null, "USER_INPUT", "{\"text\":\"" + "x".repeat(t == 1 ? 100_000 : random.nextInt(3000)) + "\"}"));
+            long outer = auditId++;
+            manyStages.add(stage(outer, turn, null, "STEP_ENTER", "{\"step\":\"Outer\"}"));
+            manySteps.add(new StepRow(outer, turn, "Outer", null, null, TraceStep.Status.OK, T0, T0.plusMillis(1), 1L, null));
+            long inner = auditId++;
+            manyStages.add(stage(inner, turn, null, "STEP_ENTER", "{\"step\":\"Inner\"}"));
+            manySteps.add(new StepRow(inner, turn, "Inner", "x.Inner", "x/Inner.java", TraceStep.Status.ERROR, T0,
+                    T0.plusMillis(2), 2L, "failed \"here\""));
+            for (int i = 0; i < 1 + random.nextInt(4); i++) {
+                manyStages.add(stage(auditId++, turn, i % 2 == 0 ? inner : outer, "RULE_MATCH",
+                        "{\"n\":" + i + ",\"pad\":\"" + "y".repeat(random.nextInt(20_000)) + "\"}"));
+            }
+            manyStages.add(stage(auditId++, turn, null, "STEP_ERROR", "{}"));
+            manyStages.add(stage(auditId++, turn, 99_999L, "MCP_TOOL_CALL", "{\"in\":\"a step not read\"}"));
+            manyStages.add(stage(auditId++, turn, null, "STEP_EXIT", "{}"));
+            manyStages.add(stage(auditId++, turn, null, "ASSISTANT_OUTPUT", "{\"t\":" + t + "}"));
+        }
+        UUID unknownTurn = UUID.randomUUID();
+        manySteps.add(new StepRow(auditId, unknownTurn, "Orphan", null, null, TraceStep.Status.RUNNING, T0, null, null, null));
+        manyStages.add(stage(auditId++, unknownTurn, null, "STEP_ENTER", "{}"));
+        manyStages.add(stage(auditId++, unknownTurn, auditId - 2, "USER_INPUT", "{}"));
+        manyStages.add(stage(auditId, unknownTurn, null, "ASSISTANT_OUTPUT", "{}"));
+
+        TraceJson json = new TraceJson();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        json.write(CONVERSATION, null, render(json, manyTurns, manySteps, manyStages, NO_KEY), out);
+
+        assertThat(out.size()).as("several blocks of stages and several chunks").isGreaterThan(2_000_000);
+        ConversationTrace records = TraceAssembler.assemble(CONVERSATION, manyTurns, manySteps, manyStages);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo(new String(MAPPER.writeValueAsBytes(records), StandardCharsets.UTF_8));
+    }
+
+    /** The stages rendered as the repository renders each row it reads. */
+    private static TraceJson.Rendered render(TraceJson json, List<TurnRow> turns, List<StepRow> steps,
+                                             List<StageRow> rows, ContentOpener opener) {
+        RenderedStages stages = new RenderedStages(opener);
+        for (StageRow row : rows) {
+            stages.add(row.auditId(), row.turnId(), row.stepId() == null ? TraceGroups.NO_STEP : row.stepId(),
+                    row.stage() == null ? null : row.stage().getBytes(StandardCharsets.UTF_8), row.createdAt(),
+                    row.payloadJson() == null ? null : row.payloadJson().getBytes(StandardCharsets.UTF_8));
+        }
+        return json.render(turns, steps, stages);
     }
 
     private static StageRow stage(long auditId, UUID turnId, Long stepId, String stage, String payload) {
