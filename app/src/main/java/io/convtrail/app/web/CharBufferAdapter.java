@@ -9,6 +9,7 @@ import org.apache.coyote.ActionCode;
 import org.apache.coyote.Adapter;
 import org.apache.tomcat.util.net.SocketEvent;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and reuses it for the connection's later requests. An open SSE stream's connection lets go of its
  * request head buffer when the stream's handler has returned and of its response header buffer when
  * the stream's headers are sent, and has the latter back before the stream's end is dispatched or the
- * processor is recycled ({@link OpenStreamBuffers}); everything else is the delegate's.
+ * processor is recycled ({@link OpenStreamBuffers}). A whole raw audit or trace is written through a large
+ * socket write buffer lent for the request ({@link LargeAnswerWrites}); everything else is the delegate's.
  */
 final class CharBufferAdapter implements Adapter {
 
@@ -27,12 +29,16 @@ final class CharBufferAdapter implements Adapter {
     private final ServletCharBuffers charBuffers;
     /** Null: an open stream keeps its connection's buffers. */
     private final OpenStreamBuffers openStreams;
+    /** Null: every answer is written through the connection's own socket write buffer. */
+    private final LargeAnswerWrites largeAnswers;
 
-    CharBufferAdapter(Adapter delegate, Connector connector, ServletCharBuffers charBuffers, OpenStreamBuffers openStreams) {
+    CharBufferAdapter(Adapter delegate, Connector connector, ServletCharBuffers charBuffers, OpenStreamBuffers openStreams,
+                      LargeAnswerWrites largeAnswers) {
         this.delegate = delegate;
         this.connector = connector;
         this.charBuffers = charBuffers;
         this.openStreams = openStreams;
+        this.largeAnswers = largeAnswers;
     }
 
     @Override
@@ -42,7 +48,14 @@ final class CharBufferAdapter implements Adapter {
             // a stream's late first write may have found its response header buffer after it was put back
             openStreams.restore(res);
         }
-        delegate.service(req, res);
+        ByteBuffer own = largeAnswers == null ? null : largeAnswers.lend(req, res);
+        try {
+            delegate.service(req, res);
+        } finally {
+            if (own != null) {
+                largeAnswers.giveBack(res, own);
+            }
+        }
         if (openStreams != null && isOpenStream(req)) {
             // the stream's handler has returned: its request is read, nothing reads its body
             openStreams.releaseHead(req);

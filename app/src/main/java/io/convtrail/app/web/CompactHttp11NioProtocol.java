@@ -18,6 +18,7 @@ public class CompactHttp11NioProtocol extends Http11NioProtocol {
     private Connector connector;
     private ServletCharBuffers charBuffers;
     private OpenStreamBuffers openStreams;
+    private LargeAnswerWrites largeAnswers;
 
     @Override
     public int getDesiredBufferSize() {
@@ -55,12 +56,22 @@ public class CompactHttp11NioProtocol extends Http11NioProtocol {
         this.openStreams = release ? new OpenStreamBuffers(getMaxHttpResponseHeaderSize()) : null;
     }
 
+    /** The socket write buffer lent for a whole raw audit or trace ({@link LargeAnswerWrites}); 0: none. */
+    void setLargeAnswerWriteBuffer(int bytes) {
+        this.largeAnswers = bytes > 0 ? new LargeAnswerWrites(bytes) : null;
+    }
+
+    LargeAnswerWrites largeAnswers() {
+        return largeAnswers;
+    }
+
     OpenStreamBuffers openStreams() {
         return openStreams;
     }
 
     @Override
     public void setAdapter(Adapter adapter) {
-        super.setAdapter(charBuffers == null ? adapter : new CharBufferAdapter(adapter, connector, charBuffers, openStreams));
+        super.setAdapter(charBuffers == null ? adapter : new CharBufferAdapter(adapter, connector, charBuffers, openStreams,
+                largeAnswers));
     }
 }

@@ -43,6 +43,8 @@ class ConnectionBufferConfiguration {
                     buffers.trailerBuffer().toBytes()));
             protocol.setCharBuffers(connector, buffers.charBuffer());
             protocol.setReleaseOnOpenStream(buffers.releaseOnOpenStream());
+            long largeAnswer = buffers.largeAnswerWriteBuffer().toBytes();
+            protocol.setLargeAnswerWriteBuffer(largeAnswer > bytes(buffers.writeBuffer()) ? (int) largeAnswer : 0);
         }
     }
 

@@ -237,6 +237,68 @@ class ConnectionBufferTest {
                 .containsExactly(List.of(8 * 1024 + 1024, 8 * 1024));
     }
 
+    @Test
+    void aWholeAuditOrTraceIsWrittenThroughALentWriteBufferAndTheConnectionHasItsOwnBackAfterIt() throws Exception {
+        LargeAnswerWrites lent = protocol().largeAnswers();
+        assertThat(lent).isNotNull();
+        UUID id = UUID.randomUUID();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger clientPort = new AtomicInteger(-1);
+        try (Probe probe = new Probe(new ValveBase(true) {
+            @Override
+            public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+                if (request.getRemotePort() == clientPort.get()) {
+                    seen.add(request.getRequestURI() + " " + lent.writeBufferCapacity(response.getCoyoteResponse()));
+                }
+                getNext().invoke(request, response);
+            }
+        }); Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(20_000);
+            clientPort.set(socket.getLocalPort());
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            for (String path : List.of("/api/v1/conversation/audit/" + id + "/trace", "/api/v1/conversation/audit/" + id,
+                    "/api/v1/conversation/audit/" + id + "/verify", "/api/v1/conversation/audit/" + id + "/trace")) {
+                out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + TestTokens.adminBearer()
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String head = readUntil(in, "\r\n\r\n");
+                assertThat(head).as(path).matches("(?s)HTTP/1.1 [234]\\d\\d .*");
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+                if (length.find()) {
+                    in.readNBytes(Integer.parseInt(length.group(1)));
+                } else {
+                    readUntil(in, "\r\n0\r\n\r\n");
+                }
+            }
+        }
+        assertThat(seen).as("64 KB lent for a whole trace or raw audit, the connection's own 2 KB otherwise").containsExactly(
+                "/api/v1/conversation/audit/" + id + "/trace " + 64 * 1024,
+                "/api/v1/conversation/audit/" + id + " " + 64 * 1024,
+                "/api/v1/conversation/audit/" + id + "/verify " + 2 * 1024,
+                "/api/v1/conversation/audit/" + id + "/trace " + 64 * 1024);
+    }
+
+    @Test
+    void onlyAWholeAuditOrTraceIsALargeAnswer() {
+        for (String large : List.of("/api/v1/conversation/audit/x", "/api/v1/conversation/audit/x/trace")) {
+            assertThat(LargeAnswerWrites.isLargeAnswer(coyoteRequest("GET", large))).as(large).isTrue();
+        }
+        for (String other : List.of("/api/v1/conversation/audit/", "/api/v1/conversation/audit//trace",
+                "/api/v1/conversation/audit/x/verify", "/api/v1/conversation/audit/x/export",
+                "/api/v1/conversation/audit/x/tracer", "/api/v1/conversation/stream/x", "/api/v1/conversation/message")) {
+            assertThat(LargeAnswerWrites.isLargeAnswer(coyoteRequest("GET", other))).as(other).isFalse();
+        }
+        assertThat(LargeAnswerWrites.isLargeAnswer(coyoteRequest("POST", "/api/v1/conversation/audit/x"))).isFalse();
+    }
+
+    private static org.apache.coyote.Request coyoteRequest(String method, String path) {
+        org.apache.coyote.Request request = new org.apache.coyote.Request();
+        request.method().setString(method);
+        request.requestURI().setString(path);
+        return request;
+    }
+
     /** Reads until {@code end} has been read, returning all that was read. */
     private static String readUntil(InputStream in, String end) throws IOException {
         StringBuilder read = new StringBuilder();
