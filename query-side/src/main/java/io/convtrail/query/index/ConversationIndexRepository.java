@@ -82,6 +82,8 @@ public class ConversationIndexRepository {
      * leaves them as they were. A turn started and ended in the batch is inserted ended: the statement's parts see
      * the rows as they were before it, so the end's {@code UPDATE} finds only turns stored before, and the summary
      * counts the rows stored before but ended here in their new version ({@code RETURNING}), and the new rows once.
+     * The summaries are found by their key: joined only to the aggregate, whose size the planner cannot know, they
+     * were read by a scan of every conversation's summary in each batch.
      */
     public void writeTurns(List<TurnStart> starts, List<TurnEnd> ends, Collection<UUID> touched) {
         if (touched.isEmpty()) {
@@ -143,7 +145,7 @@ public class ConversationIndexRepository {
                                          AS last_state
                               FROM turns
                               GROUP BY conversation_id) s
-                        WHERE c.conversation_id = s.conversation_id""")
+                        WHERE c.conversation_id = ANY (CAST(:ids AS uuid[])) AND c.conversation_id = s.conversation_id""")
                 .param("textTurnIds", SqlArrays.of("uuid", texts, TurnStart::turnId))
                 .param("textConversationIds", SqlArrays.of("uuid", texts, TurnStart::conversationId))
                 .param("texts", SqlArrays.of("text", texts, TurnStart::userText))
