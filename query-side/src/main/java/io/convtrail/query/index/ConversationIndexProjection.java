@@ -84,10 +84,9 @@ public class ConversationIndexProjection {
     }
 
     /**
-     * Applies a batch: the conversations' rows the turn starts create or change, then the turn starts and ends with
-     * one summary per conversation (one statement), then erasures. An erasure comes after the starts: a start
-     * handled after its conversation's key was deleted holds no text, so only texts stored before the erasure are
-     * deleted. A turn ended twice keeps its later end.
+     * Applies a batch: turn starts, then ends, then erasures, then one summary per conversation. An
+     * erasure comes after the starts: a start handled after its conversation's key was deleted holds
+     * no text, so only texts stored before the erasure are deleted. A turn ended twice keeps its later end.
      * A fresh (replayed) batch is written the same way: its few rows per turn are upserts.
      */
     private void write(List<Object> changes, boolean fresh) {
@@ -107,10 +106,10 @@ public class ConversationIndexProjection {
                 erased.add(erasure.conversationId());
             }
         }
-        List<ConversationIndexRepository.TurnStart> opened = opened(starts);
-        repository.startConversations(opened);
-        repository.writeTurns(opened, new ArrayList<>(ends.values()), touched);
+        repository.startTurns(opened(starts));
+        repository.endTurns(new ArrayList<>(ends.values()));
         repository.eraseTexts(erased);
+        repository.summarize(touched);
     }
 
     /**

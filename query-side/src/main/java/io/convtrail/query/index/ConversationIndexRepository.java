@@ -15,12 +15,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * SQL of the conversation index: {@code conversation_index} (the summaries the list reads),
@@ -48,15 +46,35 @@ public class ConversationIndexRepository {
                           String state) {
     }
 
-    /**
-     * The conversations' rows as the batch's turn starts leave them, one statement per start in a JDBC batch (one
-     * round trip; a multi-row upsert may not touch a conversation twice): the flow that answered the latest turn;
-     * the owner never changes once known. Before {@link #writeTurns}, which summarizes into these rows.
-     */
-    public void startConversations(List<TurnStart> turns) {
+    public void startTurns(List<TurnStart> turns) {
         if (turns.isEmpty()) {
             return;
         }
+        jdbc.sql("""
+                        INSERT INTO conversation_index_turn (turn_id, conversation_id, turn_index, started_at)
+                        SELECT * FROM unnest(CAST(:turnIds AS uuid[]), CAST(:conversationIds AS uuid[]),
+                                             CAST(:indexes AS integer[]), CAST(:startedAts AS timestamptz[]))
+                        ON CONFLICT DO NOTHING""")
+                .param("turnIds", SqlArrays.of("uuid", turns, TurnStart::turnId))
+                .param("conversationIds", SqlArrays.of("uuid", turns, TurnStart::conversationId))
+                .param("indexes", SqlArrays.of("integer", turns, TurnStart::turnIndex))
+                .param("startedAts", SqlArrays.of("text", turns, turn -> turn.startedAt()))
+                .update();
+        List<TurnStart> texts = turns.stream().filter(turn -> turn.userText() != null && !turn.userText().isEmpty())
+                .toList();
+        if (!texts.isEmpty()) {
+            jdbc.sql("""
+                            INSERT INTO conversation_index_text (turn_id, conversation_id, user_text)
+                            SELECT * FROM unnest(CAST(:turnIds AS uuid[]), CAST(:conversationIds AS uuid[]),
+                                                 CAST(:texts AS text[]))
+                            ON CONFLICT DO NOTHING""")
+                    .param("turnIds", SqlArrays.of("uuid", texts, TurnStart::turnId))
+                    .param("conversationIds", SqlArrays.of("uuid", texts, TurnStart::conversationId))
+                    .param("texts", SqlArrays.of("text", texts, TurnStart::userText))
+                    .update();
+        }
+        // the flow that answered the latest turn; the owner never changes once known. One statement per turn in
+        // a JDBC batch (one round trip): a multi-row upsert may not touch a conversation twice
         batch.batchUpdate("""
                         INSERT INTO conversation_index (conversation_id, owner, started_at, last_activity_at, flow_id,
                                                         flow_version)
@@ -76,98 +94,54 @@ public class ConversationIndexRepository {
                         .addValue("flowVersion", turn.flowVersion())).toArray(SqlParameterSource[]::new));
     }
 
-    /**
-     * In one statement: stores the turns started (with their texts) and ends the turns ended (one per turn id), then
-     * recomputes the summaries of the {@code touched} conversations from their turn rows, so an event applied twice
-     * leaves them as they were. A turn started and ended in the batch is inserted ended: the statement's parts see
-     * the rows as they were before it, so the end's {@code UPDATE} finds only turns stored before, and the summary
-     * counts the rows stored before but ended here in their new version ({@code RETURNING}), and the new rows once.
-     * The summaries are found by their key: joined only to the aggregate, whose size the planner cannot know, they
-     * were read by a scan of every conversation's summary in each batch.
-     */
-    public void writeTurns(List<TurnStart> starts, List<TurnEnd> ends, Collection<UUID> touched) {
-        if (touched.isEmpty()) {
+    /** Ends turns, one per turn id. */
+    public void endTurns(List<TurnEnd> turns) {
+        if (turns.isEmpty()) {
             return;
         }
-        Map<UUID, TurnEnd> endOf = new HashMap<>();
-        ends.forEach(end -> endOf.put(end.turnId(), end));
-        Function<TurnStart, TurnEnd> end = start -> endOf.getOrDefault(start.turnId(), NOT_ENDED);
-        List<TurnStart> texts = starts.stream()
-                .filter(turn -> turn.userText() != null && !turn.userText().isEmpty()).toList();
         jdbc.sql("""
-                        WITH texts AS (
-                            INSERT INTO conversation_index_text (turn_id, conversation_id, user_text)
-                            SELECT * FROM unnest(CAST(:textTurnIds AS uuid[]), CAST(:textConversationIds AS uuid[]),
-                                                 CAST(:texts AS text[]))
-                            ON CONFLICT DO NOTHING),
-                        started AS (
-                            INSERT INTO conversation_index_turn (turn_id, conversation_id, turn_index, started_at,
-                                                                 ended_at, outcome, intent, state)
-                            SELECT * FROM unnest(CAST(:turnIds AS uuid[]), CAST(:conversationIds AS uuid[]),
-                                                 CAST(:indexes AS integer[]), CAST(:startedAts AS timestamptz[]),
-                                                 CAST(:startEndedAts AS timestamptz[]), CAST(:startOutcomes AS text[]),
-                                                 CAST(:startIntents AS text[]), CAST(:startStates AS text[]))
-                            ON CONFLICT DO NOTHING
-                            RETURNING conversation_id, turn_index, started_at, ended_at, intent, state, outcome),
-                        ended AS (
-                            UPDATE conversation_index_turn t
-                            SET ended_at = e.ended_at, outcome = e.outcome, intent = e.intent, state = e.state
-                            FROM unnest(CAST(:endTurnIds AS uuid[]), CAST(:endedAts AS timestamptz[]),
-                                        CAST(:outcomes AS text[]), CAST(:intents AS text[]), CAST(:states AS text[]))
-                                 AS e(turn_id, ended_at, outcome, intent, state)
-                            WHERE t.turn_id = e.turn_id
-                            RETURNING t.turn_id, t.conversation_id, t.turn_index, t.started_at, t.ended_at, t.intent,
-                                      t.state, t.outcome),
-                        turns AS (
-                            SELECT conversation_id, turn_index, started_at, ended_at, intent, state, outcome
-                            FROM started
-                            UNION ALL
-                            SELECT conversation_id, turn_index, started_at, ended_at, intent, state, outcome
-                            FROM ended WHERE conversation_id = ANY (CAST(:ids AS uuid[]))
-                            UNION ALL
-                            SELECT conversation_id, turn_index, started_at, ended_at, intent, state, outcome
-                            FROM conversation_index_turn s
-                            WHERE s.conversation_id = ANY (CAST(:ids AS uuid[]))
-                              AND NOT EXISTS (SELECT 1 FROM ended WHERE ended.turn_id = s.turn_id))
+                        UPDATE conversation_index_turn t
+                        SET ended_at = e.ended_at, outcome = e.outcome, intent = e.intent, state = e.state
+                        FROM unnest(CAST(:turnIds AS uuid[]), CAST(:endedAts AS timestamptz[]), CAST(:outcomes AS text[]),
+                                    CAST(:intents AS text[]), CAST(:states AS text[]))
+                             AS e(turn_id, ended_at, outcome, intent, state)
+                        WHERE t.turn_id = e.turn_id""")
+                .param("turnIds", SqlArrays.of("uuid", turns, TurnEnd::turnId))
+                .param("endedAts", SqlArrays.of("text", turns, turn -> turn.endedAt()))
+                .param("outcomes", SqlArrays.of("text", turns, TurnEnd::outcome))
+                .param("intents", SqlArrays.of("text", turns, TurnEnd::intent))
+                .param("states", SqlArrays.of("text", turns, TurnEnd::state))
+                .update();
+    }
+
+    /** Recomputes the conversations' summaries from their turn rows, so an event applied twice leaves them as they were. */
+    public void summarize(Collection<UUID> conversationIds) {
+        if (conversationIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
                         UPDATE conversation_index c
                         SET turns = s.turns, answered = s.answered, failed = s.failed, abandoned = s.abandoned,
                             blocked = s.blocked, last_activity_at = GREATEST(c.last_activity_at, s.last_at),
-                            last_intent = s.last_intent, last_state = s.last_state
+                            last_intent = (SELECT intent FROM conversation_index_turn l
+                                           WHERE l.conversation_id = c.conversation_id AND l.intent IS NOT NULL
+                                           ORDER BY l.turn_index DESC LIMIT 1),
+                            last_state = (SELECT state FROM conversation_index_turn l
+                                          WHERE l.conversation_id = c.conversation_id AND l.state IS NOT NULL
+                                          ORDER BY l.turn_index DESC LIMIT 1)
                         FROM (SELECT conversation_id, count(*) AS turns,
                                      count(*) FILTER (WHERE outcome = 'ANSWERED') AS answered,
                                      count(*) FILTER (WHERE outcome = 'FAILED') AS failed,
                                      count(*) FILTER (WHERE outcome = 'ABANDONED') AS abandoned,
                                      count(*) FILTER (WHERE outcome = 'BLOCKED') AS blocked,
-                                     max(COALESCE(ended_at, started_at)) AS last_at,
-                                     (array_agg(intent ORDER BY turn_index DESC) FILTER (WHERE intent IS NOT NULL))[1]
-                                         AS last_intent,
-                                     (array_agg(state ORDER BY turn_index DESC) FILTER (WHERE state IS NOT NULL))[1]
-                                         AS last_state
-                              FROM turns
+                                     max(COALESCE(ended_at, started_at)) AS last_at
+                              FROM conversation_index_turn
+                              WHERE conversation_id = ANY (CAST(:ids AS uuid[]))
                               GROUP BY conversation_id) s
-                        WHERE c.conversation_id = ANY (CAST(:ids AS uuid[])) AND c.conversation_id = s.conversation_id""")
-                .param("textTurnIds", SqlArrays.of("uuid", texts, TurnStart::turnId))
-                .param("textConversationIds", SqlArrays.of("uuid", texts, TurnStart::conversationId))
-                .param("texts", SqlArrays.of("text", texts, TurnStart::userText))
-                .param("turnIds", SqlArrays.of("uuid", starts, TurnStart::turnId))
-                .param("conversationIds", SqlArrays.of("uuid", starts, TurnStart::conversationId))
-                .param("indexes", SqlArrays.of("integer", starts, TurnStart::turnIndex))
-                .param("startedAts", SqlArrays.of("text", starts, turn -> turn.startedAt()))
-                .param("startEndedAts", SqlArrays.of("text", starts, turn -> end.apply(turn).endedAt()))
-                .param("startOutcomes", SqlArrays.of("text", starts, turn -> end.apply(turn).outcome()))
-                .param("startIntents", SqlArrays.of("text", starts, turn -> end.apply(turn).intent()))
-                .param("startStates", SqlArrays.of("text", starts, turn -> end.apply(turn).state()))
-                .param("endTurnIds", SqlArrays.of("uuid", ends, TurnEnd::turnId))
-                .param("endedAts", SqlArrays.of("text", ends, turn -> turn.endedAt()))
-                .param("outcomes", SqlArrays.of("text", ends, TurnEnd::outcome))
-                .param("intents", SqlArrays.of("text", ends, TurnEnd::intent))
-                .param("states", SqlArrays.of("text", ends, TurnEnd::state))
-                .param("ids", SqlArrays.of("uuid", List.copyOf(touched), id -> id))
+                        WHERE c.conversation_id = s.conversation_id""")
+                .param("ids", SqlArrays.of("uuid", List.copyOf(conversationIds), id -> id))
                 .update();
     }
-
-    /** A turn start's end where the batch has none: the columns stay null. */
-    private static final TurnEnd NOT_ENDED = new TurnEnd(null, null, null, null, null, null);
 
     /** Forgets what the conversations' users typed (erasure); the rest of their summaries stays. */
     public void eraseTexts(Collection<UUID> conversationIds) {

@@ -12,7 +12,6 @@ import io.convtrail.api.privacy.ConversationKeys;
 import io.convtrail.api.query.FindConversationTraceQuery;
 import io.convtrail.api.rest.ConversationTrace;
 import io.convtrail.api.rest.TraceTurn;
-import io.convtrail.query.projection.NewRows;
 import io.convtrail.query.projection.ProjectionBatches;
 import io.convtrail.query.projection.ReplayedPages;
 import io.convtrail.query.store.EventPositions;
@@ -52,10 +51,10 @@ public class TraceProjection implements ReplayedPages {
     private final TraceWrites writes;
 
     TraceProjection(TraceRepository repository, ObjectMapper json, EventPositions positions, ConversationKeys keys,
-                    ProjectionBatches batches, NewRows newRows) {
+                    ProjectionBatches batches) {
         this.repository = repository;
         this.batches = batches;
-        this.writes = new TraceWrites(repository, newRows);
+        this.writes = new TraceWrites(repository);
         this.keys = keys;
         this.positions = positions;
         this.json = json;

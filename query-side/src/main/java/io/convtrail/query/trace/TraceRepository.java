@@ -19,14 +19,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * SQL of the trace read model ({@code trace_turn}, {@code trace_step}, {@code trace_stage}). Every
@@ -38,11 +35,13 @@ class TraceRepository {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final NewRows newRows;
     private final KeyOrderReads reads;
 
-    TraceRepository(JdbcClient jdbc, JdbcTemplate template, KeyOrderReads reads) {
+    TraceRepository(JdbcClient jdbc, JdbcTemplate template, NewRows newRows, KeyOrderReads reads) {
         this.jdbc = jdbc;
         this.template = template;
+        this.newRows = newRows;
         this.reads = reads;
     }
 
@@ -65,139 +64,74 @@ class TraceRepository {
         void accept(UUID conversationId, UUID turnId, OpenStep step);
     }
 
-    /** One statement's SQL and its parameters: run alone, or as a part of a live batch's one statement. */
-    private record Part(String sql, Map<String, Object> params) {
-    }
-
-    private void run(Part part) {
-        jdbc.sql(part.sql()).params(part.params()).update();
-    }
-
-    /**
-     * A live batch's rows in one statement: the turns started (one the batch also ended inserted ended), the turns
-     * ended that were stored before, the steps opened (one the batch also closed inserted closed), the steps closed
-     * that were stored before, and the stages (the i-th of {@code stageConversationIds} is the i-th row's): plainly,
-     * failing on a stage stored already ({@link NewRows}), or {@code skippingStored} with {@code ON CONFLICT DO
-     * NOTHING}. Every part of a statement sees the rows as they were before it: so each {@code UPDATE} finds only
-     * rows stored by earlier statements, and what the batch both starts and ends is written once, ended.
-     */
-    void writeLive(List<TraceChange.TurnStarted> started, List<TraceChange.TurnEnded> ended,
-                   List<UUID> stageConversationIds, List<StageRow> stages, List<TraceWrites.OpenedStep> opened,
-                   List<TraceWrites.ClosedStep> closed, boolean skippingStored) {
-        Map<UUID, TraceChange.TurnEnded> endOf = new HashMap<>();
-        ended.forEach(end -> endOf.put(end.turnId(), end));
-        List<Part> parts = List.of(turnsStarted(started, endOf), turnsEnded(ended), stepsOpened(opened),
-                stepsClosed(closed));
-        Part main = stagesInserted(stageConversationIds, stages, skippingStored);
-        StringBuilder sql = new StringBuilder("WITH ");
-        Map<String, Object> params = new HashMap<>(main.params());
-        for (int i = 0; i < parts.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("part").append(i).append(" AS (").append(parts.get(i).sql())
-                    .append(")");
-            params.putAll(parts.get(i).params());
-        }
-        run(new Part(sql.append(' ').append(main.sql()).toString(), params));
-    }
-
-    /** A replay's turn starts, alone (their ends follow with {@link #endTurns}). */
     void startTurns(List<TraceChange.TurnStarted> turns) {
-        if (!turns.isEmpty()) {
-            run(turnsStarted(turns, Map.of()));
+        if (turns.isEmpty()) {
+            return;
         }
+        jdbc.sql("""
+                        INSERT INTO trace_turn (turn_id, conversation_id, turn_index, user_text, started_at, status)
+                        SELECT t.*, :status FROM unnest(CAST(:turnIds AS uuid[]), CAST(:conversationIds AS uuid[]),
+                                                        CAST(:indexes AS integer[]), CAST(:userTexts AS text[]),
+                                                        CAST(:startedAts AS timestamptz[])) AS t
+                        ON CONFLICT DO NOTHING""")
+                .param("turnIds", SqlArrays.of("uuid", turns, TraceChange.TurnStarted::turnId))
+                .param("conversationIds", SqlArrays.of("uuid", turns, TraceChange.TurnStarted::conversationId))
+                .param("indexes", SqlArrays.of("integer", turns, TraceChange.TurnStarted::index))
+                .param("userTexts", SqlArrays.of("text", turns, TraceChange.TurnStarted::userText))
+                .param("startedAts", SqlArrays.of("text", turns, turn -> turn.startedAt()))
+                .param("status", TraceTurn.Status.RUNNING.name())
+                .update();
     }
 
     /** Ends turns, one per turn id. */
     void endTurns(List<TraceChange.TurnEnded> turns) {
-        if (!turns.isEmpty()) {
-            run(turnsEnded(turns));
+        if (turns.isEmpty()) {
+            return;
         }
+        jdbc.sql("""
+                        UPDATE trace_turn t
+                        SET ended_at = e.ended_at, status = e.status, outcome = e.outcome,
+                            final_intent = e.intent, final_state = e.state
+                        FROM unnest(CAST(:turnIds AS uuid[]), CAST(:endedAts AS timestamptz[]), CAST(:statuses AS text[]),
+                                    CAST(:outcomes AS text[]), CAST(:intents AS text[]), CAST(:states AS text[]))
+                             AS e(turn_id, ended_at, status, outcome, intent, state)
+                        WHERE t.turn_id = e.turn_id""")
+                .param("turnIds", SqlArrays.of("uuid", turns, TraceChange.TurnEnded::turnId))
+                .param("endedAts", SqlArrays.of("text", turns, turn -> turn.endedAt()))
+                .param("statuses", SqlArrays.of("text", turns, turn -> turn.status().name()))
+                .param("outcomes", SqlArrays.of("text", turns, TraceChange.TurnEnded::outcome))
+                .param("intents", SqlArrays.of("text", turns, TraceChange.TurnEnded::intent))
+                .param("states", SqlArrays.of("text", turns, TraceChange.TurnEnded::state))
+                .update();
     }
 
     /**
-     * Inserts opened steps; one the same batch closed is inserted closed, with the values {@link #closeSteps} would
-     * give it (the same expressions over the same stored times).
+     * Stores stages (the i-th of {@code conversationIds} is the i-th row's) unless they are already there, in one
+     * statement (two where one is there already: {@link NewRows}).
      */
-    void openSteps(List<TraceWrites.OpenedStep> steps) {
-        if (!steps.isEmpty()) {
-            run(stepsOpened(steps));
+    void insertStages(List<UUID> conversationIds, List<StageRow> rows) {
+        if (rows.isEmpty()) {
+            return;
         }
+        newRows.insert(() -> insertStages(conversationIds, rows, ""),
+                () -> insertStages(conversationIds, rows, "ON CONFLICT DO NOTHING"));
     }
 
-    /**
-     * Closes steps. Without a durationMs from the engine the time between its brackets is used;
-     * a class or file the STEP_ENTER left out is taken from the exit.
-     */
-    void closeSteps(List<TraceWrites.ClosedStep> steps) {
-        if (!steps.isEmpty()) {
-            run(stepsClosed(steps));
-        }
-    }
-
-    /** Turns started; one whose end is in {@code endOf} is inserted ended. */
-    private static Part turnsStarted(List<TraceChange.TurnStarted> turns, Map<UUID, TraceChange.TurnEnded> endOf) {
-        Function<TraceChange.TurnStarted, TraceChange.TurnEnded> end = turn -> endOf.get(turn.turnId());
-        Map<String, Object> params = new HashMap<>();
-        params.put("startTurnIds", SqlArrays.of("uuid", turns, TraceChange.TurnStarted::turnId));
-        params.put("startConversationIds", SqlArrays.of("uuid", turns, TraceChange.TurnStarted::conversationId));
-        params.put("startIndexes", SqlArrays.of("integer", turns, TraceChange.TurnStarted::index));
-        params.put("startUserTexts", SqlArrays.of("text", turns, TraceChange.TurnStarted::userText));
-        params.put("startStartedAts", SqlArrays.of("text", turns, turn -> turn.startedAt()));
-        params.put("startStatuses", SqlArrays.of("text", turns,
-                turn -> end.apply(turn) == null ? TraceTurn.Status.RUNNING.name() : end.apply(turn).status().name()));
-        params.put("startEndedAts", SqlArrays.of("text", turns, turn -> ended(end.apply(turn), TraceChange.TurnEnded::endedAt)));
-        params.put("startOutcomes", SqlArrays.of("text", turns, turn -> ended(end.apply(turn), TraceChange.TurnEnded::outcome)));
-        params.put("startIntents", SqlArrays.of("text", turns, turn -> ended(end.apply(turn), TraceChange.TurnEnded::intent)));
-        params.put("startStates", SqlArrays.of("text", turns, turn -> ended(end.apply(turn), TraceChange.TurnEnded::state)));
-        return new Part("""
-                INSERT INTO trace_turn (turn_id, conversation_id, turn_index, user_text, started_at, status, ended_at,
-                                        outcome, final_intent, final_state)
-                SELECT * FROM unnest(CAST(:startTurnIds AS uuid[]), CAST(:startConversationIds AS uuid[]),
-                                     CAST(:startIndexes AS integer[]), CAST(:startUserTexts AS text[]),
-                                     CAST(:startStartedAts AS timestamptz[]), CAST(:startStatuses AS text[]),
-                                     CAST(:startEndedAts AS timestamptz[]), CAST(:startOutcomes AS text[]),
-                                     CAST(:startIntents AS text[]), CAST(:startStates AS text[]))
-                ON CONFLICT DO NOTHING""", params);
-    }
-
-    private static Object ended(TraceChange.TurnEnded end, Function<TraceChange.TurnEnded, Object> column) {
-        return end == null ? null : column.apply(end);
-    }
-
-    private static Part turnsEnded(List<TraceChange.TurnEnded> turns) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("endTurnIds", SqlArrays.of("uuid", turns, TraceChange.TurnEnded::turnId));
-        params.put("endEndedAts", SqlArrays.of("text", turns, turn -> turn.endedAt()));
-        params.put("endStatuses", SqlArrays.of("text", turns, turn -> turn.status().name()));
-        params.put("endOutcomes", SqlArrays.of("text", turns, TraceChange.TurnEnded::outcome));
-        params.put("endIntents", SqlArrays.of("text", turns, TraceChange.TurnEnded::intent));
-        params.put("endStates", SqlArrays.of("text", turns, TraceChange.TurnEnded::state));
-        return new Part("""
-                UPDATE trace_turn t
-                SET ended_at = e.ended_at, status = e.status, outcome = e.outcome,
-                    final_intent = e.intent, final_state = e.state
-                FROM unnest(CAST(:endTurnIds AS uuid[]), CAST(:endEndedAts AS timestamptz[]),
-                            CAST(:endStatuses AS text[]), CAST(:endOutcomes AS text[]), CAST(:endIntents AS text[]),
-                            CAST(:endStates AS text[]))
-                     AS e(turn_id, ended_at, status, outcome, intent, state)
-                WHERE t.turn_id = e.turn_id""", params);
-    }
-
-    private static Part stagesInserted(List<UUID> conversationIds, List<StageRow> rows, boolean skippingStored) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("stageAuditIds", SqlArrays.of("bigint", rows, StageRow::auditId));
-        params.put("stageConversationIds", SqlArrays.of("uuid", conversationIds, id -> id));
-        params.put("stageTurnIds", SqlArrays.of("uuid", rows, StageRow::turnId));
-        params.put("stageStepIds", SqlArrays.of("bigint", rows, StageRow::stepId));
-        params.put("stageNames", SqlArrays.of("text", rows, StageRow::stage));
-        params.put("stageCreatedAts", SqlArrays.of("text", rows, row -> row.createdAt()));
-        params.put("stagePayloads", SqlArrays.of("text", rows, StageRow::payloadJson));
-        return new Part("""
-                INSERT INTO trace_stage (audit_id, conversation_id, turn_id, step_id, stage, created_at, payload)
-                SELECT * FROM unnest(CAST(:stageAuditIds AS bigint[]), CAST(:stageConversationIds AS uuid[]),
-                                     CAST(:stageTurnIds AS uuid[]), CAST(:stageStepIds AS bigint[]),
-                                     CAST(:stageNames AS text[]), CAST(:stageCreatedAts AS timestamptz[]),
-                                     CAST(:stagePayloads AS text[]))
-                """ + (skippingStored ? "ON CONFLICT DO NOTHING" : ""), params);
+    private int insertStages(List<UUID> conversationIds, List<StageRow> rows, String onConflict) {
+        return jdbc.sql("""
+                        INSERT INTO trace_stage (audit_id, conversation_id, turn_id, step_id, stage, created_at, payload)
+                        SELECT * FROM unnest(CAST(:auditIds AS bigint[]), CAST(:conversationIds AS uuid[]),
+                                             CAST(:turnIds AS uuid[]), CAST(:stepIds AS bigint[]), CAST(:stages AS text[]),
+                                             CAST(:createdAts AS timestamptz[]), CAST(:payloads AS text[]))
+                        """ + onConflict)
+                .param("auditIds", SqlArrays.of("bigint", rows, StageRow::auditId))
+                .param("conversationIds", SqlArrays.of("uuid", conversationIds, id -> id))
+                .param("turnIds", SqlArrays.of("uuid", rows, StageRow::turnId))
+                .param("stepIds", SqlArrays.of("bigint", rows, StageRow::stepId))
+                .param("stages", SqlArrays.of("text", rows, StageRow::stage))
+                .param("createdAts", SqlArrays.of("text", rows, row -> row.createdAt()))
+                .param("payloads", SqlArrays.of("text", rows, StageRow::payloadJson))
+                .update();
     }
 
     /** Copies in stages new to the table ({@link CopyRows}: a replay's), failing if one is there already. */
@@ -212,44 +146,48 @@ class TraceRepository {
         copy.copyInto(template);
     }
 
-    private static Part stepsOpened(List<TraceWrites.OpenedStep> steps) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("openStepIds", SqlArrays.of("bigint", steps, TraceWrites.OpenedStep::stepId));
-        params.put("openConversationIds", SqlArrays.of("uuid", steps, TraceWrites.OpenedStep::conversationId));
-        params.put("openTurnIds", SqlArrays.of("uuid", steps, TraceWrites.OpenedStep::turnId));
-        params.put("openSteps", SqlArrays.of("text", steps, step -> step.enter().step()));
-        params.put("openStepClasses", SqlArrays.of("text", steps, step -> step.enter().stepClass()));
-        params.put("openSourceFiles", SqlArrays.of("text", steps, step -> step.enter().sourceFile()));
-        params.put("openStartedAts", SqlArrays.of("text", steps, step -> step.startedAt()));
-        params.put("openStatuses", SqlArrays.of("text", steps,
-                step -> (step.close() == null ? TraceStep.Status.RUNNING : step.close().status()).name()));
-        params.put("openEndedAts", SqlArrays.of("text", steps,
-                step -> step.close() == null ? null : step.close().endedAt()));
-        params.put("openErrors", SqlArrays.of("text", steps,
-                step -> step.close() == null ? null : closeError(step.close())));
-        params.put("openDurations", SqlArrays.of("bigint", steps,
-                step -> step.close() == null ? null : step.close().exit().durationMs()));
-        params.put("openExitClasses", SqlArrays.of("text", steps,
-                step -> step.close() == null ? null : step.close().exit().stepClass()));
-        params.put("openExitFiles", SqlArrays.of("text", steps,
-                step -> step.close() == null ? null : step.close().exit().sourceFile()));
-        return new Part("""
-                INSERT INTO trace_step (step_id, conversation_id, turn_id, step, step_class, source_file,
-                                        status, started_at, ended_at, duration_ms, error)
-                SELECT s.step_id, s.conversation_id, s.turn_id, s.step, COALESCE(s.step_class, s.exit_class),
-                       COALESCE(s.source_file, s.exit_file), s.status, s.started_at, s.ended_at,
-                       CASE WHEN s.ended_at IS NOT NULL THEN COALESCE(s.duration_ms,
-                           CAST(round(EXTRACT(EPOCH FROM (s.ended_at - s.started_at)) * 1000) AS bigint)) END,
-                       s.error
-                FROM unnest(CAST(:openStepIds AS bigint[]), CAST(:openConversationIds AS uuid[]),
-                            CAST(:openTurnIds AS uuid[]), CAST(:openSteps AS text[]), CAST(:openStepClasses AS text[]),
-                            CAST(:openSourceFiles AS text[]), CAST(:openStartedAts AS timestamptz[]),
-                            CAST(:openStatuses AS text[]), CAST(:openEndedAts AS timestamptz[]),
-                            CAST(:openErrors AS text[]), CAST(:openDurations AS bigint[]),
-                            CAST(:openExitClasses AS text[]), CAST(:openExitFiles AS text[]))
-                     AS s(step_id, conversation_id, turn_id, step, step_class, source_file, started_at, status,
-                          ended_at, error, duration_ms, exit_class, exit_file)
-                ON CONFLICT DO NOTHING""", params);
+    /**
+     * Inserts opened steps; one the same batch closed is inserted closed, with the values {@link #closeSteps} would
+     * give it (the same expressions over the same stored times).
+     */
+    void openSteps(List<TraceWrites.OpenedStep> steps) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        INSERT INTO trace_step (step_id, conversation_id, turn_id, step, step_class, source_file,
+                                                status, started_at, ended_at, duration_ms, error)
+                        SELECT s.step_id, s.conversation_id, s.turn_id, s.step, COALESCE(s.step_class, s.exit_class),
+                               COALESCE(s.source_file, s.exit_file), s.status, s.started_at, s.ended_at,
+                               CASE WHEN s.ended_at IS NOT NULL THEN COALESCE(s.duration_ms,
+                                   CAST(round(EXTRACT(EPOCH FROM (s.ended_at - s.started_at)) * 1000) AS bigint)) END,
+                               s.error
+                        FROM unnest(CAST(:stepIds AS bigint[]), CAST(:conversationIds AS uuid[]), CAST(:turnIds AS uuid[]),
+                                    CAST(:steps AS text[]), CAST(:stepClasses AS text[]), CAST(:sourceFiles AS text[]),
+                                    CAST(:startedAts AS timestamptz[]), CAST(:statuses AS text[]),
+                                    CAST(:endedAts AS timestamptz[]), CAST(:errors AS text[]), CAST(:durations AS bigint[]),
+                                    CAST(:exitClasses AS text[]), CAST(:exitFiles AS text[]))
+                             AS s(step_id, conversation_id, turn_id, step, step_class, source_file, started_at, status,
+                                  ended_at, error, duration_ms, exit_class, exit_file)
+                        ON CONFLICT DO NOTHING""")
+                .param("stepIds", SqlArrays.of("bigint", steps, TraceWrites.OpenedStep::stepId))
+                .param("conversationIds", SqlArrays.of("uuid", steps, TraceWrites.OpenedStep::conversationId))
+                .param("turnIds", SqlArrays.of("uuid", steps, TraceWrites.OpenedStep::turnId))
+                .param("steps", SqlArrays.of("text", steps, step -> step.enter().step()))
+                .param("stepClasses", SqlArrays.of("text", steps, step -> step.enter().stepClass()))
+                .param("sourceFiles", SqlArrays.of("text", steps, step -> step.enter().sourceFile()))
+                .param("startedAts", SqlArrays.of("text", steps, step -> step.startedAt()))
+                .param("statuses", SqlArrays.of("text", steps,
+                        step -> (step.close() == null ? TraceStep.Status.RUNNING : step.close().status()).name()))
+                .param("endedAts", SqlArrays.of("text", steps, step -> step.close() == null ? null : step.close().endedAt()))
+                .param("errors", SqlArrays.of("text", steps, step -> step.close() == null ? null : closeError(step.close())))
+                .param("durations", SqlArrays.of("bigint", steps,
+                        step -> step.close() == null ? null : step.close().exit().durationMs()))
+                .param("exitClasses", SqlArrays.of("text", steps,
+                        step -> step.close() == null ? null : step.close().exit().stepClass()))
+                .param("exitFiles", SqlArrays.of("text", steps,
+                        step -> step.close() == null ? null : step.close().exit().sourceFile()))
+                .update();
     }
 
     /**
@@ -286,28 +224,34 @@ class TraceRepository {
         return step.status() == TraceStep.Status.ERROR ? step.exit().errorMessage() : null;
     }
 
-    private static Part stepsClosed(List<TraceWrites.ClosedStep> steps) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("closeStepIds", SqlArrays.of("bigint", steps, TraceWrites.ClosedStep::stepId));
-        params.put("closeStatuses", SqlArrays.of("text", steps, step -> step.status().name()));
-        params.put("closeEndedAts", SqlArrays.of("text", steps, step -> step.endedAt()));
-        params.put("closeErrors", SqlArrays.of("text", steps, TraceRepository::closeError));
-        params.put("closeDurations", SqlArrays.of("bigint", steps, step -> step.exit().durationMs()));
-        params.put("closeStepClasses", SqlArrays.of("text", steps, step -> step.exit().stepClass()));
-        params.put("closeSourceFiles", SqlArrays.of("text", steps, step -> step.exit().sourceFile()));
-        return new Part("""
-                UPDATE trace_step s
-                SET status = c.status, ended_at = c.ended_at, error = c.error,
-                    duration_ms = COALESCE(c.duration_ms,
-                        CAST(round(EXTRACT(EPOCH FROM (c.ended_at - s.started_at)) * 1000) AS bigint)),
-                    step_class = COALESCE(s.step_class, c.step_class),
-                    source_file = COALESCE(s.source_file, c.source_file)
-                FROM unnest(CAST(:closeStepIds AS bigint[]), CAST(:closeStatuses AS text[]),
-                            CAST(:closeEndedAts AS timestamptz[]), CAST(:closeErrors AS text[]),
-                            CAST(:closeDurations AS bigint[]), CAST(:closeStepClasses AS text[]),
-                            CAST(:closeSourceFiles AS text[]))
-                     AS c(step_id, status, ended_at, error, duration_ms, step_class, source_file)
-                WHERE s.step_id = c.step_id""", params);
+    /**
+     * Closes steps. Without a durationMs from the engine the time between its brackets is used;
+     * a class or file the STEP_ENTER left out is taken from the exit.
+     */
+    void closeSteps(List<TraceWrites.ClosedStep> steps) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        UPDATE trace_step s
+                        SET status = c.status, ended_at = c.ended_at, error = c.error,
+                            duration_ms = COALESCE(c.duration_ms,
+                                CAST(round(EXTRACT(EPOCH FROM (c.ended_at - s.started_at)) * 1000) AS bigint)),
+                            step_class = COALESCE(s.step_class, c.step_class),
+                            source_file = COALESCE(s.source_file, c.source_file)
+                        FROM unnest(CAST(:stepIds AS bigint[]), CAST(:statuses AS text[]), CAST(:endedAts AS timestamptz[]),
+                                    CAST(:errors AS text[]), CAST(:durations AS bigint[]), CAST(:stepClasses AS text[]),
+                                    CAST(:sourceFiles AS text[]))
+                             AS c(step_id, status, ended_at, error, duration_ms, step_class, source_file)
+                        WHERE s.step_id = c.step_id""")
+                .param("stepIds", SqlArrays.of("bigint", steps, TraceWrites.ClosedStep::stepId))
+                .param("statuses", SqlArrays.of("text", steps, step -> step.status().name()))
+                .param("endedAts", SqlArrays.of("text", steps, step -> step.endedAt()))
+                .param("errors", SqlArrays.of("text", steps, TraceRepository::closeError))
+                .param("durations", SqlArrays.of("bigint", steps, step -> step.exit().durationMs()))
+                .param("stepClasses", SqlArrays.of("text", steps, step -> step.exit().stepClass()))
+                .param("sourceFiles", SqlArrays.of("text", steps, step -> step.exit().sourceFile()))
+                .update();
     }
 
     /**

@@ -2,7 +2,6 @@ package io.convtrail.query.trace;
 
 import io.convtrail.api.Stage;
 import io.convtrail.api.rest.TraceStep;
-import io.convtrail.query.projection.NewRows;
 import io.convtrail.query.projection.ProjectionBatches;
 import io.convtrail.query.trace.TraceChange.StageRecorded;
 import io.convtrail.query.trace.TraceChange.TurnEnded;
@@ -22,13 +21,8 @@ import java.util.UUID;
  * step, STEP_EXIT / STEP_ERROR closes the open step it names, any other stage belongs to the
  * innermost open step. A stage already stored was applied before and changes nothing. The walk runs
  * in memory over the batch, starting from the open steps stored by earlier batches (read once per
- * batch), and a live batch's rows are written in one statement (a replay's: one statement per table and kind of
- * change, its stages and opened steps copied in).
- * <p>
- * A live batch is walked as if none of its stages were stored, and its stages are inserted plainly ({@link NewRows}):
- * where the insert succeeds none was, and the walk is the one that skips stored stages. Only when one was stored (a
- * unique violation: events applied again) is the insert undone and the batch walked again, the stored stages looked
- * up and skipped; so a live batch does not look its stages up, one index search each.
+ * batch, in the same statement that finds the batch's stages stored already), and its rows are written with one statement per table and kind of change (a replay's stages
+ * and opened steps copied in).
  */
 final class TraceWrites {
 
@@ -51,21 +45,10 @@ final class TraceWrites {
         }
     }
 
-    /** A batch's stages walked: the rows to store (the i-th conversation is the i-th row's) and the steps they open and close. */
-    private record Walk(List<StageRow> rows, List<UUID> conversations, List<OpenedStep> opened,
-                        List<ClosedStep> closed) {
-
-        static Walk none() {
-            return new Walk(List.of(), List.of(), List.of(), List.of());
-        }
-    }
-
     private final TraceRepository repository;
-    private final NewRows newRows;
 
-    TraceWrites(TraceRepository repository, NewRows newRows) {
+    TraceWrites(TraceRepository repository) {
         this.repository = repository;
-        this.newRows = newRows;
     }
 
     /** @param fresh a replay's batch ({@link ProjectionBatches.Writer}): none of its stages is stored yet */
@@ -84,69 +67,45 @@ final class TraceWrites {
                 ended.put(end.turnId(), end);
             }
         }
-        List<TurnEnded> ends = new ArrayList<>(ended.values());
-        if (fresh) {
-            // a fresh batch's stages are all new; were one stored after all, its copy fails the batch
-            Walk walk = stages.isEmpty() ? Walk.none() : walk(stages, Set.of(), openSteps(stages));
-            repository.startTurns(started);
-            repository.copyStages(walk.conversations(), walk.rows());
-            if (!repository.copySteps(walk.opened())) {
-                repository.openSteps(walk.opened());
-            }
-            repository.closeSteps(walk.closed());
-            repository.endTurns(ends);
-        } else if (stages.isEmpty()) {
-            write(started, ends, Walk.none(), false);
-        } else {
-            newRows.insert(() -> {
-                // walked as if none were stored, the common case: the plain insert then fails if one was
-                write(started, ends, walk(stages, Set.of(), openSteps(stages)), false);
-                return null;
-            }, () -> {
-                write(started, ends, storedSkipped(stages), true);
-                return null;
-            });
-        }
-    }
-
-    private void write(List<TurnStarted> started, List<TurnEnded> ends, Walk walk, boolean skippingStored) {
-        repository.writeLive(started, ends, walk.conversations(), walk.rows(), walk.opened(), walk.closed(),
-                skippingStored);
-    }
-
-    /**
-     * The batch walked again, its stages stored already (an event applied twice) skipped: they are looked up with
-     * the open steps, in one statement.
-     */
-    private Walk storedSkipped(List<StageRecorded> stages) {
-        Map<TurnKey, List<OpenStep>> open = new HashMap<>();
-        // the open steps of every conversation of the batch, also of one whose stages turn out to be stored already
-        // (they are skipped, so its steps are not used)
-        Set<Long> stored = repository.storedStagesAndOpenSteps(stages.stream().map(StageRecorded::auditId).toList(),
-                stages.stream().map(StageRecorded::conversationId).toList(),
-                stages.stream().map(StageRecorded::conversationId).distinct().toList(), into(open));
-        return walk(stages, stored, open);
-    }
-
-    /** The stored open steps of the stages' conversations, by turn. */
-    private Map<TurnKey, List<OpenStep>> openSteps(List<StageRecorded> stages) {
-        Map<TurnKey, List<OpenStep>> open = new HashMap<>();
-        repository.openSteps(stages.stream().map(StageRecorded::conversationId).distinct().toList(), into(open));
-        return open;
-    }
-
-    private static TraceRepository.OpenSteps into(Map<TurnKey, List<OpenStep>> open) {
-        return (conversationId, turnId, step) ->
-                open.computeIfAbsent(new TurnKey(conversationId, turnId), key -> new ArrayList<>()).add(step);
-    }
-
-    /** ConvEngine's walk over the stages, from the stored open steps ({@code open}, changed as it goes). */
-    private static Walk walk(List<StageRecorded> stages, Set<Long> stored, Map<TurnKey, List<OpenStep>> open) {
-        List<StageRow> rows = new ArrayList<>();
-        List<UUID> conversations = new ArrayList<>();
+        List<StageRow> stageRows = new ArrayList<>();
+        List<UUID> stageConversations = new ArrayList<>();
         List<OpenedStep> opened = new ArrayList<>();
         List<ClosedStep> closed = new ArrayList<>();
+        walk(stages, fresh, stageRows, stageConversations, opened, closed);
+        repository.startTurns(started);
+        if (fresh) {
+            repository.copyStages(stageConversations, stageRows);
+        } else {
+            repository.insertStages(stageConversations, stageRows);
+        }
+        if (!fresh || !repository.copySteps(opened)) {
+            repository.openSteps(opened);
+        }
+        repository.closeSteps(closed);
+        repository.endTurns(new ArrayList<>(ended.values()));
+    }
+
+    private void walk(List<StageRecorded> stages, boolean fresh, List<StageRow> rows,
+                      List<UUID> conversations, List<OpenedStep> opened, List<ClosedStep> closed) {
+        if (stages.isEmpty()) {
+            return;
+        }
+        Map<TurnKey, List<OpenStep>> open = new HashMap<>();
         Map<Long, Integer> openedAt = new HashMap<>();
+        TraceRepository.OpenSteps into = (conversationId, turnId, step) ->
+                open.computeIfAbsent(new TurnKey(conversationId, turnId), key -> new ArrayList<>()).add(step);
+        Set<Long> stored;
+        if (fresh) {
+            // a fresh batch's stages are all new; were one stored after all, its copy fails the batch
+            stored = Set.of();
+            repository.openSteps(stages.stream().map(StageRecorded::conversationId).distinct().toList(), into);
+        } else {
+            // one statement for both; the open steps of every conversation of the batch, also of one whose stages
+            // turn out to be stored already (they are skipped, so its steps are not used)
+            stored = repository.storedStagesAndOpenSteps(stages.stream().map(StageRecorded::auditId).toList(),
+                    stages.stream().map(StageRecorded::conversationId).toList(),
+                    stages.stream().map(StageRecorded::conversationId).distinct().toList(), into);
+        }
         for (StageRecorded e : stages) {
             if (stored.contains(e.auditId())) {
                 continue;
@@ -178,6 +137,5 @@ final class TraceWrites {
             rows.add(new StageRow(e.auditId(), e.turnId(), stepId, e.stage().name(), e.createdAt(), e.payloadJson()));
             conversations.add(e.conversationId());
         }
-        return new Walk(rows, conversations, opened, closed);
     }
 }
