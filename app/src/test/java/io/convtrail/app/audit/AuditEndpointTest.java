@@ -8,10 +8,6 @@ import io.convtrail.api.Stage;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.LocalApi;
 import io.convtrail.app.ScriptedConversation;
-import io.convtrail.api.stream.StreamKind;
-import io.convtrail.query.audit.AuditRepository;
-import io.convtrail.query.audit.AuditRepository.StoredEvent;
-import io.convtrail.query.json.IsoInstants;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -24,12 +20,10 @@ import org.springframework.web.client.RestClient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,8 +41,6 @@ class AuditEndpointTest {
     QueryGateway queries;
     @Autowired
     ObjectMapper json;
-    @Autowired
-    AuditRepository repository;
 
     RestClient http;
 
@@ -77,46 +69,6 @@ class AuditEndpointTest {
         assertThat(pageRows).hasSize(1);
         assertThat(new String(page, StandardCharsets.UTF_8))
                 .isEqualTo(new String(json.writeValueAsBytes(pageRows), StandardCharsets.UTF_8));
-    }
-
-    /**
-     * The raw audit reads a few thousand rows per fetch and renders each as it is read: an audit of several
-     * fetches, and a filtered page that starts and ends inside fetches, are what Jackson writes for the rows
-     * stored, and go out with their length.
-     */
-    @Test
-    void anAuditOfManyFetchesIsByteForByteWhatJacksonWritesForTheStoredRows() throws Exception {
-        UUID id = UUID.randomUUID();
-        long firstId = 8_000_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L) * 10_000;
-        Instant t0 = Instant.parse("2026-12-02T06:00:00.000001Z");
-        Stage[] stages = Stage.values();
-        List<StoredEvent> stored = new ArrayList<>();
-        List<AuditRow> rows = new ArrayList<>();
-        for (int i = 0; i < 4_700; i++) {
-            long auditId = firstId + 3L * i;
-            Instant at = t0.plusNanos(1_000L * 7919 * i);
-            if (i % 10 == 9) { // verbose records are not audit rows
-                stored.add(new StoredEvent(auditId, id, i + 1, null, StreamKind.VERBOSE, "VERBOSE",
-                        "{\"text\":\"verbose " + i + "\"}", at, "h"));
-                continue;
-            }
-            Stage stage = stages[i % stages.length];
-            String payload = "{\"i\":" + i + ",\"text\":\"say \\\"hi\\\"\\n to Zoë 👋 " + "x".repeat(i % 300) + "\"}";
-            stored.add(new StoredEvent(auditId, id, i + 1, null, StreamKind.AUDIT, stage.name(), payload, at, "h"));
-            rows.add(new AuditRow(auditId, id, stage, payload, IsoInstants.format(at)));
-        }
-        repository.insertAll(stored);
-
-        ResponseEntity<byte[]> answer = http.get().uri("/api/v1/conversation/audit/{id}", id).retrieve()
-                .toEntity(byte[].class);
-        assertThat(answer.getHeaders().getContentLength()).isEqualTo(answer.getBody().length);
-        assertThat(new String(answer.getBody(), StandardCharsets.UTF_8))
-                .isEqualTo(new String(json.writeValueAsBytes(rows), StandardCharsets.UTF_8));
-
-        byte[] page = http.get().uri("/api/v1/conversation/audit/{id}?afterAuditId={after}&limit=2500", id,
-                rows.get(1_000).auditId()).retrieve().body(byte[].class);
-        assertThat(new String(page, StandardCharsets.UTF_8))
-                .isEqualTo(new String(json.writeValueAsBytes(rows.subList(1_001, 3_501)), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * The one owner of the raw-audit read model's SQL: {@code audit_event} (one row per stage or verbose
@@ -166,38 +165,19 @@ public class AuditRepository implements StreamHistory {
      * ({@link KeyOrderReads}).
      */
     public List<StoredAuditRow> readAudit(FindConversationAuditQuery q) {
-        List<StoredAuditRow> rows = new ArrayList<>();
-        readAudit(q, rows::add);
-        return rows;
-    }
-
-    /**
-     * {@link #readAudit(FindConversationAuditQuery)}, each row handed to {@code rows} as the driver reads it,
-     * {@value #AUDIT_FETCH_ROWS} rows fetched at a time, all in one read-only transaction: a reader that uses
-     * each row at once (the raw audit renders it) never holds a long conversation's rows all together.
-     */
-    public void readAudit(FindConversationAuditQuery q, Consumer<StoredAuditRow> rows) {
         String stage = q.stage() == null ? null : q.stage().name();
-        reads.inKeyOrder(() -> {
-            reads.inBinary(AUDIT_ROWS, AUDIT_FETCH_ROWS,
-                    rs -> rows.accept(new StoredAuditRow(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
-                            StoredInstants.read(rs, 4))),
-                    q.conversationId(), StreamKind.AUDIT.name(), q.afterAuditId() == null ? -1L : q.afterAuditId(),
-                    stage, stage, q.limit() == null ? Integer.MAX_VALUE : q.limit());
-            return null;
-        });
+        return reads.inKeyOrder(() -> reads.inBinary("""
+                        SELECT audit_id, stage, payload_json, created_at
+                        FROM audit_event
+                        WHERE conversation_id = ? AND kind = ?
+                          AND audit_id > ? AND (CAST(? AS text) IS NULL OR stage = ?)
+                        ORDER BY audit_id
+                        LIMIT ?""",
+                (rs, i) -> new StoredAuditRow(rs.getLong(1), Stage.valueOf(rs.getString(2)), rs.getBytes(3),
+                        StoredInstants.read(rs, 4)),
+                q.conversationId(), StreamKind.AUDIT.name(), q.afterAuditId() == null ? -1L : q.afterAuditId(),
+                stage, stage, q.limit() == null ? Integer.MAX_VALUE : q.limit()));
     }
-
-    /** Rows per fetch of the raw audit's read: a few fetches for a long conversation, one for most pages. */
-    static final int AUDIT_FETCH_ROWS = 2_000;
-
-    private static final String AUDIT_ROWS = """
-            SELECT audit_id, stage, payload_json, created_at
-            FROM audit_event
-            WHERE conversation_id = ? AND kind = ?
-              AND audit_id > ? AND (CAST(? AS text) IS NULL OR stage = ?)
-            ORDER BY audit_id
-            LIMIT ?""";
 
     @Override
     public List<StreamEvent> after(UUID conversationId, long afterSequence, int limit) {

@@ -235,17 +235,6 @@ public final class JsonBytes {
         size = 0;
     }
 
-    /**
-     * Hands its bytes over without a copy: the array, of which the first {@link #size()} bytes are written
-     * (read the size first); it then starts empty in a new array of the same length.
-     */
-    public byte[] handOver() {
-        byte[] written = bytes;
-        bytes = new byte[written.length];
-        size = 0;
-        return written;
-    }
-
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }

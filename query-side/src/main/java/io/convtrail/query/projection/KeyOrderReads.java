@@ -2,8 +2,6 @@ package io.convtrail.query.projection;
 
 import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.PreparedStatementCreator;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -57,28 +55,13 @@ public class KeyOrderReads {
      * switch for it (one more round trip on a connection's first run, to describe the columns).
      */
     public <R> List<R> inBinary(String sql, RowMapper<R> rows, Object... parameters) {
-        return template.query(binary(sql, 0, parameters), rows);
-    }
-
-    /**
-     * {@link #inBinary(String, RowMapper, Object...)}, each row handed to {@code rows} as it is read, the
-     * driver fetching {@code fetchSize} rows at a time: inside {@link #inKeyOrder} (a transaction) it then
-     * holds one fetch of rows instead of all of them, so a long answer's rows become garbage as they are
-     * used, not live until the last one is read.
-     */
-    public void inBinary(String sql, int fetchSize, RowCallbackHandler rows, Object... parameters) {
-        template.query(binary(sql, fetchSize, parameters), rows);
-    }
-
-    private static PreparedStatementCreator binary(String sql, int fetchSize, Object... parameters) {
-        return connection -> {
+        return template.query(connection -> {
             PreparedStatement select = connection.prepareStatement(sql);
             select.unwrap(PGStatement.class).setPrepareThreshold(-1);
-            select.setFetchSize(fetchSize);
             for (int i = 0; i < parameters.length; i++) {
                 select.setObject(i + 1, parameters[i]);
             }
             return select;
-        };
+        }, rows);
     }
 }

@@ -69,7 +69,7 @@ public class AuditController {
         Stage only = stage == null ? null : stageNamed(stage);
         consistency.awaitProjected(AuditProjection.PROCESSING_GROUP, id);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        audit.write(new FindConversationAuditQuery(id, afterAuditId, limit, only), response);
+        audit.write(new FindConversationAuditQuery(id, afterAuditId, limit, only), response.getOutputStream());
     }
 
     private static Stage stageNamed(String name) {
