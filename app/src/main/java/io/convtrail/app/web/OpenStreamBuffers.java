@@ -100,14 +100,30 @@ final class OpenStreamBuffers {
         }
     }
 
-    /** Lets go of the response header buffer of a response whose headers have been sent. */
+    /**
+     * Lets go of what a response whose headers have been sent keeps of them: the response header buffer,
+     * once flushed, and the header fields, which Tomcat copied into that buffer when it committed the
+     * response (each field is a name and a value of three objects each, ~300 bytes, a stream's response has
+     * a dozen). Nothing reads a committed response's headers again, and Tomcat ignores new ones; the
+     * fields' array grows back when the connection's next response sets headers.
+     */
     void releaseHeaders(Response response) {
         if (response.isCommitted() && read(responseOutput, response) instanceof Http11OutputBuffer output) {
             ByteBuffer headers = (ByteBuffer) read(headerBuffer, output);
             if (headers.capacity() > 0 && headers.position() == 0) {
                 write(headerBuffer, output, ByteBuffer.allocate(0));
             }
+            MimeHeaders fields = response.getMimeHeaders();
+            if (Array.getLength(read(mimeHeaderFields, fields)) > 1) {
+                fields.recycle();
+                write(mimeHeaderFields, fields, Array.newInstance(mimeHeaderFields.getType().getComponentType(), 1));
+            }
         }
+    }
+
+    /** How many header fields the response keeps allocated, in use or recycled, for a test to see them freed. */
+    int headerFields(Response response) {
+        return Array.getLength(read(mimeHeaderFields, response.getMimeHeaders()));
     }
 
     /**

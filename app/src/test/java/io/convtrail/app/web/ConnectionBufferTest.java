@@ -212,6 +212,9 @@ class ConnectionBufferTest {
                     .isLessThan(2048);
             assertThat(buffers.headerBuffer(coyoteResponse)).as("no response header buffer while the stream is open")
                     .isZero();
+            assertThat(buffers.headerFields(coyoteResponse)).as("no response header fields kept while the stream is open")
+                    .isLessThanOrEqualTo(1);
+            assertThat(coyoteResponse.getMimeHeaders().size()).isZero();
             assertThat(coyoteRequest.getHeader("authorization")).as("the head's fields still read whole").isEqualTo(token);
             assertThat(coyoteRequest.requestURI().toString()).isEqualTo(path);
             assertThat(buffers.headBytes(coyoteRequest)).as("the connection no longer holds its 9 KB head array")
@@ -232,6 +235,9 @@ class ConnectionBufferTest {
             out.flush();
             String redirect = readUntil(in, "\r\n\r\n");
             assertThat(redirect).as(redirect).matches("(?s)HTTP/1.1 [234]\\d\\d .*");
+            assertThat(redirect.toLowerCase(java.util.Locale.ROOT)).as("the next response's header fields, all sent")
+                    .contains("\r\nx-content-type-options: nosniff\r\n").contains("\r\ncache-control: ")
+                    .contains("\r\ndate: ");
         }
         assertThat(after).as("the connection's next request has Tomcat's full buffers")
                 .containsExactly(List.of(8 * 1024 + 1024, 8 * 1024));
