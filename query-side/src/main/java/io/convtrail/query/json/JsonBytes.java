@@ -169,11 +169,6 @@ public final class JsonBytes {
                     size += Long.BYTES;
                     continue;
                 }
-                if (((word - SPACES) & ~word & HIGHS) == 0 && fourByteLeads(word) == 0) {
-                    escapeQuotesAndBackslashes(word, length - i);
-                    i += Long.BYTES;
-                    continue;
-                }
                 int clean = Long.numberOfTrailingZeros(escapes) >>> 3;
                 i += clean;
                 size += clean;
@@ -212,44 +207,6 @@ public final class JsonBytes {
         System.arraycopy(utf8, i, bytes, size, length - i); // a cut-off sequence: not UTF-8, kept as it is
         size += length - i;
         return length;
-    }
-
-    /**
-     * A whole word whose only bytes to escape are {@code "} and {@code \} (a stored JSON payload's words
-     * mostly): each is written after a backslash, the bytes between copied a word at a time, without
-     * reading the payload again from the byte after each escape. Their lanes are found by the exact
-     * "is zero" test ({@link #exactZeros}), so every flag is a quote or a backslash. {@code rest} is what
-     * is left of the payload from this word on: room is made for it, the word's escapes and one word's
-     * overrun.
-     */
-    private void escapeQuotesAndBackslashes(long word, int rest) {
-        ensure(rest + 2 * Long.BYTES + 2);
-        long flags = exactZeros(word ^ QUOTES) | exactZeros(word ^ BACKSLASHES);
-        int copied = 0; // lanes of the word already in the answer
-        while (flags != 0) {
-            int lane = Long.numberOfTrailingZeros(flags) >>> 3;
-            LONGS.set(bytes, size, word >>> (copied << 3));
-            size += lane - copied;
-            bytes[size++] = '\\';
-            bytes[size++] = (byte) (word >>> (lane << 3));
-            copied = lane + 1;
-            flags &= flags - 1;
-        }
-        if (copied < Long.BYTES) {
-            LONGS.set(bytes, size, word >>> (copied << 3));
-            size += Long.BYTES - copied;
-        }
-    }
-
-    /** The high bit of every lane that is zero, and of no other: no borrow crosses lanes. */
-    private static long exactZeros(long word) {
-        return ~(((word & ~HIGHS) + ~HIGHS) | word | ~HIGHS);
-    }
-
-    /** The lanes (high bits, possibly a borrow's too) that may hold the first byte of a four-byte sequence. */
-    private static long fourByteLeads(long word) {
-        long fourByteLead = (word & FOUR_BYTE_MASKS) ^ FOUR_BYTE_LEADS;
-        return (fourByteLead - ONES) & ~fourByteLead & HIGHS;
     }
 
     /**

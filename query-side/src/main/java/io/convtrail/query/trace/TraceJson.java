@@ -48,13 +48,12 @@ final class TraceJson {
             number(json.bytes, paging.nextFromTurn());
             json.bytes.ascii(",\"next\":").string(paging.next());
         }
-        StepHeaders headers = StepHeaders.of(trace.steps());
         json.bytes.ascii(",\"steps\":[");
         for (int p = 0; p < trace.steps().size(); p++) {
             if (p > 0) {
                 json.bytes.put(',');
             }
-            writeStep(json, trace, headers, p);
+            writeStep(json, trace, p);
         }
         json.bytes.ascii("],\"stages\":[");
         json.flush();
@@ -64,19 +63,25 @@ final class TraceJson {
             if (t > 0) {
                 json.bytes.put(',');
             }
-            writeTurn(json, trace, headers, t);
+            writeTurn(json, trace, t);
         }
         json.bytes.ascii("]}");
         json.flush();
     }
 
-    private static void writeStep(Chunks json, Rendered trace, StepHeaders headers, int step) throws IOException {
-        headers.copy(step, json.bytes);
+    private static void writeStep(Chunks json, Rendered trace, int step) throws IOException {
+        StepRow row = trace.steps().get(step);
+        json.bytes.ascii("{\"step\":").string(row.step()).ascii(",\"stepClass\":").string(row.stepClass())
+                .ascii(",\"sourceFile\":").string(row.sourceFile()).ascii(",\"status\":\"").ascii(row.status().name())
+                .ascii("\",\"startedAt\":").instant(row.startedAt()).ascii(",\"endedAt\":").instant(row.endedAt())
+                .ascii(",\"durationMs\":");
+        number(json.bytes, row.durationMs());
+        json.bytes.ascii(",\"error\":").string(row.error());
         writeStages(json, ",\"stages\":[", trace, trace.groups().firstStageOf(step));
         json.bytes.put('}');
     }
 
-    private static void writeTurn(Chunks json, Rendered trace, StepHeaders headers, int turn) throws IOException {
+    private static void writeTurn(Chunks json, Rendered trace, int turn) throws IOException {
         TurnRow row = trace.turns().get(turn);
         json.bytes.ascii("{\"turnId\":\"").ascii(row.turnId().toString()).ascii("\",\"index\":").number(row.index())
                 .ascii(",\"userText\":").string(row.userText()).ascii(",\"startedAt\":").instant(row.startedAt())
@@ -90,7 +95,7 @@ final class TraceJson {
             if (p != groups.firstStepOf(turn)) {
                 json.bytes.put(',');
             }
-            writeStep(json, trace, headers, p);
+            writeStep(json, trace, p);
         }
         json.bytes.put(']');
         writeStages(json, ",\"stagesOutsideSteps\":[", trace, groups.firstOutsideStepsOf(turn));
@@ -115,45 +120,6 @@ final class TraceJson {
             json.nullValue();
         } else {
             json.number(value.longValue());
-        }
-    }
-
-    /**
-     * Each step's fields before its stages ({@code {"step":…,"error":…}} without the closing brace), rendered
-     * once: a step is written twice, under {@code steps} and under its turn, and its strings were escaped
-     * and its times formatted each time.
-     */
-    private static final class StepHeaders {
-
-        /** A rendered header's bytes, about: field names, status, two times, a duration. */
-        private static final int HEADER_BYTES = 256;
-
-        private final JsonBytes bytes;
-        private final int[] ends;
-
-        private StepHeaders(JsonBytes bytes, int[] ends) {
-            this.bytes = bytes;
-            this.ends = ends;
-        }
-
-        static StepHeaders of(List<StepRow> steps) {
-            JsonBytes bytes = new JsonBytes(steps.size() * HEADER_BYTES);
-            int[] ends = new int[steps.size()];
-            for (int p = 0; p < ends.length; p++) {
-                StepRow row = steps.get(p);
-                bytes.ascii("{\"step\":").string(row.step()).ascii(",\"stepClass\":").string(row.stepClass())
-                        .ascii(",\"sourceFile\":").string(row.sourceFile()).ascii(",\"status\":\"")
-                        .ascii(row.status().name()).ascii("\",\"startedAt\":").instant(row.startedAt())
-                        .ascii(",\"endedAt\":").instant(row.endedAt()).ascii(",\"durationMs\":");
-                number(bytes, row.durationMs());
-                bytes.ascii(",\"error\":").string(row.error());
-                ends[p] = bytes.size();
-            }
-            return new StepHeaders(bytes, ends);
-        }
-
-        void copy(int step, JsonBytes json) {
-            json.raw(bytes, step == 0 ? 0 : ends[step - 1], ends[step]);
         }
     }
 

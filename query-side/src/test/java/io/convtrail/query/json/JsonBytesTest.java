@@ -57,46 +57,6 @@ class JsonBytesTest {
                 .isEqualTo(new byte[]{'"', 'a', 'b', 'c', 'd', 'e', 'f', 'g', (byte) 0xF0, (byte) 0x9F, (byte) 0x91, '"'});
     }
 
-    /**
-     * Words whose only escapes are quotes and backslashes (a stored JSON payload's, mostly), written a word at
-     * a time: every pattern of them over a word's eight lanes, at every offset in the answer and the payload,
-     * and random texts of them with multi-byte characters, several strings into one growing answer.
-     */
-    @Test
-    void wordsOfQuotesAndBackslashesAreWhatJacksonWrites() throws IOException {
-        Random random = new Random(62);
-        for (int pattern = 0; pattern < 1 << 8; pattern++) {
-            for (int lead = 0; lead < 9; lead++) {
-                StringBuilder text = new StringBuilder("p".repeat(lead));
-                for (int lane = 0; lane < 8; lane++) {
-                    text.append((pattern >> lane & 1) == 0 ? 'x' : random.nextBoolean() ? '"' : '\\');
-                }
-                text.append("tail\"".substring(0, random.nextInt(6)));
-                String value = text.toString();
-                JsonBytes json = new JsonBytes(1).ascii("x".repeat(random.nextInt(9)));
-                int before = json.size();
-                json.string(value.getBytes(StandardCharsets.UTF_8));
-                byte[] all = json.toByteArray();
-                assertThat(java.util.Arrays.copyOfRange(all, before, all.length)).as(value).isEqualTo(jackson(value));
-            }
-        }
-        String[] pieces = {"a", "\"", "\\", "é", "€", "\"\"\"\"\"\"\"\"", "\\\\\\\\", "{\"intent\":\"LOAN\",\"score\":0.93}"};
-        for (int round = 0; round < 20_000; round++) {
-            JsonBytes json = new JsonBytes(1);
-            ByteArrayOutputStream expected = new ByteArrayOutputStream();
-            for (int strings = 1 + random.nextInt(3); strings > 0; strings--) {
-                StringBuilder text = new StringBuilder();
-                for (int n = random.nextInt(40); n > 0; n--) {
-                    text.append(pieces[random.nextInt(pieces.length)]);
-                }
-                String value = text.toString();
-                json.string(value.getBytes(StandardCharsets.UTF_8));
-                expected.write(jackson(value));
-            }
-            assertThat(json.toByteArray()).isEqualTo(expected.toByteArray());
-        }
-    }
-
     @Test
     void numbersAndNullAreWhatJacksonWrites() throws IOException {
         for (long n : new long[]{0, 7, -7, 10, 99, 100, Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, -1_000_000}) {
