@@ -1,6 +1,5 @@
 package io.convtrail.app.node;
 
-import io.convtrail.app.reader.OwnedTokens;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.JdbcException;
 import org.axonframework.eventhandling.TrackingToken;
@@ -23,13 +22,12 @@ import java.sql.SQLException;
  * segment this node does not hold (not claimed yet, claimed by another node, removed) updates no row and
  * goes to Axon's way, which claims it or fails as before. The claim's timestamp is renewed the same way.
  */
-final class OwnedTokenStore extends JdbcTokenStore implements OwnedTokens {
+final class OwnedTokenStore extends JdbcTokenStore {
 
     private final ConnectionProvider connections;
     private final Serializer serializer;
     private final String owner;
     private final String update;
-    private final String updateSeveral;
 
     OwnedTokenStore(JdbcTokenStore.Builder builder, ConnectionProvider connections, TokenSchema schema,
                     Serializer serializer, String owner) {
@@ -41,10 +39,6 @@ final class OwnedTokenStore extends JdbcTokenStore implements OwnedTokens {
                 + schema.tokenTypeColumn() + " = ?, " + schema.timestampColumn() + " = ? WHERE "
                 + schema.processorNameColumn() + " = ? AND " + schema.segmentColumn() + " = ? AND "
                 + schema.ownerColumn() + " = ?";
-        this.updateSeveral = "UPDATE " + schema.tokenTable() + " AS t SET " + schema.tokenColumn() + " = v.token, "
-                + schema.tokenTypeColumn() + " = v.type, " + schema.timestampColumn() + " = ? FROM unnest(?, ?, ?) AS "
-                + "v(segment, token, type) WHERE t." + schema.processorNameColumn() + " = ? AND t."
-                + schema.segmentColumn() + " = v.segment AND t." + schema.ownerColumn() + " = ?";
     }
 
     @Override
@@ -52,41 +46,6 @@ final class OwnedTokenStore extends JdbcTokenStore implements OwnedTokens {
             throws UnableToClaimTokenException {
         if (token == null || !storedAsOwner(token, processorName, segment)) {
             super.storeToken(token, processorName, segment);
-        }
-    }
-
-    /**
-     * The tokens of several held segments in one {@code UPDATE} (a reader's batch stores all of its segments'),
-     * each row under the same condition as {@link #storeToken}'s; true if every segment's row was written.
-     */
-    @Override
-    public boolean storeOwned(String processorName, int[] segments, TrackingToken[] tokens) {
-        Integer[] ids = new Integer[segments.length];
-        byte[][] data = new byte[segments.length][];
-        String[] types = new String[segments.length];
-        String timestamp = null;
-        for (int i = 0; i < segments.length; i++) {
-            if (tokens[i] == null) {
-                return false;
-            }
-            GenericTokenEntry<byte[]> entry = new GenericTokenEntry<>(tokens[i], serializer, byte[].class,
-                    processorName, segments[i]);
-            ids[i] = segments[i];
-            data[i] = entry.getSerializedToken().getData();
-            types[i] = entry.getSerializedToken().getType().getName();
-            timestamp = entry.timestampAsString();
-        }
-        try (Connection connection = connections.getConnection();
-             PreparedStatement statement = connection.prepareStatement(updateSeveral)) {
-            statement.setString(1, timestamp);
-            statement.setArray(2, connection.createArrayOf("int4", ids));
-            statement.setArray(3, connection.createArrayOf("bytea", data));
-            statement.setArray(4, connection.createArrayOf("varchar", types));
-            statement.setString(5, processorName);
-            statement.setString(6, owner);
-            return statement.executeUpdate() == segments.length;
-        } catch (SQLException e) {
-            throw new JdbcException("Could not store the tokens of " + processorName, e);
         }
     }
 

@@ -121,20 +121,8 @@ final class HeldSegments {
         return claimed;
     }
 
-    /**
-     * Stores the tokens (in the caller's transaction), which also renews the claims or fails if one was lost: in one
-     * statement where the store can ({@link OwnedTokens}) and this node still holds every segment, else one by one.
-     */
+    /** Stores the tokens (in the caller's transaction), which also renews the claims or fails if one was lost. */
     void store(Held[] segments, TrackingToken[] tokens) {
-        if (segments.length > 1 && settings.tokenStore() instanceof OwnedTokens owned) {
-            int[] ids = new int[segments.length];
-            for (int i = 0; i < segments.length; i++) {
-                ids[i] = segments[i].segment.getSegmentId();
-            }
-            if (owned.storeOwned(name, ids, tokens)) {
-                return;
-            }
-        }
         for (int i = 0; i < segments.length; i++) {
             settings.tokenStore().storeToken(tokens[i], name, segments[i].segment.getSegmentId());
         }

@@ -3,7 +3,6 @@ package io.convtrail.app.node;
 import io.convtrail.testsupport.TestPostgres;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
@@ -82,38 +81,6 @@ class OwnedTokenStoreTest {
         assertThat(store.fetchToken("audit", 0)).isEqualTo(new GlobalSequenceTrackingToken(41));
         assertThat(jdbc.queryForObject("SELECT owner FROM tokenentry WHERE segment = 0", String.class))
                 .isEqualTo("node-a");
-    }
-
-    @Test
-    void theTokensOfEverySegmentHeldAreStoredInOneStatement() {
-        store.fetchToken("audit", 0);
-        store.fetchToken("audit", 1);
-        statements.set(0);
-
-        boolean stored = store.storeOwned("audit", new int[]{0, 1},
-                new TrackingToken[]{new GlobalSequenceTrackingToken(41), new GlobalSequenceTrackingToken(43)});
-
-        assertThat(stored).isTrue();
-        assertThat(statements).hasValue(1);
-        assertThat(store.fetchToken("audit", 0)).isEqualTo(new GlobalSequenceTrackingToken(41));
-        assertThat(store.fetchToken("audit", 1)).isEqualTo(new GlobalSequenceTrackingToken(43));
-    }
-
-    @Test
-    void withOneSegmentNoLongerHeldTheOthersAreLeftToBeStoredOneByOne() {
-        store.fetchToken("audit", 0);
-        store.fetchToken("audit", 1);
-        store.storeToken(new GlobalSequenceTrackingToken(5), "audit", 1);
-        jdbc.update("UPDATE tokenentry SET owner = 'node-b' WHERE segment = 1");
-
-        boolean stored = store.storeOwned("audit", new int[]{0, 1},
-                new TrackingToken[]{new GlobalSequenceTrackingToken(41), new GlobalSequenceTrackingToken(43)});
-
-        assertThat(stored).isFalse();
-        assertThatThrownBy(() -> store.storeToken(new GlobalSequenceTrackingToken(43), "audit", 1))
-                .isInstanceOf(UnableToClaimTokenException.class);
-        assertThat(jdbc.queryForObject("SELECT owner FROM tokenentry WHERE segment = 1", String.class))
-                .isEqualTo("node-b");
     }
 
     @Test

@@ -73,7 +73,7 @@ public class AuditRepository implements StreamHistory {
         if (rows.isEmpty()) {
             return Set.of();
         }
-        return newRows.insert(rows.size(), () -> insertAll(rows, ""), () -> insertAll(rows, "ON CONFLICT DO NOTHING"));
+        return newRows.insert(() -> insertAll(rows, ""), () -> insertAll(rows, "ON CONFLICT DO NOTHING"));
     }
 
     private Set<Long> insertAll(List<StoredEvent> rows, String onConflict) {

@@ -9,21 +9,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.util.function.Supplier;
 
 /**
- * Inserts a live batch's rows, which are new to their table but for a rare event applied twice. A batch of
- * {@value #SAVEPOINT_FROM} rows or more goes in first with a plain {@code INSERT} inside a savepoint, and only if a row
- * is there already (a unique violation) again with {@code ON CONFLICT DO NOTHING}, which skips it: an
- * {@code INSERT … ON CONFLICT} costs PostgreSQL a speculative insertion per row (each unique index searched before
- * the row is written, the row confirmed after), 2–3 µs more per row, a third of an {@code audit_event} row's cost,
- * while the savepoint costs two short statements per batch (docs/performance.md, branch {@code pg6}). A smaller
- * batch goes in with {@code ON CONFLICT DO NOTHING} at once: its rows' extra cost is under the savepoint's two
- * round trips, which the batch's commit, and the live streams pushed after it, would wait for (branch
- * {@code stream10}). Any other failure is rethrown as it was, the savepoint rolled back.
+ * Inserts a live batch's rows, which are new to their table but for a rare event applied twice: first with a plain
+ * {@code INSERT} inside a savepoint, and only if a row is there already (a unique violation) again with
+ * {@code ON CONFLICT DO NOTHING}, which skips it. An {@code INSERT … ON CONFLICT} costs PostgreSQL a speculative
+ * insertion per row (each unique index searched before the row is written, the row confirmed after): 2–3 µs more per
+ * row, a third of an {@code audit_event} row's cost; the savepoint costs two short statements per batch
+ * (docs/performance.md, branch {@code pg6}). Any other failure is rethrown as it was, the savepoint rolled back.
  */
 @Component
 public class NewRows {
-
-    /** Rows from which the savepoint's two round trips cost less than the speculative insertion of every row. */
-    static final int SAVEPOINT_FROM = 32;
 
     private final TransactionTemplate savepoint;
 
@@ -34,15 +28,10 @@ public class NewRows {
     }
 
     /**
-     * @param rows           how many rows the statements insert
      * @param plain          the rows' {@code INSERT}, failing on a row that is there already
-     * @param skippingStored the same {@code INSERT … ON CONFLICT DO NOTHING}: run alone for a small batch, and
-     *                       for a large one if {@code plain} failed so
+     * @param skippingStored the same {@code INSERT … ON CONFLICT DO NOTHING}, run if {@code plain} failed so
      */
-    public <T> T insert(int rows, Supplier<T> plain, Supplier<T> skippingStored) {
-        if (rows < SAVEPOINT_FROM) {
-            return skippingStored.get();
-        }
+    public <T> T insert(Supplier<T> plain, Supplier<T> skippingStored) {
         try {
             return savepoint.execute(status -> plain.get());
         } catch (DuplicateKeyException stored) {

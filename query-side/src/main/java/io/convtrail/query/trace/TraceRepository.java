@@ -116,7 +116,7 @@ class TraceRepository {
         if (rows.isEmpty()) {
             return;
         }
-        newRows.insert(rows.size(), () -> insertStages(conversationIds, rows, ""),
+        newRows.insert(() -> insertStages(conversationIds, rows, ""),
                 () -> insertStages(conversationIds, rows, "ON CONFLICT DO NOTHING"));
     }
 
