@@ -87,10 +87,6 @@ class ReadSideGate implements TurnBackpressure {
                 reading = watcher.awaitAfter(seen, deadline);
                 // a reading after the one this turn found is recent enough, however late this thread wakes
                 if (reading != seen) {
-                    // the watcher wakes a turn only for a reading with room for it: one it was not woken for held it back
-                    if (reading.sequence() > seen.sequence() + 1) {
-                        heldBack = true;
-                    }
                     if (reading.tryAdmit(bound)) {
                         break;
                     }

@@ -39,8 +39,6 @@ final class ReadSideReading {
     /** {@link System#nanoTime()} of the reading. */
     final long readAt;
     private final AtomicInteger admitted = new AtomicInteger();
-    /** The watcher's count of readings when it published this one (0: not published). */
-    private long sequence;
 
     ReadSideReading(long events, long behind, long delayNanos, boolean applies, long head, double eventsPerTurn,
                     long readAt) {
@@ -79,31 +77,6 @@ final class ReadSideReading {
                 return true;
             }
         }
-    }
-
-    /**
-     * How many turns {@link #tryAdmit} can let in on this reading, none yet let in: what the watcher wakes
-     * that many waiting turns for ({@link Integer#MAX_VALUE}: every one, as when no projection is to be waited for).
-     */
-    int room(ReadSideBound bound) {
-        if (!applies) {
-            return Integer.MAX_VALUE;
-        }
-        if (bound.overDelay(delayNanos) || behind > bound.maxLag()) {
-            return 0;
-        }
-        double turns = Math.floor((bound.maxLag() - behind) / eventsPerTurn) + 1;
-        return turns >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) turns;
-    }
-
-    /** Numbers the reading as the watcher publishes it (before it becomes visible to the turns). */
-    void sequence(long sequence) {
-        this.sequence = sequence;
-    }
-
-    /** The watcher's count of readings when it published this one: a turn that skipped one was held back by it. */
-    long sequence() {
-        return sequence;
     }
 
     /** The turns let in on this reading. */

@@ -61,14 +61,8 @@ class ReadSideWatcher implements DisposableBean {
     /** In-flight events discounted from the lag at most: the lag counted and discounted stays in the store's cache. */
     private final long maxInFlight;
     private final HeadHistory heads;
-    /** Guards {@link #lag} and {@link #waiting}, and is what waiting turns wait on. */
+    /** Guards {@link #lag} and is what waiting turns wait on. */
     private final Object changed = new Object();
-    /** The bound the gate admits turns under: a reading wakes only as many waiting turns as it has room for. */
-    private final ReadSideBound bound;
-    /** Turns waiting in {@link #awaitAfter}. */
-    private int waiting;
-    /** Readings published, guarded by {@link #changed}. */
-    private long published;
     /** What the idle watcher waits on. */
     private final Object demanded = new Object();
     private volatile ReadSideReading lag = ReadSideReading.NONE_YET;
@@ -85,7 +79,6 @@ class ReadSideWatcher implements DisposableBean {
         this.clock = clock;
         this.liveClaim = tokenStore.getClaimTimeout().compareTo(Duration.ofSeconds(SILENT_OWNER_SECONDS)) < 0
                 ? tokenStore.getClaimTimeout() : Duration.ofSeconds(SILENT_OWNER_SECONDS);
-        this.bound = ReadSideBound.of(properties);
         this.pollNanos = properties.pollInterval().toNanos();
         this.inFlightNanos = properties.inFlight().toNanos();
         this.maxInFlight = 2 * properties.maxLag();
@@ -111,32 +104,15 @@ class ReadSideWatcher implements DisposableBean {
         }
     }
 
-    /**
-     * Waits for a reading after {@code seen}, at most until the deadline; answers the newest reading. A new
-     * reading wakes only as many waiting turns as it has room for (none while the read side is over the bound);
-     * the others wake at the latest {@code 10 × poll-interval} later, or at their deadline, and then look at the
-     * newest reading themselves.
-     */
+    /** Waits for a reading after {@code seen}, at most until the deadline; answers the newest reading. */
     ReadSideReading awaitAfter(ReadSideReading seen, long deadlineNanos) throws InterruptedException {
         synchronized (changed) {
-            waiting++;
-            try {
-                long left;
-                while (lag == seen && (left = deadlineNanos - System.nanoTime()) > 0) {
-                    demand();
-                    TimeUnit.NANOSECONDS.timedWait(changed, Math.min(left, pollNanos * 10));
-                }
-                return lag;
-            } finally {
-                waiting--;
+            long left;
+            while (lag == seen && (left = deadlineNanos - System.nanoTime()) > 0) {
+                demand();
+                TimeUnit.NANOSECONDS.timedWait(changed, Math.min(left, pollNanos * 10));
             }
-        }
-    }
-
-    /** Turns waiting for a reading now. */
-    int waiting() {
-        synchronized (changed) {
-            return waiting;
+            return lag;
         }
     }
 
@@ -246,24 +222,10 @@ class ReadSideWatcher implements DisposableBean {
                 .collect(Collectors.toMap(SegmentPosition::processor, SegmentPosition::position, Math::min));
     }
 
-    /**
-     * Makes {@code read} the current reading and wakes the waiting turns it can let in: all of them only when it has
-     * room for all. Waking every waiting turn on every reading (every 20 ms) cost a few per cent of a core at 64
-     * clients held back (each wake-up a context switch and a turn for the monitor, ~20 µs), for readings that
-     * let none or a few of them in (docs/performance.md, branch c64).
-     */
-    void publish(ReadSideReading read) {
+    private void publish(ReadSideReading read) {
         synchronized (changed) {
-            read.sequence(++published);
             lag = read;
-            int room = read.room(bound);
-            if (room >= waiting) {
-                changed.notifyAll();
-            } else {
-                for (int i = 0; i < room; i++) {
-                    changed.notify();
-                }
-            }
+            changed.notifyAll();
         }
     }
 

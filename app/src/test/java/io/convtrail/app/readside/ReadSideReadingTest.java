@@ -82,22 +82,4 @@ class ReadSideReadingTest {
 
         assertThat(size.events()).isEqualTo(60.0, org.assertj.core.data.Offset.offset(0.5));
     }
-
-    @Test
-    void itsRoomIsTheTurnsItLetsIn() {
-        ReadSideReading reading = new ReadSideReading(100, 100, 0, true, 10_000, 40, System.nanoTime());
-        int room = reading.room(BOUND);
-
-        int admitted = 0;
-        while (reading.tryAdmit(BOUND)) {
-            admitted++;
-        }
-
-        assertThat(room).isEqualTo(admitted).isEqualTo(11);
-        assertThat(new ReadSideReading(501, 501, 0, true, 10_000, 40, System.nanoTime()).room(BOUND)).isZero();
-        assertThat(new ReadSideReading(0, 0, TimeUnit.MILLISECONDS.toNanos(30), true, 10_000, 40, System.nanoTime())
-                .room(new ReadSideBound(500, TimeUnit.MILLISECONDS.toNanos(25)))).as("over the delay bound").isZero();
-        assertThat(ReadSideReading.unknown(10_000, 40).room(BOUND)).as("no projection to wait for")
-                .isEqualTo(Integer.MAX_VALUE);
-    }
 }
