@@ -188,16 +188,17 @@ class GapFillerIndexTest {
     }
 
     /**
-     * The stream's next event, asked for as a projection's reader asks (a short wait, again and again): a
+     * The stream's next event, asked for as a projection's reader asks (a wait, again and again): a
      * stream that cannot join the store's shared cache reads the store itself, and its wait ends early only
      * when the cache's reader reads an event, which it does only while some stream follows the cache. In the
      * suite's shared context, after the rewinds and rebuilds of other classes, none may: one long wait then
-     * sleeps through events already there.
+     * sleeps through events already there. The wait is short so that such a stream also reads while the
+     * commits go in, and so sees gaps filled late.
      */
     private static TrackedEventMessage<?> next(BlockingStream<TrackedEventMessage<?>> stream) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            while (!stream.hasNextAvailable(100, TimeUnit.MILLISECONDS)) {
+            while (!stream.hasNextAvailable(5, TimeUnit.MILLISECONDS)) {
                 assertThat(System.nanoTime() - deadline).as("an event within 30 s").isNegative();
             }
             return stream.nextAvailable();
