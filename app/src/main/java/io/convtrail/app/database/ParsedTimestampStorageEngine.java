@@ -1,6 +1,7 @@
 package io.convtrail.app.database;
 
 import io.convtrail.query.json.IsoInstants;
+import io.convtrail.query.store.PositionedEvents;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
@@ -28,8 +29,12 @@ import java.util.stream.LongStream;
  */
 final class ParsedTimestampStorageEngine extends JdbcEventStorageEngine {
 
-    /** Axon's defaults, set on the builder by {@link #withGapSettings()} so that this class knows them. */
-    static final int MAX_GAP_OFFSET = 10_000;
+    /**
+     * Axon's defaults, set on the builder by {@link #withGapSettings()} so that this class knows them. The
+     * projections' stream reads a gap filler's index off its tokens only within the gap offset
+     * ({@link PositionedEvents#filledGap}), so the offset is the one it assumes.
+     */
+    static final int MAX_GAP_OFFSET = PositionedEvents.MAX_GAP_OFFSET;
     static final long LOWEST_GLOBAL_SEQUENCE = 1;
     static final int GAP_TIMEOUT_MILLIS = 60_000;
 

@@ -2,6 +2,7 @@ package io.convtrail.query.store;
 
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -22,9 +24,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * without a query per event. The index comes from the stream's tracking tokens: an event whose token
  * moves the stream's index forward sits at that index. An event delivered late to fill a gap (a
  * transaction that committed after a later one) carries a token at the highest index seen so far,
- * not its own; it stays unstamped and {@link EventPositions#globalIndex(Long, java.util.UUID, long)}
- * looks it up. Telling the two apart needs the token of the event just before it in the stream,
- * which only the stream has: a processor's segment is handed only its share of the events.
+ * not its own; its index is the gap it filled, read off its token and the one before it
+ * ({@link #filledGap}). Both need the token of the event just before it in the stream, which only
+ * the stream has: a processor's segment is handed only its share of the events. A filler whose gap
+ * the tokens do not tell for sure stays unstamped, and
+ * {@link EventPositions#globalIndex(Long, java.util.UUID, long)} looks it up.
  * Streams are opened on the store itself, so a stream at the head still reads the store's shared
  * cache (Axon's {@code EmbeddedEventStore} optimisation), and the payload stays unread until a
  * handler needs it.
@@ -41,6 +45,12 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
     /** The bean name {@code axon.eventhandling.processors.<name>.source} refers to. */
     public static final String BEAN = "positionedEvents";
     public static final String GLOBAL_INDEX = "convtrail.globalIndex";
+
+    /**
+     * Axon's {@code maxGapOffset}, which the event store's engine keeps: a filled gap this far behind
+     * the stream's index is looked up, not read off the tokens ({@link #filledGap}).
+     */
+    public static final int MAX_GAP_OFFSET = 10_000;
 
     /** Stamped events shared between streams: enough for the events all processors read at about the same time. */
     private static final int SHARED_STAMPS = 4096;
@@ -115,7 +125,52 @@ public class PositionedEvents implements StreamableMessageSource<TrackedEventMes
             return at;
         }
         OptionalLong was = before.position();
-        return was.isPresent() && at.getAsLong() > was.getAsLong() ? at : OptionalLong.empty();
+        if (was.isPresent() && at.getAsLong() > was.getAsLong()) {
+            return at;
+        }
+        return before instanceof GapAwareTrackingToken previous && after instanceof GapAwareTrackingToken next
+                ? filledGap(previous, next) : OptionalLong.empty();
+    }
+
+    /**
+     * The index of the gap an event filled late, from its token ({@code after}) and the token before it
+     * ({@code before}); empty where the tokens do not tell it for sure. Axon's
+     * {@link GapAwareTrackingToken#advanceTo} leaves the index where it was, removes the filled index
+     * from the gaps and drops only gaps below a truncation point at or below it (the gaps older than
+     * {@code maxGapOffset} behind the index, or all below it when the event is older than the gap
+     * timeout); the store's gap cleaning between two reads drops gaps below a point too. So the filled
+     * index is the highest gap of {@code before} that {@code after} lacks.
+     * <p>
+     * That holds when {@code before} is the token {@code after} was advanced from. A stream of the
+     * {@code EmbeddedEventStore} that moves from its private reader to the shared cache continues at
+     * the cache node whose previous token <em>equals</em> its own, and two gap-aware tokens are equal
+     * when their gaps agree above their truncation points: the two may differ in the gaps at or below
+     * the higher truncation point {@code T}. The highest missing gap is still right whenever it is
+     * above {@code T} (a gap above {@code T} is in both tokens, so the filled one is in {@code before},
+     * and every gap above it stays in {@code after}). It can be wrong only where it is at or below
+     * {@code T} and one of the tokens holds a gap exactly at its own truncation point, which only the
+     * {@code maxGapOffset} truncation leaves (the other truncations cut at a stored event's index):
+     * then the point, and so the wrong answer, is at least {@value #MAX_GAP_OFFSET} below the index.
+     * A filled gap that far behind is left to the lookup. The event store's engine keeps Axon's
+     * {@code maxGapOffset} of {@value #MAX_GAP_OFFSET}; a larger one keeps this true, a smaller one would not.
+     */
+    static OptionalLong filledGap(GapAwareTrackingToken before, GapAwareTrackingToken after) {
+        if (after.getIndex() != before.getIndex()) {
+            return OptionalLong.empty();
+        }
+        SortedSet<Long> gaps = before.getGaps();
+        SortedSet<Long> left = after.getGaps();
+        if (!gaps.containsAll(left)) {
+            return OptionalLong.empty();
+        }
+        // the highest gap of before that after lacks: the gaps above it are all still in after
+        long filled = -1;
+        for (long gap : gaps) {
+            if (!left.contains(gap)) {
+                filled = gap;
+            }
+        }
+        return filled >= 0 && filled > before.getIndex() - MAX_GAP_OFFSET ? OptionalLong.of(filled) : OptionalLong.empty();
     }
 
     private final class Stamping implements BlockingStream<TrackedEventMessage<?>> {

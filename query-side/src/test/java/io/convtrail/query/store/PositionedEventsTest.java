@@ -28,12 +28,63 @@ class PositionedEventsTest {
     }
 
     @Test
-    void anEventFillingAGapLateIsNotAtItsTokensPosition() {
+    void anEventFillingAGapLateSitsAtTheGapItFilled() {
         GapAwareTrackingToken before = GapAwareTrackingToken.newInstance(10, List.of(7L));
         GapAwareTrackingToken after = before.advanceTo(7, 10_000);
 
         assertThat(after.position()).hasValue(10);
+        assertThat(PositionedEvents.ownIndex(before, after)).hasValue(7);
+    }
+
+    @Test
+    void aFillerAmongOtherGapsSitsAtTheOneItsTokenNoLongerHas() {
+        GapAwareTrackingToken before = GapAwareTrackingToken.newInstance(20, List.of(3L, 11L, 12L, 18L));
+
+        for (long gap : List.of(3L, 11L, 12L, 18L)) {
+            assertThat(PositionedEvents.ownIndex(before, before.advanceTo(gap, 10_000))).hasValue(gap);
+        }
+    }
+
+    @Test
+    void aFillerWhoseTokenAlsoDroppedOlderGapsSitsAtTheHighestGapDropped() {
+        // an event older than the gap timeout is advanced with no gap offset: every gap below it goes too
+        GapAwareTrackingToken before = GapAwareTrackingToken.newInstance(20, List.of(3L, 11L, 12L, 18L));
+        GapAwareTrackingToken after = before.advanceTo(12, 0);
+
+        assertThat(after.getGaps()).containsExactly(18L);
+        assertThat(PositionedEvents.ownIndex(before, after)).hasValue(12);
+    }
+
+    @Test
+    void aFillerReadAfterTheStoreCleanedOldGapsSitsAtItsOwnGap() {
+        // the engine truncates old gaps between two reads, then advances the cleaned token
+        GapAwareTrackingToken before = GapAwareTrackingToken.newInstance(20, List.of(3L, 4L, 11L, 18L));
+        GapAwareTrackingToken after = before.withGapsTruncatedAt(5).advanceTo(11, 10_000);
+
+        assertThat(PositionedEvents.ownIndex(before, after)).hasValue(11);
+    }
+
+    @Test
+    void aFillerFartherBehindThanTheGapOffsetIsLeftToTheLookup() {
+        GapAwareTrackingToken before = GapAwareTrackingToken.newInstance(20_000, List.of(9_000L, 15_000L));
+        GapAwareTrackingToken after = before.advanceTo(9_000, 10_000_000);
+
         assertThat(PositionedEvents.ownIndex(before, after)).isEmpty();
+        assertThat(PositionedEvents.ownIndex(before, before.advanceTo(15_000, 10_000))).hasValue(15_000);
+    }
+
+    @Test
+    void tokensThatDoNotFollowOneAnotherGiveNoIndex() {
+        GapAwareTrackingToken before = GapAwareTrackingToken.newInstance(10, List.of(7L));
+
+        assertThat(PositionedEvents.ownIndex(before, GapAwareTrackingToken.newInstance(10, List.of(7L))))
+                .as("no gap filled").isEmpty();
+        assertThat(PositionedEvents.ownIndex(before, GapAwareTrackingToken.newInstance(10, List.of(5L))))
+                .as("a gap the token before did not have").isEmpty();
+        assertThat(PositionedEvents.ownIndex(before, GapAwareTrackingToken.newInstance(9, List.of())))
+                .as("a token behind").isEmpty();
+        assertThat(PositionedEvents.ownIndex(new GlobalSequenceTrackingToken(10), new GlobalSequenceTrackingToken(10)))
+                .as("not gap-aware").isEmpty();
     }
 
     @Test
