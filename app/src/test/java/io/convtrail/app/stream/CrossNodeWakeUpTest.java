@@ -2,6 +2,7 @@ package io.convtrail.app.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.convtrail.api.stream.StreamEvent;
+import io.convtrail.api.stream.StreamKind;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.query.stream.StreamHistory;
 import io.convtrail.query.stream.StreamNotifications;
@@ -94,6 +95,38 @@ class CrossNodeWakeUpTest extends StreamClientTest {
             assertThat(sse.next(stored.size(), WAIT)).extracting(SseTestClient.Event::sequence)
                     .containsExactlyElementsOf(stored.stream().map(StreamEvent::sequence).toList());
         }
+    }
+
+    /**
+     * A history page reads records, then turn boundaries, in two statements: a boundary committed between
+     * them (with records of its own not read) waits for the next page, behind its record, not ahead of it.
+     * Here the other conversation's boundaries are all there while only its first records are.
+     */
+    @Test
+    void aHistoryPageHoldsNoBoundaryAheadOfItsRecord() throws Exception {
+        UUID source = UUID.randomUUID();
+        conversations.turn(source, "hello");
+        conversations.turn(source, "again");
+        List<StreamEvent> stored = conversations.storedStream(source);
+        UUID elsewhere = UUID.randomUUID();
+        long half = stored.size() / 2;
+        copyRows(source, elsewhere, 1, half, null);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement copy = connection.prepareStatement("""
+                     INSERT INTO audit_turn_boundary (audit_id, conversation_id, after_seq, turn_id, stage,
+                                                      payload_json, created_at)
+                     SELECT -(audit_id + 1000000000), ?, after_seq, turn_id, stage, payload_json, created_at
+                     FROM audit_turn_boundary WHERE conversation_id = ?""")) {
+            copy.setObject(1, elsewhere);
+            copy.setObject(2, source);
+            assertThat(copy.executeUpdate()).as("the source's boundaries").isGreaterThanOrEqualTo(4);
+        }
+
+        List<StreamEvent> page = history.after(elsewhere, 0, 1_000);
+        assertThat(page).extracting(StreamEvent::sequence).isSorted().allMatch(sequence -> sequence <= half);
+        assertThat(page).filteredOn(event -> event.envelope().eventType() != StreamKind.TURN).hasSize((int) half);
+        assertThat(page).as("the first turn's boundaries")
+                .anyMatch(event -> event.envelope().eventType() == StreamKind.TURN);
     }
 
     /** Copies the source conversation's rows {@code from..to} as the other conversation's, and announces the last. */

@@ -200,7 +200,10 @@ public class AuditRepository implements StreamHistory {
                                     : envelopes.audit(opener, rs.getLong(1), rs.getString(4), payload, createdAt));
                 })
                 .list();
-        long upTo = records.size() < limit ? Long.MAX_VALUE : records.get(records.size() - 1).sequence() - 1;
+        // only boundaries whose record this page holds or an earlier one sent: read in a second statement, a
+        // boundary committed after the records were read would otherwise go out ahead of its own record
+        long lastRecord = records.isEmpty() ? afterSequence : records.get(records.size() - 1).sequence();
+        long upTo = records.size() < limit ? lastRecord : lastRecord - 1;
         List<StreamEvent> boundaries = boundaries(opener, conversationId, afterSequence, upTo);
         if (boundaries.isEmpty()) {
             return records;
