@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,6 +119,18 @@ class ExportTest {
         String empty = auditor.get().uri("/api/v1/conversation/export?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z")
                 .retrieve().body(String.class);
         assertThat(Exports.lines(empty)).singleElement().satisfies(s -> assertThat(s.get("count").asLong()).isZero());
+
+        // neither bound: the whole store, read along its global order (other classes' conversations too); this
+        // test's two conversations in it are the window's records, whole and in the same order
+        long before = records.get(0).get("position").asLong() - 1;
+        List<JsonNode> all = Exports.lines(auditor.get().uri("/api/v1/conversation/export?after={a}", before)
+                .retrieve().body(String.class));
+        List<JsonNode> allRecords = all.subList(0, all.size() - 1);
+        assertThat(allRecords).extracting(r -> r.get("position").asLong()).isSorted().doesNotHaveDuplicates()
+                .allMatch(position -> position > before);
+        assertThat(allRecords).filteredOn(r -> Set.of(first.toString(), second.toString())
+                .contains(r.get("conversationId").asText())).isEqualTo(records);
+        assertThat(all.get(all.size() - 1).get("count").asLong()).isEqualTo(allRecords.size());
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Writes the event store's records as NDJSON export lines, straight from a database cursor
@@ -65,8 +66,20 @@ public class EventExporter {
      * Answers the number of records written.
      */
     public long window(Instant from, Instant to, long after, OutputStream out) throws IOException {
+        return export(after, out, session -> events.exportRowsBetween(from, to, after, session::row));
+    }
+
+    /**
+     * Every conversation the store holds when the read begins, whole, in global order, from the position
+     * after {@code after}; then a summary of this response. Answers the number of records written.
+     */
+    public long all(long after, OutputStream out) throws IOException {
+        return export(after, out, session -> events.exportRowsAfter(after, session::row));
+    }
+
+    private long export(long after, OutputStream out, Consumer<ExportSession> rows) throws IOException {
         ExportSession session = new ExportSession(events, serializer, json, keys, out);
-        run(() -> events.exportRowsBetween(from, to, after, session::row));
+        run(() -> rows.accept(session));
         session.write(new ExportSummary(ExportSummary.TYPE, null, session.records(), null, after,
                 session.lastPosition(), clock.instant().toString()));
         session.flush();

@@ -77,7 +77,7 @@ public class ExportController {
     @GetMapping(path = "/api/v1/conversation/export")
     public void window(@Parameter(description = "ISO-8601 instant, inclusive (default: the beginning)")
                        @RequestParam(required = false) String from,
-                       @Parameter(description = "ISO-8601 instant, exclusive (default: now)")
+                       @Parameter(description = "ISO-8601 instant, exclusive (default: now; with neither from nor to, every conversation stored when the read begins)")
                        @RequestParam(required = false) String to,
                        @Parameter(description = "continue after this global position (default 0)")
                        @RequestParam(required = false) String after,
@@ -91,7 +91,11 @@ public class ExportController {
         response.setContentType(NDJSON);
         String what = "Export of [" + start + ", " + end + ") after " + resumeAfter + " by "
                 + (caller == null ? "anonymous" : caller.getName());
-        long records = stream(what, response, out -> exporter.window(start, end, resumeAfter, out));
+        // neither bound: the whole store, read along its global order so the first rows go out at once (the
+        // window's query reads every event to find its conversations before its first row)
+        long records = stream(what, response, from == null && to == null
+                ? out -> exporter.all(resumeAfter, out)
+                : out -> exporter.window(start, end, resumeAfter, out));
         if (records >= 0) {
             // the access log is per conversation; a window export is accounted for here, in one line
             log.info("{}: {} records", what, records);
