@@ -26,7 +26,8 @@ import java.util.UUID;
  * for the rest: an event delivered late to fill a gap (a concurrent transaction committed after a later
  * one) carries a token whose position is the highest index seen so far, not its own, and the stream reads
  * its index off the tokens only where they tell it for sure (a gap filled less than the gap offset behind),
- * and an event handled outside a tracking processor (a quarantine retry) has no token. It also streams the records an export writes, on a database cursor
+ * and an event handled outside a tracking processor (a quarantine retry) has no token. It also streams the
+ * records an export writes, on a database cursor
  * ({@value #FETCH_SIZE} rows at a time; PostgreSQL honours a fetch size only inside a transaction,
  * which the caller holds).
  */

@@ -71,13 +71,15 @@ public class ExportController {
     @Operation(summary = "Export every conversation with events in a time window",
             description = "Each conversation with at least one event in [from, to) is exported whole, in global "
                     + "order; every line carries its global `position`. An interrupted export continues with "
-                    + "`after=<the last position received>`. Auditors and admins.")
+                    + "`after=<the last position received>`. With neither from nor to: every conversation "
+                    + "stored when the read begins, streamed at once however large the store. Auditors and admins.")
     @ApiResponse(responseCode = "200", description = "the export", content = @Content(mediaType = NDJSON))
     @ApiResponse(responseCode = "400", description = "from, to or after is invalid, or from is not before to")
     @GetMapping(path = "/api/v1/conversation/export")
     public void window(@Parameter(description = "ISO-8601 instant, inclusive (default: the beginning)")
                        @RequestParam(required = false) String from,
-                       @Parameter(description = "ISO-8601 instant, exclusive (default: now; with neither from nor to, every conversation stored when the read begins)")
+                       @Parameter(description = "ISO-8601 instant, exclusive (default: now; with neither from "
+                               + "nor to, every conversation stored when the read begins)")
                        @RequestParam(required = false) String to,
                        @Parameter(description = "continue after this global position (default 0)")
                        @RequestParam(required = false) String after,
@@ -89,11 +91,12 @@ public class ExportController {
         }
         long resumeAfter = position(after);
         response.setContentType(NDJSON);
-        String what = "Export of [" + start + ", " + end + ") after " + resumeAfter + " by "
-                + (caller == null ? "anonymous" : caller.getName());
         // neither bound: the whole store, read along its global order so the first rows go out at once (the
         // window's query reads every event to find its conversations before its first row)
-        long records = stream(what, response, from == null && to == null
+        boolean wholeStore = from == null && to == null;
+        String what = (wholeStore ? "Export of the whole store" : "Export of [" + start + ", " + end + ")")
+                + " after " + resumeAfter + " by " + (caller == null ? "anonymous" : caller.getName());
+        long records = stream(what, response, wholeStore
                 ? out -> exporter.all(resumeAfter, out)
                 : out -> exporter.window(start, end, resumeAfter, out));
         if (records >= 0) {
