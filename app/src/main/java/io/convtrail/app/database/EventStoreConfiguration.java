@@ -48,6 +48,12 @@ class EventStoreConfiguration {
                 .build();
     }
 
+    /** One stream that keeps the store's shared reader reading (see {@link SharedReaderAnchor}). */
+    @Bean
+    SharedReaderAnchor sharedReaderAnchor(EmbeddedEventStore eventStore) {
+        return new SharedReaderAnchor(eventStore);
+    }
+
     @Bean
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer,
                                           PersistenceExceptionResolver persistenceExceptionResolver,

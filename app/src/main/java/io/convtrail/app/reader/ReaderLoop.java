@@ -49,6 +49,8 @@ final class ReaderLoop {
     private volatile boolean running;
     private BlockingStream<TrackedEventMessage<?>> stream;
     private long nextClaim = System.nanoTime();
+    /** When the held tokens were last stored (by a batch, or renewed while idle). */
+    private long lastStored = System.nanoTime();
     private long errorWait = 1000;
     private boolean initialized;
     private boolean caughtUp;
@@ -178,9 +180,14 @@ final class ReaderLoop {
         if (stream == null) {
             stream = settings.source().openStream(held.lowerBound());
         }
-        if (!stream.hasNextAvailable((int) IDLE_MILLIS, TimeUnit.MILLISECONDS)) {
+        long untilRenewal = IDLE_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastStored);
+        if (!stream.hasNextAvailable((int) Math.max(1, untilRenewal), TimeUnit.MILLISECONDS)) {
             caughtUp = true;
-            held.renew();
+            // a stream may come back empty-handed before the wait ends (woken for an event it had read already)
+            if (System.nanoTime() - lastStored >= TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
+                held.renew();
+                lastStored = System.nanoTime();
+            }
             publish();
             return;
         }
@@ -239,6 +246,7 @@ final class ReaderLoop {
         for (int i = 0; i < count; i++) {
             segments[i].token = next[i];
         }
+        lastStored = System.nanoTime();
     }
 
     private void commit(Held[] segments, TrackingToken[] next, List<EventMessage<?>> handled) throws Exception {
