@@ -181,9 +181,9 @@ public class EventPositions {
      * event as the first saw it) are left to a continuation by {@code after}.
      */
     public void exportRowsBetween(Instant from, Instant to, long after, RowCallbackHandler rows) {
-        // the planner's cost for a wide window runs high (it expects most events of the window to be of a
-        // conversation of their own), enough for PostgreSQL to JIT-compile the statements first: 0.5-1.5 s
-        // before the first row of an 8-hour window of a 3.7 million event store, for rows that are cheap to read
+        // the planner's cost for a wide window runs high (it expects most of the window's events to be
+        // conversations of their own), past PostgreSQL's JIT thresholds: it compiled first, for rows cheap to
+        // read (an 8-hour window of 3.7 million events: first row after 2.1 s with JIT, 1.3 s without)
         jdbc.sql("SET LOCAL jit = off").update();
         Optional<WindowSpan> window = jdbc.sql(WINDOW_CONVERSATIONS)
                 .params(OffsetDateTime.ofInstant(from, ZoneOffset.UTC), OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
