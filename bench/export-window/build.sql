@@ -1,19 +1,6 @@
--- The synthetic store of docs/performance.md, "The time-window export on a time index": run in a scratch database.
+-- The synthetic store of docs/performance.md, "The time-window export on a time index": run in a scratch database
+-- after the event table's migrations V1 and V61 (the commands are there).
 \timing on
-CREATE TABLE domainevententry (
-    globalindex         BIGSERIAL    NOT NULL,
-    aggregateidentifier VARCHAR(255) NOT NULL,
-    sequencenumber      BIGINT       NOT NULL,
-    type                VARCHAR(255),
-    eventidentifier     VARCHAR(255) NOT NULL,
-    metadata            BYTEA,
-    payload             BYTEA        NOT NULL,
-    payloadrevision     VARCHAR(255),
-    payloadtype         VARCHAR(255) NOT NULL,
-    timestamp           VARCHAR(255) NOT NULL,
-    CONSTRAINT domainevententry_pkey PRIMARY KEY (globalindex),
-    CONSTRAINT domainevententry_aggregate_seq_key UNIQUE (aggregateidentifier, sequencenumber)
-);
 -- 3.7 M events, one every 0.2 s (8.6 days); blocks of 3,000 events hold 100 interleaved conversations of 30 events (10 minutes each)
 INSERT INTO domainevententry (aggregateidentifier, sequencenumber, type, eventidentifier, metadata, payload, payloadrevision, payloadtype, timestamp)
 SELECT md5('c' || ((i % 100) + 100 * (i / 3000))::text)::uuid::text,
