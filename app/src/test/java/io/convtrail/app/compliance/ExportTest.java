@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.LocalApi;
+import io.convtrail.query.store.EventPositions;
 import io.convtrail.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,8 +18,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.client.RestClient;
 
+import javax.sql.DataSource;
 import java.net.URI;
+import java.sql.Array;
+import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -131,6 +138,56 @@ class ExportTest {
         assertThat(allRecords).filteredOn(r -> Set.of(first.toString(), second.toString())
                 .contains(r.get("conversationId").asText())).isEqualTo(records);
         assertThat(all.get(all.size() - 1).get("count").asLong()).isEqualTo(allRecords.size());
+    }
+
+    @Test
+    void aWindowThatBeginsAfterAConversationsFirstTurnExportsItWhole() {
+        UUID id = Exports.converse(port, TestTokens.admin(), "hello");
+        Instant from = Instant.now();
+        Exports.converse(port, TestTokens.admin(), id, "What are your interest rates?");
+        Instant to = Instant.now().plusMillis(1);
+        assertThat(Instant.parse(jdbc.sql("SELECT timestamp FROM domainevententry WHERE aggregateidentifier = ? "
+                + "AND sequencenumber = 0").param(id.toString()).query(String.class).single())).isBefore(from);
+
+        List<JsonNode> window = Exports.lines(LocalApi.client(port, TestTokens.auditor("carol")).get()
+                .uri("/api/v1/conversation/export?from={f}&to={t}", from, to).retrieve().body(String.class));
+        List<JsonNode> own = Exports.lines(LocalApi.strict(port).get()
+                .uri("/api/v1/conversation/audit/{id}/export", id).retrieve().body(String.class));
+        List<JsonNode> ownInWindow = window.subList(0, window.size() - 1).stream()
+                .filter(r -> r.get("conversationId").asText().equals(id.toString())).toList();
+        assertThat(ownInWindow).first().satisfies(r -> assertThat(r.get("sequence").asLong()).isEqualTo(1));
+        assertThat(ownInWindow).isEqualTo(own.subList(0, own.size() - 1));
+    }
+
+    /**
+     * The window's two statements as PostgreSQL plans them on a copy of the event table (V62's time index
+     * among its indexes) holding 100,000 events over 5.5 hours: a minute's conversations come off the
+     * time index, not a read of every event, and their events come in global order with no sort before
+     * the first row.
+     */
+    @Test
+    void aWindowFindsItsConversationsOnTheTimeIndexAndReadsTheirEventsInGlobalOrderUnsorted(
+            @Autowired DataSource dataSource) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                EventTableCopy copy = EventTableCopy.create(c, 100_000);
+                Instant from = copy.start().plus(Duration.ofHours(3));
+                Object[] minute = {OffsetDateTime.ofInstant(from, ZoneOffset.UTC),
+                        OffsetDateTime.ofInstant(from.plus(Duration.ofMinutes(1)), ZoneOffset.UTC)};
+                assertThat(copy.plan(EventPositions.WINDOW_CONVERSATIONS, minute))
+                        .contains("Bitmap Index Scan on " + copy.timeIndex());
+
+                Object[] span = copy.row(EventPositions.WINDOW_CONVERSATIONS, minute);
+                assertThat((String[]) ((Array) span[2]).getArray()).hasSizeGreaterThan(1);
+                Object[] range = {(Long) span[0] - 1, span[1], span[2]};
+                assertThat(copy.plan(EventPositions.WINDOW_ROWS, range))
+                        .startsWith("Index Scan using domainevententry_pkey on domainevententry").doesNotContain("Sort");
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
     }
 
     @Test

@@ -91,8 +91,8 @@ public class ExportController {
         }
         long resumeAfter = position(after);
         response.setContentType(NDJSON);
-        // neither bound: the whole store, read along its global order so the first rows go out at once (the
-        // window's query reads every event to find its conversations before its first row)
+        // neither bound: the whole store, read along its global order so the first rows go out at once (a window
+        // first reads the events inside it to find its conversations: for one spanning the store, every event)
         boolean wholeStore = from == null && to == null;
         String what = (wholeStore ? "Export of the whole store" : "Export of [" + start + ", " + end + ")")
                 + " after " + resumeAfter + " by " + (caller == null ? "anonymous" : caller.getName());
