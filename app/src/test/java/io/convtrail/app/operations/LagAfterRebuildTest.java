@@ -1,6 +1,5 @@
 package io.convtrail.app.operations;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.convtrail.app.ConvtrailIntegrationTest;
 import io.convtrail.app.LocalApi;
 import io.convtrail.app.ScriptedConversation;
@@ -11,7 +10,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.web.client.RestClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +67,7 @@ class LagAfterRebuildTest {
                 }));
             }
             Thread.sleep(200);
-            http().post().uri("/actuator/projections").contentType(MediaType.APPLICATION_JSON).body("{}")
+            LocalApi.client(port).post().uri("/actuator/projections").contentType(MediaType.APPLICATION_JSON).body("{}")
                     .retrieve().toBodilessEntity();
             await().atMost(Duration.ofSeconds(60)).until(() -> replaying().isEmpty());
             Thread.sleep(500);
@@ -107,7 +105,7 @@ class LagAfterRebuildTest {
 
     private List<String> replaying() {
         List<String> names = new ArrayList<>();
-        status().get("projections").properties().forEach(p -> {
+        ProjectionsStatus.of(port).get("projections").properties().forEach(p -> {
             if (p.getValue().path("replaying").asBoolean()) {
                 names.add(p.getKey());
             }
@@ -116,19 +114,6 @@ class LagAfterRebuildTest {
     }
 
     private void caughtUp(long head) {
-        await().atMost(Duration.ofSeconds(60)).until(this::status, s -> List.of("audit", "trace").stream()
-                .allMatch(name -> {
-                    JsonNode p = s.get("projections").get(name);
-                    return p.get("running").asBoolean() && !p.get("replaying").asBoolean()
-                            && p.get("position").asLong(-1) >= head && p.get("lag").asLong(-1) == 0;
-                }));
-    }
-
-    private JsonNode status() {
-        return http().get().uri("/actuator/projections").retrieve().body(JsonNode.class);
-    }
-
-    private RestClient http() {
-        return LocalApi.client(port);
+        ProjectionsStatus.awaitCaughtUp(port, head, List.of("audit", "trace"));
     }
 }

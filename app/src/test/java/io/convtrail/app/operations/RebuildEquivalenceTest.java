@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A rebuild gives back, row for row, what live processing built: every projection table, the
@@ -181,13 +180,7 @@ class RebuildEquivalenceTest {
     }
 
     private void caughtUp(long head) {
-        await().atMost(Duration.ofSeconds(60)).until(this::status, s -> List.of("audit", "trace", "conversation-index")
-                .stream().allMatch(name -> {
-                    JsonNode p = s.get("projections").get(name);
-                    return p.get("running").asBoolean() && !p.get("replaying").asBoolean()
-                            && p.get("position").asLong(-1) >= head && p.get("lag").asLong(-1) == 0
-                            && p.get("segments").size() > 0;
-                }));
+        ProjectionsStatus.awaitCaughtUp(port, head, List.of("audit", "trace", "conversation-index"));
     }
 
     private String get(String uri, UUID id) {
@@ -195,7 +188,7 @@ class RebuildEquivalenceTest {
     }
 
     private JsonNode status() {
-        return http().get().uri("/actuator/projections").retrieve().body(JsonNode.class);
+        return ProjectionsStatus.of(port);
     }
 
     private RestClient http() {
