@@ -40,8 +40,10 @@ public class Measure {
             } else {
                 long lo, hi; String[] ids;
                 try (PreparedStatement ps = c.prepareStatement(EventPositions.WINDOW_CONVERSATIONS)) {
-                    ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-                    ps.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+                    Object[] window = EventPositions.windowParameters(from, to);
+                    for (int i = 0; i < window.length; i++) {
+                        ps.setObject(i + 1, window[i]);
+                    }
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         lo = rs.getLong(1); hi = rs.getLong(2); ids = (String[]) rs.getArray(3).getArray();

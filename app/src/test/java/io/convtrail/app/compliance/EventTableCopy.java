@@ -64,7 +64,7 @@ final class EventTableCopy {
     /** The copy's BRIN index on the time each event was stored (V62's); fails when there is none. */
     String timeIndex() throws SQLException {
         return (String) row("SELECT indexname FROM pg_indexes WHERE schemaname = 'plan_probe' "
-                + "AND indexdef LIKE '%USING brin (%event_stored_at(\"timestamp\"))%'")[0];
+                + "AND indexdef LIKE '%USING brin (\"timestamp\" COLLATE \"C\")%'")[0];
     }
 
     /** The plan PostgreSQL picks for the statement with these parameters, EXPLAIN's text. */

@@ -163,7 +163,7 @@ class ExportTest {
      * The window's two statements as PostgreSQL plans them on a copy of the event table (V62's time index
      * among its indexes) holding 100,000 events over 5.5 hours: a minute's conversations come off the
      * time index, not a read of every event, and their events come in global order with no sort before
-     * the first row.
+     * the first row; a window within one second holds only that second's events inside it.
      */
     @Test
     void aWindowFindsItsConversationsOnTheTimeIndexAndReadsTheirEventsInGlobalOrderUnsorted(
@@ -173,8 +173,7 @@ class ExportTest {
             try {
                 EventTableCopy copy = EventTableCopy.create(c, 100_000);
                 Instant from = copy.start().plus(Duration.ofHours(3));
-                Object[] minute = {OffsetDateTime.ofInstant(from, ZoneOffset.UTC),
-                        OffsetDateTime.ofInstant(from.plus(Duration.ofMinutes(1)), ZoneOffset.UTC)};
+                Object[] minute = EventPositions.windowParameters(from, from.plus(Duration.ofMinutes(1)));
                 assertThat(copy.plan(EventPositions.WINDOW_CONVERSATIONS, minute))
                         .contains("Bitmap Index Scan on " + copy.timeIndex());
 
@@ -183,6 +182,15 @@ class ExportTest {
                 Object[] range = {(Long) span[0] - 1, span[1], span[2]};
                 assertThat(copy.plan(EventPositions.WINDOW_ROWS, range))
                         .startsWith("Index Scan using domainevententry_pkey on domainevententry").doesNotContain("Sort");
+
+                // within one second: the index finds the second as text, the exact time keeps one event of it
+                // (stored every 0.2 s: [0.3 s, 0.5 s) of the window's first second holds the one at 0.4 s)
+                Object[] fifth = EventPositions.windowParameters(from.plusMillis(300), from.plusMillis(500));
+                String[] fifthsConversation = (String[]) ((Array) copy.row(EventPositions.WINDOW_CONVERSATIONS, fifth)[2])
+                        .getArray();
+                assertThat(fifthsConversation).containsExactly((String) copy.row(
+                        "SELECT aggregateidentifier FROM domainevententry WHERE timestamp::timestamptz = ?",
+                        OffsetDateTime.ofInstant(from.plusMillis(400), ZoneOffset.UTC))[0]);
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);

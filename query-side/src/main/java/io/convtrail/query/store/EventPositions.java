@@ -14,6 +14,8 @@ import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
@@ -46,20 +48,28 @@ public class EventPositions {
     private static final String EXPORTED = "payloadtype IN ('" + STARTED + "', '" + STAGE + "', '" + VERBOSE + "') ";
 
     /**
-     * A window's step (a), parameters from and to (timestamptz): its conversations, found on the BRIN index
-     * of V62 over the time each event was stored (the expression must be the index's, {@code event_stored_at}),
-     * with the global index of the earliest first event and the latest last event among them, each probed on
-     * the (aggregate, sequence) key (a conversation's events take rising global indexes). One row; nulls
-     * when the window holds no event. Public so a test can check its plan.
+     * A window's step (a), parameters {@link #windowParameters}: its conversations, with the global index of
+     * the earliest first event and the latest last event among them, each probed on the (aggregate, sequence)
+     * key (a conversation's events take rising global indexes). One row; nulls when the window holds no event.
+     * The events are found on V62's BRIN index of Axon's {@code timestamp} text in "C" order, by the window's
+     * whole seconds as text, then kept by the exact time: right for any UTC ISO-8601 text, Axon's fixed
+     * three-digit fraction or one without trailing zeros. Public so a test can check its plan.
      */
     public static final String WINDOW_CONVERSATIONS = """
             SELECT min(f.globalindex), max(l.globalindex), array_agg(w.aggregateidentifier)
             FROM (SELECT DISTINCT aggregateidentifier FROM domainevententry
-                  WHERE event_stored_at(timestamp) >= ? AND event_stored_at(timestamp) < ?) w
+                  WHERE timestamp COLLATE "C" >= ? AND timestamp COLLATE "C" < ?
+                    AND timestamp::timestamptz >= ? AND timestamp::timestamptz < ?) w
             CROSS JOIN LATERAL (SELECT globalindex FROM domainevententry e WHERE e.aggregateidentifier = w.aggregateidentifier
                                 ORDER BY e.sequencenumber LIMIT 1) f
             CROSS JOIN LATERAL (SELECT globalindex FROM domainevententry e WHERE e.aggregateidentifier = w.aggregateidentifier
                                 ORDER BY e.sequencenumber DESC LIMIT 1) l""";
+
+    /** The text of a whole second up to its seconds ({@code 2026-12-03T07:21:23}), as Instant.toString() begins. */
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+    private static final Instant FIRST_FOUR_DIGIT_YEAR = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LAST_FOUR_DIGIT_YEAR = Instant.parse("9999-12-31T23:59:59Z");
 
     /**
      * A window's step (b), parameters: after (exclusive), last (inclusive) and the conversations (varchar[]).
@@ -186,7 +196,7 @@ public class EventPositions {
         // read (an 8-hour window of 3.7 million events: first row after 2.1 s with JIT, 1.3 s without)
         jdbc.sql("SET LOCAL jit = off").update();
         Optional<WindowSpan> window = jdbc.sql(WINDOW_CONVERSATIONS)
-                .params(OffsetDateTime.ofInstant(from, ZoneOffset.UTC), OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
+                .params(windowParameters(from, to))
                 .query((rs, row) -> rs.getObject(1) == null ? null
                         : new WindowSpan(rs.getLong(1), rs.getLong(2), (String[]) rs.getArray(3).getArray()))
                 .optional();
@@ -201,6 +211,24 @@ public class EventPositions {
             range.setArray(3, connection.createArrayOf("varchar", span.conversations()));
             return range;
         }, rows);
+    }
+
+    /**
+     * {@link #WINDOW_CONVERSATIONS}'s parameters for [from, to): text bounds that hold every event of the
+     * window's seconds, from the start of {@code from}'s second to the end of {@code to}'s, then the exact
+     * times. Every stored time is UTC ISO-8601 text in a four-digit year, so text compares with it up to the
+     * second; a bound beyond those years is the empty text or one above every digit.
+     */
+    public static Object[] windowParameters(Instant from, Instant to) {
+        return new Object[] {secondText(from), secondText(to.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)),
+                OffsetDateTime.ofInstant(from, ZoneOffset.UTC), OffsetDateTime.ofInstant(to, ZoneOffset.UTC)};
+    }
+
+    private static String secondText(Instant at) {
+        if (at.isBefore(FIRST_FOUR_DIGIT_YEAR)) {
+            return "";
+        }
+        return at.isAfter(LAST_FOUR_DIGIT_YEAR) ? "~" : SECOND.format(at);
     }
 
     /**
