@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 final class SharedReaderAnchor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SharedReaderAnchor.class);
-    private static final long WAIT_SECONDS = 1;
+    private static final long RETRY_SECONDS = 1;
     /** How often it reads what the shared reader cached since. */
     private static final long DRAIN_MILLIS = 100;
 
@@ -96,9 +96,9 @@ final class SharedReaderAnchor implements SmartLifecycle {
                 }
                 // the database is unreachable: its stream is opened again from the head when it answers
                 log.warn("The event store's shared reader lost its anchor stream ({}); opening it again in {} s",
-                        e.toString(), WAIT_SECONDS);
+                        e.toString(), RETRY_SECONDS);
                 try {
-                    TimeUnit.SECONDS.sleep(WAIT_SECONDS);
+                    TimeUnit.SECONDS.sleep(RETRY_SECONDS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
