@@ -183,6 +183,8 @@ class ConversationStreamHubTest {
             return sink;
         }).toList();
         assertThat(emitter.activeSubscriptions()).hasSize(1);
+        // "from now on" is the head each sender reads first; the event below must come after it
+        await().atMost(Duration.ofSeconds(5)).until(() -> sinks.stream().allMatch(sink -> sink.connectedAt != null));
 
         AtomicInteger opened = new AtomicInteger();
         UUID unwatched = UUID.randomUUID();
