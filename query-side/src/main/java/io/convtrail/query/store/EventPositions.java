@@ -5,6 +5,7 @@ import io.convtrail.api.event.TurnStartedEvent;
 import io.convtrail.api.event.VerboseRecordedEvent;
 import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -170,8 +171,8 @@ public class EventPositions {
 
     /** Every exported event (turn starts and records) of one conversation, in order, as export rows. */
     public void exportRowsOf(UUID conversationId, RowCallbackHandler rows) {
-        cursor.query(EXPORT_COLUMNS + "WHERE aggregateidentifier = ? AND " + EXPORTED + "ORDER BY sequencenumber",
-                rows, conversationId.toString());
+        cursor.query(inBinary(EXPORT_COLUMNS + "WHERE aggregateidentifier = ? AND " + EXPORTED
+                + "ORDER BY sequencenumber", conversationId.toString()), rows);
     }
 
     /**
@@ -179,7 +180,8 @@ public class EventPositions {
      * statement sees it when it begins. Read along the primary key, so rows come back at once.
      */
     public void exportRowsAfter(long after, RowCallbackHandler rows) {
-        cursor.query(EXPORT_COLUMNS + "WHERE globalindex > ? AND " + EXPORTED + "ORDER BY globalindex", rows, after);
+        cursor.query(inBinary(EXPORT_COLUMNS + "WHERE globalindex > ? AND " + EXPORTED + "ORDER BY globalindex", after),
+                rows);
     }
 
     /**
@@ -205,13 +207,7 @@ public class EventPositions {
             return;
         }
         WindowSpan span = window.get();
-        cursor.query(connection -> {
-            PreparedStatement range = connection.prepareStatement(WINDOW_ROWS);
-            range.setLong(1, Math.max(after, span.first() - 1));
-            range.setLong(2, span.last());
-            range.setArray(3, connection.createArrayOf("varchar", span.conversations()));
-            return range;
-        }, rows);
+        cursor.query(inBinary(WINDOW_ROWS, Math.max(after, span.first() - 1), span.last(), span.conversations()), rows);
     }
 
     /**
@@ -245,16 +241,28 @@ public class EventPositions {
      * payloadtype, payloadrevision, payload, metadata). A rebuild reads the store this way, in large pages.
      */
     public void pageAfter(long after, int limit, RowCallbackHandler rows) {
-        cursor.query(connection -> {
-            PreparedStatement page = connection.prepareStatement(PAGE);
-            // rows in PostgreSQL's binary format: the payload and metadata (bytea) arrive as they are stored,
-            // not hex-encoded by the server and decoded by the driver (both ~2 % of a rebuild's CPU); a negative
-            // threshold is the driver's switch for it (one more round trip per page, to describe the columns)
-            page.unwrap(PGStatement.class).setPrepareThreshold(-1);
-            page.setLong(1, after);
-            page.setInt(2, limit);
-            return page;
-        }, rows);
+        cursor.query(inBinary(PAGE, after, limit), rows);
+    }
+
+    /**
+     * A read of stored events with its rows in PostgreSQL's binary format: the payload and metadata (bytea)
+     * arrive as they are stored, not hex-encoded by the server (twice the bytes on the wire) and decoded by
+     * the driver (both ~2 % of a rebuild's CPU; the driver's hex decoding alone 10.5 % of an export's). A
+     * negative threshold is the driver's switch for it: one more round trip per statement, to describe the
+     * columns. Every column these reads take is read the same way in either format (numbers, text, bytea).
+     * A {@code String[]} parameter goes as a {@code varchar[]}.
+     */
+    private static PreparedStatementCreator inBinary(String sql, Object... parameters) {
+        return connection -> {
+            PreparedStatement select = connection.prepareStatement(sql);
+            select.unwrap(PGStatement.class).setPrepareThreshold(-1);
+            for (int i = 0; i < parameters.length; i++) {
+                Object parameter = parameters[i];
+                select.setObject(i + 1, parameter instanceof String[] texts
+                        ? connection.createArrayOf("varchar", texts) : parameter);
+            }
+            return select;
+        };
     }
 
     /** The conversation's turn starts, as (payloadtype, payloadrevision, payload) rows. */
