@@ -23,7 +23,7 @@ public record BenchOptions(
         List<String> messages,
         boolean readAfterTurn,
         List<Integer> sseSubscribers,
-        int stompSubscribers,
+        List<Integer> stompSubscribers,
         int subscribersPerConversation,
         int streamSeconds,
         int streamTurnsPerSecond,
@@ -73,7 +73,7 @@ public record BenchOptions(
               --read-after-turn=false    scenario 1: each turn is followed by GET /audit/{id} of its conversation
                                          (read-your-writes); a turn counts when both answered 200
               --sse=1,1000,10000         scenario 3 SSE subscriber counts
-              --stomp=1000               scenario 3 STOMP subscribers (0: skip)
+              --stomp=1000,10000         scenario 3 STOMP subscriber counts, like --sse (0: skip)
               --subscribers-per-conversation=10
               --stream-seconds=15 --stream-turns-per-second=10
               --memory-streams=10000     scenario 6 open SSE streams
@@ -133,7 +133,7 @@ public record BenchOptions(
                 List.of(v.string("messages", DEMO_APPLICATION, null).split("\\|")),
                 Boolean.parseBoolean(v.string("read-after-turn", "false", null)),
                 v.ints("sse", "1,1000,10000", "1,50"),
-                v.integer("stomp", 1000, 20),
+                v.ints("stomp", "1000,10000", "20"),
                 v.integer("subscribers-per-conversation", 10, 10),
                 v.integer("stream-seconds", 15, 3),
                 v.integer("stream-turns-per-second", 10, 5),
