@@ -1,8 +1,7 @@
 package io.convtrail.api.privacy;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.convtrail.api.text.ByteLanes;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,18 +17,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class ByteNeedle {
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-
     private final byte[] bytes;
     /** The needle's last byte in each of the eight lanes of a {@code long}. */
     private final long lastInEveryLane;
 
     ByteNeedle(String ascii) {
         bytes = ascii.getBytes(StandardCharsets.US_ASCII);
-        lastInEveryLane = (bytes[bytes.length - 1] & 0xFFL) * ONES;
+        lastInEveryLane = ByteLanes.everyLane(bytes[bytes.length - 1]);
     }
 
     int length() {
@@ -41,8 +35,7 @@ final class ByteNeedle {
         int last = bytes.length - 1;
         int end = Math.max(from, 0) + last; // where the first candidate's last byte is
         for (; end + Long.BYTES <= text.length; end += Long.BYTES) {
-            long lanes = (long) LONGS.get(text, end) ^ lastInEveryLane;
-            long found = (lanes - ONES) & ~lanes & HIGHS;
+            long found = ByteLanes.zeros(ByteLanes.read(text, end) ^ lastInEveryLane);
             while (found != 0) {
                 int at = end + (Long.numberOfTrailingZeros(found) >>> 3) - last;
                 if (at(text, at)) {
