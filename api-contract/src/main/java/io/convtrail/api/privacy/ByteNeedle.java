@@ -1,7 +1,8 @@
 package io.convtrail.api.privacy;
 
-import io.convtrail.api.text.ByteLanes;
-
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,13 +18,18 @@ import java.nio.charset.StandardCharsets;
  */
 final class ByteNeedle {
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
     private final byte[] bytes;
     /** The needle's last byte in each of the eight lanes of a {@code long}. */
     private final long lastInEveryLane;
 
     ByteNeedle(String ascii) {
         bytes = ascii.getBytes(StandardCharsets.US_ASCII);
-        lastInEveryLane = ByteLanes.everyLane(bytes[bytes.length - 1]);
+        lastInEveryLane = (bytes[bytes.length - 1] & 0xFFL) * ONES;
     }
 
     int length() {
@@ -35,7 +41,8 @@ final class ByteNeedle {
         int last = bytes.length - 1;
         int end = Math.max(from, 0) + last; // where the first candidate's last byte is
         for (; end + Long.BYTES <= text.length; end += Long.BYTES) {
-            long found = ByteLanes.zeros(ByteLanes.read(text, end) ^ lastInEveryLane);
+            long lanes = (long) LONGS.get(text, end) ^ lastInEveryLane;
+            long found = (lanes - ONES) & ~lanes & HIGHS;
             while (found != 0) {
                 int at = end + (Long.numberOfTrailingZeros(found) >>> 3) - last;
                 if (at(text, at)) {

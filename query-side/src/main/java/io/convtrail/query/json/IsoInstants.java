@@ -15,19 +15,6 @@ public final class IsoInstants {
     private static final long LAST_SECOND = 253_402_300_799L;  // 9999-12-31T23:59:59Z
     /** The longest text {@link #write} writes: {@code yyyy-MM-ddTHH:mm:ss.nnnnnnnnnZ}. */
     public static final int MAX_LENGTH = 30;
-    private static final int SECOND_LENGTH = 19;
-    /** "00" to "99", two ASCII bytes each. */
-    private static final byte[] PAIRS = new byte[200];
-
-    static {
-        for (int i = 0; i < 100; i++) {
-            PAIRS[2 * i] = (byte) ('0' + i / 10);
-            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
-        }
-    }
-
-    /** The second last written; read and replaced without a lock (a race costs one recomputation). */
-    private static Second lastSecond = new Second(0);
 
     private IsoInstants() {
     }
@@ -52,22 +39,42 @@ public final class IsoInstants {
         if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
             return -1;
         }
-        Second second = lastSecond;
-        if (second.epochSecond != seconds) {
-            second = new Second(seconds);
-            lastSecond = second;
-        }
-        System.arraycopy(second.text, 0, out, at, SECOND_LENGTH);
         int nanos = instant.getNano();
-        int length = SECOND_LENGTH;
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        // civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted)
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        digits(out, at, year, 4);
+        out[at + 4] = '-';
+        digits(out, at + 5, month, 2);
+        out[at + 7] = '-';
+        digits(out, at + 8, day, 2);
+        out[at + 10] = 'T';
+        digits(out, at + 11, secondOfDay / 3600, 2);
+        out[at + 13] = ':';
+        digits(out, at + 14, secondOfDay / 60 % 60, 2);
+        out[at + 16] = ':';
+        digits(out, at + 17, secondOfDay % 60, 2);
+        int length = 19;
         if (nanos != 0) {
             out[at + length++] = '.';
             if (nanos % 1_000_000 == 0) {
-                length = fraction(out, at + length, nanos / 1_000_000, 3) - at;
+                digits(out, at + length, nanos / 1_000_000, 3);
+                length += 3;
             } else if (nanos % 1_000 == 0) {
-                length = fraction(out, at + length, nanos / 1_000, 6) - at;
+                digits(out, at + length, nanos / 1_000, 6);
+                length += 6;
             } else {
-                length = fraction(out, at + length, nanos, 9) - at;
+                digits(out, at + length, nanos, 9);
+                length += 9;
             }
         }
         out[at + length++] = 'Z';
@@ -142,64 +149,10 @@ public final class IsoInstants {
         };
     }
 
-    /**
-     * Writes {@code value} as {@code width} (3, 6 or 9) digits at {@code at}, by pairs from the table;
-     * answers the index after them.
-     */
-    private static int fraction(byte[] out, int at, int value, int width) {
-        int end = at + width;
-        int i = end;
-        while (i - at >= 2) {
-            int pair = (value % 100) * 2;
-            value /= 100;
-            out[--i] = PAIRS[pair + 1];
-            out[--i] = PAIRS[pair];
-        }
-        if (i > at) {
-            out[--i] = (byte) ('0' + value);
-        }
-        return end;
-    }
-
-    private static void pair(byte[] out, int at, int value) {
-        out[at] = PAIRS[value * 2];
-        out[at + 1] = PAIRS[value * 2 + 1];
-    }
-
-    /**
-     * One second's text, {@code yyyy-MM-ddTHH:mm:ss}: a conversation's events share their seconds, so the
-     * last one written is kept (immutable, so any thread may read the one another wrote) and most timestamps
-     * cost a copy and their fraction. The civil date is H. Hinnant's days_from_civil, inverted.
-     */
-    private static final class Second {
-        final long epochSecond;
-        final byte[] text = new byte[SECOND_LENGTH];
-
-        Second(long epochSecond) {
-            this.epochSecond = epochSecond;
-            long days = Math.floorDiv(epochSecond, 86_400L);
-            int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
-            long z = days + 719_468;
-            long era = Math.floorDiv(z, 146_097);
-            long dayOfEra = z - era * 146_097;
-            long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-            long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-            long mp = (5 * dayOfYear + 2) / 153;
-            int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
-            int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-            int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
-            pair(text, 0, year / 100);
-            pair(text, 2, year % 100);
-            text[4] = '-';
-            pair(text, 5, month);
-            text[7] = '-';
-            pair(text, 8, day);
-            text[10] = 'T';
-            pair(text, 11, secondOfDay / 3600);
-            text[13] = ':';
-            pair(text, 14, secondOfDay / 60 % 60);
-            text[16] = ':';
-            pair(text, 17, secondOfDay % 60);
+    private static void digits(byte[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
         }
     }
 }

@@ -1,9 +1,10 @@
 package io.convtrail.query.json;
 
-import io.convtrail.api.text.ByteLanes;
-
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -45,8 +46,15 @@ public final class JsonBytes {
         }
     }
 
-    private static final long FOUR_BYTE_MASKS = ByteLanes.everyLane(0xF8);
-    private static final long FOUR_BYTE_LEADS = ByteLanes.everyLane(0xF0);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long SPACES = 0x20 * ONES;
+    private static final long QUOTES = '"' * ONES;
+    private static final long BACKSLASHES = '\\' * ONES;
+    private static final long FOUR_BYTE_MASKS = 0xF8 * ONES;
+    private static final long FOUR_BYTE_LEADS = 0xF0 * ONES;
 
     private byte[] bytes;
     private int size;
@@ -153,8 +161,8 @@ public final class JsonBytes {
         int i = 0;
         while (i < length) {
             if (i + Long.BYTES <= length) {
-                long word = ByteLanes.read(utf8, i);
-                ByteLanes.write(bytes, size, word);
+                long word = (long) LONGS.get(utf8, i);
+                LONGS.set(bytes, size, word);
                 long escapes = toEscape(word);
                 if (escapes == 0) {
                     i += Long.BYTES;
@@ -209,7 +217,13 @@ public final class JsonBytes {
      * caller copies up to the lowest flag and looks at that byte alone.
      */
     private static long toEscape(long word) {
-        return ByteLanes.jsonStops(word) | ByteLanes.zeros((word & FOUR_BYTE_MASKS) ^ FOUR_BYTE_LEADS);
+        long quote = word ^ QUOTES;
+        long backslash = word ^ BACKSLASHES;
+        long fourByteLead = (word & FOUR_BYTE_MASKS) ^ FOUR_BYTE_LEADS;
+        return ((word - SPACES) & ~word
+                | (quote - ONES) & ~quote
+                | (backslash - ONES) & ~backslash
+                | (fourByteLead - ONES) & ~fourByteLead) & HIGHS;
     }
 
     public void writeTo(OutputStream out) throws IOException {

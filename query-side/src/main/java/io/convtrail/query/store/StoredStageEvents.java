@@ -2,7 +2,6 @@ package io.convtrail.query.store;
 
 import io.convtrail.api.Stage;
 import io.convtrail.api.event.StageRecordedEvent;
-import io.convtrail.api.text.ByteLanes;
 import io.convtrail.query.json.IsoInstants;
 
 import java.nio.ByteBuffer;
@@ -190,31 +189,11 @@ final class StoredStageEvents {
                 at++;
                 return text(in, from, at - 1 - from, ascii);
             }
-            // escaped: copied a word at a time between escapes (byte by byte it was 11 % of a rebuild's
-            // samples); the text is no longer than its JSON, so a word written at the text's end fits
+            // escaped: the text is no longer than its JSON
             byte[] out = new byte[in.length - from];
             int length = at - from;
             System.arraycopy(in, from, out, 0, length);
-            while (true) {
-                if (at + Long.BYTES <= in.length) {
-                    long word = ByteLanes.read(in, at);
-                    ByteLanes.write(out, length, word);
-                    if ((word & ByteLanes.HIGHS) != 0) {
-                        ascii = false; // perhaps for a byte past the string's end: only the decoding differs
-                    }
-                    long stops = ByteLanes.jsonStops(word);
-                    if (stops == 0) {
-                        at += Long.BYTES;
-                        length += Long.BYTES;
-                        continue;
-                    }
-                    int clean = Long.numberOfTrailingZeros(stops) >>> 3;
-                    at += clean;
-                    length += clean;
-                }
-                if ((b = in[at++]) == '"') {
-                    break;
-                }
+            while ((b = in[at++]) != '"') {
                 if (b == '\\') {
                     int c = unescaped();
                     if (c < 0x80) {
