@@ -38,6 +38,17 @@ class IsoInstantsTest {
     }
 
     @Test
+    void agreesWithInstantToStringAcrossSecondsDaysAndYearsInOrder() {
+        // instants in order, as a conversation's are; each step crosses seconds, days or years
+        Instant instant = Instant.parse("1999-12-31T23:59:58Z");
+        SplittableRandom random = new SplittableRandom(17);
+        for (int i = 0; i < 200_000; i++) {
+            instant = instant.plusNanos(random.nextLong(1, i % 100 == 0 ? 90_000_000_000_000L : 400_000_000L));
+            assertThat(IsoInstants.format(instant)).isEqualTo(instant.toString());
+        }
+    }
+
+    @Test
     void readsWhatInstantParseReadsForEveryTextItAccepts() {
         SplittableRandom random = new SplittableRandom(16);
         for (int i = 0; i < 200_000; i++) {

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -64,6 +65,27 @@ class PageSerializerTest {
             Object read = pages.deserialize(stored);
             assertThat(databindReads.get()).isEqualTo(before);
             assertThat(read).isEqualTo(event).isEqualTo(jackson.deserialize(stored));
+        }
+    }
+
+    @Test
+    void payloadsOfEveryMixOfCharactersAndLengthReadAsTheSerializerReadsThem() {
+        // escapes, controls, quotes and multi-byte characters at every offset of the word-wise copy
+        String[] pieces = {"a", "bcdefgh", "\"", "\\", "\n", "\u0001", "é", "€", "😀", "{\"k\":", "}", "/", "\u007f"};
+        SplittableRandom random = new SplittableRandom(23);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder payload = new StringBuilder();
+            int count = random.nextInt(40);
+            for (int p = 0; p < count; p++) {
+                payload.append(pieces[random.nextInt(i % 2 == 0 ? 6 : pieces.length)]);
+            }
+            StageRecordedEvent event = new StageRecordedEvent(CONVERSATION, TURN, i, Stage.STEP_ENTER,
+                    payload.toString(), Instant.parse("2026-11-24T05:00:00.123456Z"), i % 3 == 0 ? null : "h");
+            SerializedObject<byte[]> stored = jackson.serialize(event, byte[].class);
+            int before = databindReads.get();
+            Object read = pages.deserialize(stored);
+            assertThat(read).as(payload.toString()).isEqualTo(event);
+            assertThat(databindReads.get()).isEqualTo(before);
         }
     }
 
