@@ -25,9 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -50,7 +49,7 @@ class StompAuthorization implements ChannelInterceptor, DisposableBean {
     private final ConversationAccess access;
     private final DeniedAttempts denied;
     private final Supplier<MessageChannel> toClients;
-    private final ScheduledExecutorService expiries;
+    private final ScheduledThreadPoolExecutor expiries;
     private final Map<String, ScheduledFuture<?>> sessionExpiries = new ConcurrentHashMap<>();
 
     StompAuthorization(JwtAuthenticationProvider tokens, ConversationAccess access, DeniedAttempts denied,
@@ -61,7 +60,11 @@ class StompAuthorization implements ChannelInterceptor, DisposableBean {
         this.toClients = toClients;
         CustomizableThreadCreator names = new CustomizableThreadCreator("stomp-token-expiry-");
         names.setDaemon(true);
-        this.expiries = Executors.newSingleThreadScheduledExecutor(names::createThread);
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, names::createThread);
+        // a session's expiry is cancelled when it closes, hours before it would run: out of the queue at once,
+        // or every closed session's task (and what it holds) stays queued until its token would have expired
+        executor.setRemoveOnCancelPolicy(true);
+        this.expiries = executor;
     }
 
     @Override
@@ -101,8 +104,10 @@ class StompAuthorization implements ChannelInterceptor, DisposableBean {
             return refuse(stomp, DeniedAttempts.Reason.UNAUTHENTICATED, null, "the bearer token is invalid or expired");
         }
         stomp.setUser(caller);
-        expiresAt(caller).ifPresent(at -> sessionExpiries.put(stomp.getSessionId(), expiries.schedule(
-                () -> closeExpired(stomp.getSessionId(), caller),
+        String sessionId = stomp.getSessionId();
+        String name = caller.getName();
+        expiresAt(caller).ifPresent(at -> sessionExpiries.put(sessionId, expiries.schedule(
+                () -> closeExpired(sessionId, name),
                 Math.max(0, Duration.between(Instant.now(), at).toMillis()), TimeUnit.MILLISECONDS)));
         return message;
     }
@@ -135,9 +140,9 @@ class StompAuthorization implements ChannelInterceptor, DisposableBean {
         return null;
     }
 
-    private void closeExpired(String sessionId, Authentication caller) {
+    private void closeExpired(String sessionId, String caller) {
         sessionExpiries.remove(sessionId);
-        denied.record(Channel.STOMP, DeniedAttempts.Reason.UNAUTHENTICATED, caller.getName(), "session (token expired)");
+        denied.record(Channel.STOMP, DeniedAttempts.Reason.UNAUTHENTICATED, caller, "session (token expired)");
         sendError(sessionId, "the access token expired; reconnect with a fresh one");
     }
 
@@ -155,6 +160,11 @@ class StompAuthorization implements ChannelInterceptor, DisposableBean {
         if (expiry != null) {
             expiry.cancel(false);
         }
+    }
+
+    /** The tasks waiting to run: one per open session whose token expires, and refusals about to be sent. */
+    int pendingTasks() {
+        return expiries.getQueue().size();
     }
 
     private static boolean expired(Authentication caller) {

@@ -52,6 +52,9 @@ class StompSecurityTest {
     @Autowired
     ConversationStreamHub hub;
 
+    @Autowired
+    StompAuthorization authorization;
+
     final List<StompSession> sessions = new ArrayList<>();
     UUID own;
     UUID other;
@@ -154,6 +157,23 @@ class StompSecurityTest {
             frames.forgetMessages();
             post(TestTokens.admin(), own);
             assertThat(frames.message(QUIET)).as(transport + ": nothing after expiry").isNull();
+        }
+    }
+
+    @Test
+    void aClosedSessionLeavesNothingWaitingForItsTokensExpiry() {
+        // a day's token: its expiry task, cancelled when the session closes, must not wait out the day
+        for (Transport transport : Transport.values()) {
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true); // refusals of earlier tests sent
+            int before = authorization.pendingTasks();
+            Frames frames = new Frames();
+            StompSession session = connect(transport, TestTokens.token(Callers.OWNER, Duration.ofDays(1), Role.USER),
+                    frames);
+            session.subscribe("/topic/convengine/audit/" + own, frames);
+            await().atMost(WAIT).until(() -> authorization.pendingTasks() > before);
+            session.disconnect();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(authorization.pendingTasks())
+                    .as(transport + ": tasks waiting after the session closed").isLessThanOrEqualTo(before));
         }
     }
 
